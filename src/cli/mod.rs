@@ -1,0 +1,45 @@
+//! The command line: one file per command. Each command turns its flags into library
+//! calls; the library does the work.
+
+mod replay;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// mdrsim: simulate Managed Detection and Response operations and score triage and
+/// investigation strategies against ground truth.
+#[derive(Debug, Parser)]
+#[command(name = "mdrsim", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 success, 1 a check failed, 2 bad input or usage.";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run one scenario with one strategy and print its scores.
+    Run(run::RunArgs),
+    /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
+    Replay(replay::ReplayArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::execute(args),
+        Command::Replay(args) => replay::execute(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let code = e.downcast_ref::<mdrsim::Error>().map_or(2, |e| e.exit_code());
+            ExitCode::from(code)
+        }
+    }
+}

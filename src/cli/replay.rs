@@ -1,0 +1,30 @@
+//! `mdrsim replay`: rescore a stored log.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use mdrsim::event::read_log;
+use mdrsim::report::{Format, RunReport};
+use mdrsim::score::Metrics;
+
+/// Flags of `mdrsim replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Event log written by `mdrsim run --events` (.parquet or .jsonl).
+    #[arg(value_name = "PATH")]
+    log: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// Runs the command.
+pub fn execute(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+    let (header, log) = read_log(&args.log)?;
+    let metrics = Metrics::from_events(&header, log.events());
+    let report = RunReport::new(&header, metrics).render(args.format);
+    std::io::stdout().lock().write_all(report.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

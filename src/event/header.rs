@@ -1,0 +1,84 @@
+//! The header stored with every log: what run it is and the name tables its ids index,
+//! so a log is readable and rescorable on its own, without the scenario file.
+
+use serde::{Deserialize, Serialize};
+
+use super::SCHEMA_VERSION;
+use crate::scenario::{Rule, Scenario};
+
+/// Identity of a run and the names behind its ids.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunHeader {
+    /// Layout version of the stored log.
+    pub schema_version: u32,
+    /// mdrsim version that wrote the log.
+    pub mdrsim_version: String,
+    /// Run id (the grid index in an evaluation; 0 for a single run).
+    pub run: u64,
+    /// Scenario name.
+    pub scenario: String,
+    /// FNV-1a of the scenario file, hex.
+    pub scenario_hash: String,
+    /// Strategy name.
+    pub strategy: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Scenario start (RFC 3339).
+    pub start: String,
+    /// Horizon in ms.
+    pub horizon_ms: u64,
+    /// Entity names, indexed by `EntityId`.
+    pub entities: Vec<String>,
+    /// Detector rules, indexed by `RuleId`.
+    pub rules: Vec<Rule>,
+    /// Campaigns, indexed by `CampaignId`.
+    pub campaigns: Vec<CampaignInfo>,
+}
+
+/// A campaign's name and steps, for reading logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignInfo {
+    /// Name.
+    pub name: String,
+    /// Step ids and techniques, indexed by `StepId`.
+    pub steps: Vec<StepInfo>,
+}
+
+/// A step's id and technique.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepInfo {
+    /// Step id.
+    pub id: String,
+    /// ATT&CK technique.
+    pub technique: String,
+}
+
+impl RunHeader {
+    /// The header of a run of `strategy` on `scenario` with `seed`.
+    pub fn new(scenario: &Scenario, strategy: &str, seed: u64, run: u64) -> Self {
+        RunHeader {
+            schema_version: SCHEMA_VERSION,
+            mdrsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            run,
+            scenario: scenario.name.clone(),
+            scenario_hash: format!("{:016x}", scenario.content_hash),
+            strategy: strategy.to_string(),
+            seed,
+            start: scenario.epoch.as_str().to_string(),
+            horizon_ms: scenario.horizon.0,
+            entities: scenario.entities.iter().map(|e| e.id.clone()).collect(),
+            rules: scenario.rules.clone(),
+            campaigns: scenario
+                .campaigns
+                .iter()
+                .map(|c| CampaignInfo {
+                    name: c.name.clone(),
+                    steps: c.steps.iter().map(|s| StepInfo { id: s.id.clone(), technique: s.technique.clone() }).collect(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! What can happen in a run, in the past tense. World events describe the customer's
+//! world (the attacker, the detectors, the ground truth); operations events describe what
+//! the defender did. Only [`Payload::AlertLabeled`] carries truth, and no strategy is
+//! ever handed an event.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
+use crate::scenario::Severity;
+
+/// Ground truth of an alert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Truth {
+    /// Part of an attack campaign.
+    Malicious,
+    /// Real but authorised activity.
+    BenignPositive,
+    /// A detection error.
+    FalsePositive,
+}
+
+impl Truth {
+    /// True for [`Truth::Malicious`], the positive class of every metric.
+    pub fn is_malicious(self) -> bool {
+        self == Truth::Malicious
+    }
+}
+
+/// A verdict reached on an alert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// A real threat.
+    Malicious,
+    /// Nothing to act on (benign positive or false positive).
+    Benign,
+}
+
+/// A containment action; which one applies depends on the entity's kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainAction {
+    /// Cut a host off the network.
+    IsolateHost,
+    /// Disable a user or cloud account.
+    DisableAccount,
+    /// Revoke a user's or app's sessions and tokens.
+    RevokeSessions,
+    /// Block a domain at the proxy and DNS.
+    BlockDomain,
+}
+
+/// Context a provider can query while investigating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextKind {
+    /// Related events around the entities and time.
+    Telemetry,
+    /// HR, device management: travel, leave, termination, ownership.
+    Organizational,
+    /// Past verdicts on similar alerts.
+    Historic,
+}
+
+/// The payload of one event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Payload {
+    /// An attack step happened.
+    AttackStepExecuted {
+        /// Campaign.
+        campaign: CampaignId,
+        /// Step.
+        step: StepId,
+        /// What it compromised.
+        target: EntityId,
+        /// Whether this was the campaign's objective (impact).
+        objective: bool,
+    },
+    /// An attack step could not happen because containment broke a requirement.
+    AttackStepPrevented {
+        /// Campaign.
+        campaign: CampaignId,
+        /// Step.
+        step: StepId,
+        /// The contained entity the step needed.
+        blocked_by: EntityId,
+        /// `seq` of the containment that broke it.
+        containment: u64,
+    },
+    /// A campaign has no step left that can happen: containment stopped it.
+    CampaignStopped {
+        /// Campaign.
+        campaign: CampaignId,
+        /// `seq` of the containment that removed its last live step.
+        containment: u64,
+    },
+    /// A detector raised an alert (what the defender can see).
+    AlertRaised {
+        /// The alert.
+        alert: AlertId,
+        /// Detector rule.
+        rule: RuleId,
+        /// Severity the detector assigned.
+        severity: Severity,
+        /// Entities it concerns.
+        entities: Vec<EntityId>,
+        /// The detector's risk score in [0, 1].
+        score: f64,
+    },
+    /// Ground truth of an alert (world-side only; never shown to a strategy).
+    AlertLabeled {
+        /// The alert.
+        alert: AlertId,
+        /// Its truth.
+        truth: Truth,
+        /// The campaign it belongs to, if malicious.
+        campaign: Option<CampaignId>,
+        /// The step that raised it, if malicious.
+        step: Option<StepId>,
+    },
+    /// The alert reached the defender's queue.
+    AlertQueued {
+        /// The alert.
+        alert: AlertId,
+    },
+    /// A worker picked the alert up.
+    TriageStarted {
+        /// The alert.
+        alert: AlertId,
+        /// Worker index in the pool.
+        worker: u32,
+    },
+    /// A context query returned evidence.
+    ContextQueried {
+        /// The alert.
+        alert: AlertId,
+        /// Kind of context.
+        kind: ContextKind,
+        /// Evidence strength: log-likelihood ratio for "malicious".
+        llr: f64,
+        /// Worker time it cost, ms.
+        cost_ms: u64,
+    },
+    /// The provider reached a verdict.
+    VerdictReached {
+        /// The alert.
+        alert: AlertId,
+        /// The verdict.
+        verdict: Verdict,
+        /// Confidence in [0, 1].
+        confidence: f64,
+        /// `seq`s of the events the verdict rests on.
+        evidence: Vec<u64>,
+        /// Why, in a sentence.
+        rationale: String,
+    },
+    /// The alert was handed to the customer's team.
+    Escalated {
+        /// The alert.
+        alert: AlertId,
+        /// Why.
+        reason: String,
+    },
+    /// Containment was asked for.
+    ContainmentRequested {
+        /// The alert that led to it.
+        alert: AlertId,
+        /// The action.
+        action: ContainAction,
+        /// The entity.
+        target: EntityId,
+    },
+    /// Containment took effect.
+    ContainmentExecuted {
+        /// The alert that led to it.
+        alert: AlertId,
+        /// The action.
+        action: ContainAction,
+        /// The entity.
+        target: EntityId,
+        /// `seq` of the request.
+        request: u64,
+    },
+    /// A strategy asked for something impossible; the request was ignored.
+    StrategyFailed {
+        /// The alert being handled.
+        alert: AlertId,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Payload {
+    /// The `type` tag, as in JSON and the Parquet `type` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::AttackStepExecuted { .. } => "attack_step_executed",
+            Payload::AttackStepPrevented { .. } => "attack_step_prevented",
+            Payload::CampaignStopped { .. } => "campaign_stopped",
+            Payload::AlertRaised { .. } => "alert_raised",
+            Payload::AlertLabeled { .. } => "alert_labeled",
+            Payload::AlertQueued { .. } => "alert_queued",
+            Payload::TriageStarted { .. } => "triage_started",
+            Payload::ContextQueried { .. } => "context_queried",
+            Payload::VerdictReached { .. } => "verdict_reached",
+            Payload::Escalated { .. } => "escalated",
+            Payload::ContainmentRequested { .. } => "containment_requested",
+            Payload::ContainmentExecuted { .. } => "containment_executed",
+            Payload::StrategyFailed { .. } => "strategy_failed",
+        }
+    }
+
+    /// The alert the event concerns, if any.
+    pub fn alert(&self) -> Option<AlertId> {
+        match self {
+            Payload::AlertRaised { alert, .. }
+            | Payload::AlertLabeled { alert, .. }
+            | Payload::AlertQueued { alert }
+            | Payload::TriageStarted { alert, .. }
+            | Payload::ContextQueried { alert, .. }
+            | Payload::VerdictReached { alert, .. }
+            | Payload::Escalated { alert, .. }
+            | Payload::ContainmentRequested { alert, .. }
+            | Payload::ContainmentExecuted { alert, .. }
+            | Payload::StrategyFailed { alert, .. } => Some(*alert),
+            _ => None,
+        }
+    }
+
+    /// The main entity the event concerns, if any.
+    pub fn entity(&self) -> Option<EntityId> {
+        match self {
+            Payload::AttackStepExecuted { target, .. }
+            | Payload::ContainmentRequested { target, .. }
+            | Payload::ContainmentExecuted { target, .. } => Some(*target),
+            Payload::AttackStepPrevented { blocked_by, .. } => Some(*blocked_by),
+            Payload::AlertRaised { entities, .. } => entities.first().copied(),
+            _ => None,
+        }
+    }
+
+    /// The campaign the event concerns, if any (world side).
+    pub fn campaign(&self) -> Option<CampaignId> {
+        match self {
+            Payload::AttackStepExecuted { campaign, .. }
+            | Payload::AttackStepPrevented { campaign, .. }
+            | Payload::CampaignStopped { campaign, .. } => Some(*campaign),
+            Payload::AlertLabeled { campaign, .. } => *campaign,
+            _ => None,
+        }
+    }
+}

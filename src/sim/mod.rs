@@ -1,0 +1,7 @@
+//! The discrete-event engine: an agenda of due jobs; each job decides what happens,
+//! appends events, and applies them to the run state. Nothing else changes state.
+
+pub mod agenda;
+mod engine;
+
+pub use engine::{RunOutput, Simulation};

@@ -1,0 +1,8 @@
+//! The state of a run's world and operations, as a fold of its events. The live engine
+//! reads it to decide what happens next; a replay rebuilds it with the same `apply`.
+
+pub mod state;
+pub mod truth;
+
+pub use state::{AlertRecord, EntityState, RunState};
+pub use truth::{GroundTruth, Label};
