@@ -66,13 +66,22 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
         line_no += 1;
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.starts_with("{\"end\"") {
-            let end: EndLine = serde_json::from_str(&line).map_err(|e| bad(line_no, format!("bad end line: {e}")))?;
+            let end: EndLine = serde_json::from_str(&line).map_err(|e| {
+                let what = if e.is_eof() { "truncated end line" } else { "bad end line" };
+                bad(line_no, format!("{what}: {e}"))
+            })?;
             if end.end.events != log.len() as u64 {
                 return Err(bad(line_no, format!("end line says {} events, found {}", end.end.events, log.len())));
             }
             return Ok((header, log));
         }
-        let env: Envelope = serde_json::from_str(&line).map_err(|e| bad(line_no, format!("bad event: {e}")))?;
+        let env: Envelope = serde_json::from_str(&line).map_err(|e| {
+            if e.is_eof() {
+                bad(line_no, format!("truncated: the line ends mid-event after {} complete events (was the writer interrupted?)", log.len()))
+            } else {
+                bad(line_no, format!("bad event: {e}"))
+            }
+        })?;
         log.try_push(env).map_err(|e| bad(line_no, e.to_string()))?;
     }
     Err(Error::log(path, format!("truncated: no end line after {} events (was the writer interrupted?)", log.len())))

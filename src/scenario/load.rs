@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 pub fn parse_spec(text: &str, file: &Path) -> Result<ScenarioSpec> {
     let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, file, "(syntax)", &e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
+        let field = e.path().to_string().replace(".$__serde_spanned_private_value", "");
         toml_error(text, file, &field, e.inner())
     })
 }

@@ -1,0 +1,159 @@
+//! The real binary: run and replay agree, bad input exits 2 with one line that names the
+//! file, line and field, and nothing panics.
+
+mod common;
+
+use common::{mdrsim, repo};
+
+const SCENARIO: &str = "scenarios/friday-night-ransomware.toml";
+
+fn scenario() -> String {
+    repo(SCENARIO).to_string_lossy().into_owned()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts exit code 2 and a single `error: …` line containing every `needle`.
+fn assert_bad_input(o: &std::process::Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{err:?} should mention {n:?}");
+    }
+}
+
+fn write_variant(dir: &tempfile::TempDir, name: &str, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(repo(SCENARIO)).unwrap();
+    assert!(text.contains(from), "fixture text {from:?} not found");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn replay_prints_exactly_what_the_run_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, format) in [("log.parquet", "json"), ("log.jsonl", "json"), ("log.parquet", "table"), ("log.jsonl", "table")] {
+        let log = dir.path().join(file).to_string_lossy().into_owned();
+        let run = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "threshold", "--seed", "11", "--events", &log, "--format", format]);
+        assert!(run.status.success(), "{}", stderr(&run));
+        let replay = mdrsim(&["replay", &log, "--format", format]);
+        assert!(replay.status.success(), "{}", stderr(&replay));
+        assert_eq!(stdout(&run), stdout(&replay), "{file} {format}");
+    }
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let o = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "oracle", "--seed", "5", "--format", "json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scenario"], "friday-night-ransomware");
+    assert_eq!(v["strategy"], "oracle");
+    assert_eq!(v["seed"], 5);
+    for key in ["alerts", "escalated", "escalation_rate", "verdicts", "tp", "fp", "tn", "fn", "verdict_accuracy", "campaigns", "contained", "containment_rate", "censored", "time_to_containment_p50_s", "queue_wait_mean_s"] {
+        assert!(v["metrics"].get(key).is_some(), "metrics.{key} missing");
+    }
+    assert_eq!(v["metrics"]["verdict_accuracy"], 1.0);
+}
+
+#[test]
+fn the_same_seed_prints_the_same_bytes() {
+    let a = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "threshold", "--seed", "3"]);
+    let b = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "threshold", "--seed", "3"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn unknown_field_names_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_variant(&dir, "unknown.toml", "horizon = \"3d\"", "horizon = \"3d\"\nhorizn = \"4d\"");
+    let o = mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]);
+    assert_bad_input(&o, &["unknown.toml:", "horizn", "unknown field"]);
+}
+
+#[test]
+fn wrong_type_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_variant(&dir, "type.toml", "size = 2", "size = \"two\"");
+    let o = mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]);
+    assert_bad_input(&o, &["type.toml:", "pool.size", "invalid type"]);
+}
+
+#[test]
+fn bad_duration_names_the_field_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_variant(&dir, "duration.toml", "median = \"15m\"", "median = \"15 minutes\"");
+    let o = mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]);
+    assert_bad_input(&o, &["duration.toml:", "campaigns[0].steps[2].delay", "invalid duration"]);
+    let line: usize = stderr(&o).split(':').nth(2).unwrap().trim().parse().expect("a line number");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.lines().nth(line - 1).unwrap().contains("15 minutes"), "line {line} is the bad one");
+}
+
+#[test]
+fn negative_rate_and_unknown_entity_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_variant(&dir, "rate.toml", "per_hour = 1.5", "per_hour = -1.5");
+    assert_bad_input(&mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]), &["rate.toml:", "benign[0].per_hour"]);
+    let p = write_variant(&dir, "entity.toml", "target = \"host:srv-file01\"", "target = \"host:srv-file99\"");
+    assert_bad_input(&mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]), &["entity.toml:", "target", "host:srv-file99"]);
+}
+
+#[test]
+fn missing_file_is_bad_input() {
+    let o = mdrsim(&["run", "--scenario", "no/such/scenario.toml", "--strategy", "oracle"]);
+    assert_bad_input(&o, &["no/such/scenario.toml"]);
+    let o = mdrsim(&["replay", "no/such/log.parquet"]);
+    assert_bad_input(&o, &["no/such/log.parquet"]);
+}
+
+#[test]
+fn unknown_strategy_is_bad_input() {
+    let o = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "magic"]);
+    assert_bad_input(&o, &["magic", "escalate_all"]);
+}
+
+#[test]
+fn truncated_logs_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["log.parquet", "log.jsonl"] {
+        let log = dir.path().join(file);
+        let o = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "oracle", "--events", log.to_str().unwrap()]);
+        assert!(o.status.success());
+        let bytes = std::fs::read(&log).unwrap();
+        for cut in [bytes.len() / 3, bytes.len() - 10] {
+            let t = dir.path().join(format!("cut-{cut}-{file}"));
+            std::fs::write(&t, &bytes[..cut]).unwrap();
+            let o = mdrsim(&["replay", t.to_str().unwrap()]);
+            assert_bad_input(&o, &[t.file_name().unwrap().to_str().unwrap(), "truncated"]);
+        }
+    }
+}
+
+#[test]
+fn a_foreign_parquet_file_is_not_a_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.parquet");
+    std::fs::write(&p, b"PAR1 this is not parquet PAR1").unwrap();
+    assert_bad_input(&mdrsim(&["replay", p.to_str().unwrap()]), &["x.parquet"]);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_explains() {
+    let o = mdrsim(&["run", "--strategy", "oracle"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = mdrsim(&["--help"]);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    assert!(help.contains("run") && help.contains("replay") && help.contains("Exit codes"));
+}
