@@ -1,1 +1,46 @@
-fn main(){}
+//! Replay throughput: scoring a log already in memory (the fold), and reading a stored
+//! log back from Parquet and JSON Lines and scoring it.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mdrsim::event;
+use mdrsim::score::Metrics;
+use mdrsim::sim::Simulation;
+use mdrsim::strategy;
+
+#[path = "common.rs"]
+mod common;
+
+fn replay(c: &mut Criterion) {
+    let scenario = common::long_ransomware();
+    let out = Simulation::new(&scenario, 1).run(&mut strategy::builtin("threshold").unwrap());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pq = dir.path().join("log.parquet");
+    let js = dir.path().join("log.jsonl");
+    event::write_log(&pq, &out.header, &out.log).expect("write parquet");
+    event::write_log(&js, &out.header, &out.log).expect("write jsonl");
+
+    let mut group = c.benchmark_group("replay");
+    group.throughput(Throughput::Elements(out.log.len() as u64));
+    group.bench_function("score_in_memory", |b| {
+        b.iter(|| Metrics::from_events(&out.header, out.log.events()))
+    });
+    group.bench_function("parquet_read_and_score", |b| {
+        b.iter(|| {
+            let (h, log) = event::read_log(&pq).expect("read");
+            Metrics::from_events(&h, log.events())
+        })
+    });
+    group.bench_function("jsonl_read_and_score", |b| {
+        b.iter(|| {
+            let (h, log) = event::read_log(&js).expect("read");
+            Metrics::from_events(&h, log.events())
+        })
+    });
+    group.bench_function("parquet_write", |b| {
+        b.iter(|| event::write_log(&pq, &out.header, &out.log).expect("write"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, replay);
+criterion_main!(benches);

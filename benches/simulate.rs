@@ -1,1 +1,30 @@
-fn main(){}
+//! Simulation throughput: events produced per second by one run on one core.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mdrsim::sim::Simulation;
+use mdrsim::strategy;
+
+#[path = "common.rs"]
+mod common;
+
+fn simulate(c: &mut Criterion) {
+    let scenario = common::long_ransomware();
+    let mut group = c.benchmark_group("simulate");
+    for name in ["threshold", "oracle"] {
+        let events = Simulation::new(&scenario, 1)
+            .run(&mut strategy::builtin(name).unwrap())
+            .log
+            .len();
+        group.throughput(Throughput::Elements(events as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut d = strategy::builtin(name).unwrap();
+                Simulation::new(&scenario, 1).run(&mut d).log.len()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, simulate);
+criterion_main!(benches);

@@ -31,7 +31,9 @@ where
     {
         use std::os::unix::fs::PermissionsExt;
         // Temporary files are private; the finished output is an ordinary file.
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())

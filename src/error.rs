@@ -43,12 +43,18 @@ pub enum Error {
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), cause: source }
+        Error::Io {
+            path: path.into(),
+            cause: source,
+        }
     }
 
     /// A log error for `path`.
     pub fn log(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Error::Log { path: path.into(), message: message.into() }
+        Error::Log {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// The process exit code this error maps to: 2, bad input.

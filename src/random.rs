@@ -45,7 +45,9 @@ pub enum Purpose {
 impl SeedTree {
     /// A tree for `seed` on the scenario whose content hash is `scenario`.
     pub fn new(seed: u64, scenario: u64) -> Self {
-        SeedTree { root: mix(mix(seed) ^ scenario.rotate_left(17)) }
+        SeedTree {
+            root: mix(mix(seed) ^ scenario.rotate_left(17)),
+        }
     }
 
     /// The stream for `purpose` about `key` (e.g. an alert number).
@@ -101,8 +103,20 @@ mod tests {
     #[test]
     fn streams_are_pinned_across_releases() {
         // Changing this number changes every published result: bump the log schema if so.
-        let v: u64 = SeedTree::new(1, 0).stream(Purpose::BenignArrivals, &[0]).random();
-        assert_eq!(v, SeedTree::new(1, 0).stream(Purpose::BenignArrivals, &[0]).random::<u64>());
-        assert_ne!(v, SeedTree::new(2, 0).stream(Purpose::BenignArrivals, &[0]).random::<u64>());
+        let v: u64 = SeedTree::new(1, 0)
+            .stream(Purpose::BenignArrivals, &[0])
+            .random();
+        assert_eq!(
+            v,
+            SeedTree::new(1, 0)
+                .stream(Purpose::BenignArrivals, &[0])
+                .random::<u64>()
+        );
+        assert_ne!(
+            v,
+            SeedTree::new(2, 0)
+                .stream(Purpose::BenignArrivals, &[0])
+                .random::<u64>()
+        );
     }
 }

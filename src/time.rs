@@ -11,7 +11,9 @@ use jiff::tz::{Offset, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An instant in a run: milliseconds since the scenario epoch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct SimTime(pub u64);
 
@@ -85,7 +87,9 @@ impl SimDuration {
             }
             let value: f64 = rest[..num_len].parse().map_err(|_| err())?;
             rest = &rest[num_len..];
-            let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+            let unit_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
             let unit_ms = match &rest[..unit_len] {
                 "ms" => 1.0,
                 "s" => 1_000.0,
@@ -107,7 +111,9 @@ impl SimDuration {
 
 /// A duration string that is not of the form `<number><unit>…`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid duration {0:?}: expected a number and a unit (ms, s, m, h, d, w), e.g. \"90s\", \"15m\", \"1h30m\"")]
+#[error(
+    "invalid duration {0:?}: expected a number and a unit (ms, s, m, h, d, w), e.g. \"90s\", \"15m\", \"1h30m\""
+)]
 pub struct DurationError(pub String);
 
 impl FromStr for SimDuration {
@@ -120,7 +126,13 @@ impl FromStr for SimDuration {
 impl fmt::Display for SimDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
-        let units = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1_000, "s"), (1, "ms")];
+        let units = [
+            (86_400_000, "d"),
+            (3_600_000, "h"),
+            (60_000, "m"),
+            (1_000, "s"),
+            (1, "ms"),
+        ];
         if ms == 0 {
             return write!(f, "0s");
         }
@@ -159,7 +171,9 @@ pub struct Epoch {
 
 /// A start that is not an RFC 3339 date-time with an explicit offset.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid start {0:?}: expected an RFC 3339 date-time with offset, e.g. \"2026-11-27T18:00:00-05:00\"")]
+#[error(
+    "invalid start {0:?}: expected an RFC 3339 date-time with offset, e.g. \"2026-11-27T18:00:00-05:00\""
+)]
 pub struct EpochError(pub String);
 
 impl Epoch {
@@ -168,7 +182,11 @@ impl Epoch {
         let err = || EpochError(text.to_string());
         let timestamp: Timestamp = text.parse().map_err(|_| err())?;
         let offset = parse_offset_suffix(text).ok_or_else(err)?;
-        Ok(Epoch { text: text.to_string(), timestamp, offset })
+        Ok(Epoch {
+            text: text.to_string(),
+            timestamp,
+            offset,
+        })
     }
 
     /// The text the epoch was written as.

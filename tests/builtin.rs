@@ -13,7 +13,10 @@ fn score(name: &str, seed: u64) -> RunReport {
     let scenario = ransomware();
     let mut d = strategy::builtin(name).unwrap();
     let out = Simulation::new(&scenario, seed).run(&mut d);
-    RunReport::new(&out.header, Metrics::from_events(&out.header, out.log.events()))
+    RunReport::new(
+        &out.header,
+        Metrics::from_events(&out.header, out.log.events()),
+    )
 }
 
 #[test]
@@ -32,7 +35,10 @@ fn escalate_all_escalates_everything() {
         let m = score("escalate_all", seed).metrics;
         assert_eq!(m.escalation_rate, Some(1.0), "seed {seed}");
         assert_eq!(m.verdicts, 0);
-        assert_eq!(m.verdict_accuracy, None, "no verdicts means no accuracy, not 0");
+        assert_eq!(
+            m.verdict_accuracy, None,
+            "no verdicts means no accuracy, not 0"
+        );
         assert_eq!(m.contained, 0, "nobody contains anything");
     }
 }
@@ -47,9 +53,16 @@ fn dismiss_all_misses_every_attack_alert() {
 
 #[test]
 fn the_oracle_contains_the_ransomware_more_often_than_threshold() {
-    let contained = |name: &str| (1..=16).map(|s| score(name, s).metrics.contained).sum::<u64>();
+    let contained = |name: &str| {
+        (1..=16)
+            .map(|s| score(name, s).metrics.contained)
+            .sum::<u64>()
+    };
     assert!(contained("oracle") >= contained("threshold"));
-    assert!(contained("oracle") > 8, "an exact, instant provider should usually win");
+    assert!(
+        contained("oracle") > 8,
+        "an exact, instant provider should usually win"
+    );
 }
 
 #[test]

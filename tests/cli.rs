@@ -25,7 +25,10 @@ fn assert_bad_input(o: &std::process::Output, needles: &[&str]) {
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
     assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
     assert!(err.starts_with("error: "), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
     for n in needles {
         assert!(err.contains(n), "{err:?} should mention {n:?}");
     }
@@ -42,9 +45,26 @@ fn write_variant(dir: &tempfile::TempDir, name: &str, from: &str, to: &str) -> S
 #[test]
 fn replay_prints_exactly_what_the_run_printed() {
     let dir = tempfile::tempdir().unwrap();
-    for (file, format) in [("log.parquet", "json"), ("log.jsonl", "json"), ("log.parquet", "table"), ("log.jsonl", "table")] {
+    for (file, format) in [
+        ("log.parquet", "json"),
+        ("log.jsonl", "json"),
+        ("log.parquet", "table"),
+        ("log.jsonl", "table"),
+    ] {
         let log = dir.path().join(file).to_string_lossy().into_owned();
-        let run = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "threshold", "--seed", "11", "--events", &log, "--format", format]);
+        let run = mdrsim(&[
+            "run",
+            "--scenario",
+            &scenario(),
+            "--strategy",
+            "threshold",
+            "--seed",
+            "11",
+            "--events",
+            &log,
+            "--format",
+            format,
+        ]);
         assert!(run.status.success(), "{}", stderr(&run));
         let replay = mdrsim(&["replay", &log, "--format", format]);
         assert!(replay.status.success(), "{}", stderr(&replay));
@@ -54,13 +74,39 @@ fn replay_prints_exactly_what_the_run_printed() {
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let o = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "oracle", "--seed", "5", "--format", "json"]);
+    let o = mdrsim(&[
+        "run",
+        "--scenario",
+        &scenario(),
+        "--strategy",
+        "oracle",
+        "--seed",
+        "5",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["scenario"], "friday-night-ransomware");
     assert_eq!(v["strategy"], "oracle");
     assert_eq!(v["seed"], 5);
-    for key in ["alerts", "escalated", "escalation_rate", "verdicts", "tp", "fp", "tn", "fn", "verdict_accuracy", "campaigns", "contained", "containment_rate", "censored", "time_to_containment_p50_s", "queue_wait_mean_s"] {
+    for key in [
+        "alerts",
+        "escalated",
+        "escalation_rate",
+        "verdicts",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "verdict_accuracy",
+        "campaigns",
+        "contained",
+        "containment_rate",
+        "censored",
+        "time_to_containment_p50_s",
+        "queue_wait_mean_s",
+    ] {
         assert!(v["metrics"].get(key).is_some(), "metrics.{key} missing");
     }
     assert_eq!(v["metrics"]["verdict_accuracy"], 1.0);
@@ -68,15 +114,36 @@ fn json_output_has_the_documented_shape() {
 
 #[test]
 fn the_same_seed_prints_the_same_bytes() {
-    let a = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "threshold", "--seed", "3"]);
-    let b = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "threshold", "--seed", "3"]);
+    let a = mdrsim(&[
+        "run",
+        "--scenario",
+        &scenario(),
+        "--strategy",
+        "threshold",
+        "--seed",
+        "3",
+    ]);
+    let b = mdrsim(&[
+        "run",
+        "--scenario",
+        &scenario(),
+        "--strategy",
+        "threshold",
+        "--seed",
+        "3",
+    ]);
     assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]
 fn unknown_field_names_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write_variant(&dir, "unknown.toml", "horizon = \"3d\"", "horizon = \"3d\"\nhorizn = \"4d\"");
+    let p = write_variant(
+        &dir,
+        "unknown.toml",
+        "horizon = \"3d\"",
+        "horizon = \"3d\"\nhorizn = \"4d\"",
+    );
     let o = mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]);
     assert_bad_input(&o, &["unknown.toml:", "horizn", "unknown field"]);
 }
@@ -92,26 +159,64 @@ fn wrong_type_names_the_field() {
 #[test]
 fn bad_duration_names_the_field_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write_variant(&dir, "duration.toml", "median = \"15m\"", "median = \"15 minutes\"");
+    let p = write_variant(
+        &dir,
+        "duration.toml",
+        "median = \"15m\"",
+        "median = \"15 minutes\"",
+    );
     let o = mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]);
-    assert_bad_input(&o, &["duration.toml:", "campaigns[0].steps[2].delay", "invalid duration"]);
-    let line: usize = stderr(&o).split(':').nth(2).unwrap().trim().parse().expect("a line number");
+    assert_bad_input(
+        &o,
+        &[
+            "duration.toml:",
+            "campaigns[0].steps[2].delay",
+            "invalid duration",
+        ],
+    );
+    let line: usize = stderr(&o)
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim()
+        .parse()
+        .expect("a line number");
     let text = std::fs::read_to_string(&p).unwrap();
-    assert!(text.lines().nth(line - 1).unwrap().contains("15 minutes"), "line {line} is the bad one");
+    assert!(
+        text.lines().nth(line - 1).unwrap().contains("15 minutes"),
+        "line {line} is the bad one"
+    );
 }
 
 #[test]
 fn negative_rate_and_unknown_entity_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_variant(&dir, "rate.toml", "per_hour = 1.5", "per_hour = -1.5");
-    assert_bad_input(&mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]), &["rate.toml:", "benign[0].per_hour"]);
-    let p = write_variant(&dir, "entity.toml", "target = \"host:srv-file01\"", "target = \"host:srv-file99\"");
-    assert_bad_input(&mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]), &["entity.toml:", "target", "host:srv-file99"]);
+    assert_bad_input(
+        &mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]),
+        &["rate.toml:", "benign[0].per_hour"],
+    );
+    let p = write_variant(
+        &dir,
+        "entity.toml",
+        "target = \"host:srv-file01\"",
+        "target = \"host:srv-file99\"",
+    );
+    assert_bad_input(
+        &mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]),
+        &["entity.toml:", "target", "host:srv-file99"],
+    );
 }
 
 #[test]
 fn missing_file_is_bad_input() {
-    let o = mdrsim(&["run", "--scenario", "no/such/scenario.toml", "--strategy", "oracle"]);
+    let o = mdrsim(&[
+        "run",
+        "--scenario",
+        "no/such/scenario.toml",
+        "--strategy",
+        "oracle",
+    ]);
     assert_bad_input(&o, &["no/such/scenario.toml"]);
     let o = mdrsim(&["replay", "no/such/log.parquet"]);
     assert_bad_input(&o, &["no/such/log.parquet"]);
@@ -128,7 +233,15 @@ fn truncated_logs_say_so() {
     let dir = tempfile::tempdir().unwrap();
     for file in ["log.parquet", "log.jsonl"] {
         let log = dir.path().join(file);
-        let o = mdrsim(&["run", "--scenario", &scenario(), "--strategy", "oracle", "--events", log.to_str().unwrap()]);
+        let o = mdrsim(&[
+            "run",
+            "--scenario",
+            &scenario(),
+            "--strategy",
+            "oracle",
+            "--events",
+            log.to_str().unwrap(),
+        ]);
         assert!(o.status.success());
         let bytes = std::fs::read(&log).unwrap();
         for cut in [bytes.len() / 3, bytes.len() - 10] {
@@ -150,7 +263,11 @@ fn a_foreign_parquet_file_is_not_a_log() {
 
 #[test]
 fn usage_errors_exit_2_and_help_explains() {
-    let o = mdrsim(&["run", "--strategy", "oracle"]);
+    let o = mdrsim(&["run", "--strategy"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = mdrsim(&["run", "--seed", "minus-one"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = mdrsim(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
     let o = mdrsim(&["--help"]);
     assert!(o.status.success());

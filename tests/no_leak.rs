@@ -33,26 +33,47 @@ impl Strategy for Recorder {
 
 fn record(scenario: &Scenario, seed: u64) -> Vec<String> {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let mut d = Decider::Honest(Box::new(Recorder { inner: Threshold::default(), seen: seen.clone() }));
+    let mut d = Decider::Honest(Box::new(Recorder {
+        inner: Threshold::default(),
+        seen: seen.clone(),
+    }));
     Simulation::new(scenario, seed).run(&mut d);
-    let v = seen.lock().unwrap().clone();
-    v
+    seen.lock().unwrap().clone()
 }
 
 #[test]
 fn a_recording_strategy_finds_no_truth_in_what_it_was_shown() {
     let scenario = ransomware();
     let seen = record(&scenario, 3);
-    assert!(seen.len() > 100, "the recorder should see many cases, saw {}", seen.len());
+    assert!(
+        seen.len() > 100,
+        "the recorder should see many cases, saw {}",
+        seen.len()
+    );
     let campaign_words: Vec<&str> = scenario
         .campaigns
         .iter()
         .flat_map(|c| std::iter::once(c.name.as_str()).chain(c.steps.iter().map(|s| s.id.as_str())))
         .collect();
-    let forbidden = ["Truth", "truth", "Label", "label", "Malicious", "malicious", "BenignPositive", "FalsePositive", "Campaign", "StepId", "origin"];
+    let forbidden = [
+        "Truth",
+        "truth",
+        "Label",
+        "label",
+        "Malicious",
+        "malicious",
+        "BenignPositive",
+        "FalsePositive",
+        "Campaign",
+        "StepId",
+        "origin",
+    ];
     for view in &seen {
         for word in forbidden.iter().chain(campaign_words.iter()) {
-            assert!(!view.contains(word), "a strategy was shown {word:?}: {view}");
+            assert!(
+                !view.contains(word),
+                "a strategy was shown {word:?}: {view}"
+            );
         }
     }
 }
@@ -67,7 +88,10 @@ fn flipping_every_benign_label_changes_nothing_a_strategy_sees() {
             BenignTruth::BenignPositive => BenignTruth::FalsePositive,
         };
     }
-    assert_eq!(flipped.content_hash, original.content_hash, "same world, other labels");
+    assert_eq!(
+        flipped.content_hash, original.content_hash,
+        "same world, other labels"
+    );
     for seed in [1, 2, 3] {
         assert_eq!(record(&original, seed), record(&flipped, seed));
     }

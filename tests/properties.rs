@@ -12,7 +12,10 @@ use mdrsim::strategy::{self, BUILTIN};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 40, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 40,
+        ..ProptestConfig::default()
+    }
 }
 
 fn strategy_name() -> impl Strategy<Value = &'static str> {

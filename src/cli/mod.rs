@@ -38,7 +38,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            let code = e.downcast_ref::<mdrsim::Error>().map_or(2, |e| e.exit_code());
+            let code = e
+                .downcast_ref::<mdrsim::Error>()
+                .map_or(2, |e| e.exit_code());
             ExitCode::from(code)
         }
     }

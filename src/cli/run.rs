@@ -15,11 +15,16 @@ use mdrsim::strategy;
 /// Flags of `mdrsim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML), e.g. scenarios/friday-night-ransomware.toml.
-    #[arg(long, value_name = "PATH")]
+    /// Scenario file (TOML).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "scenarios/friday-night-ransomware.toml"
+    )]
     scenario: PathBuf,
-    /// Strategy: dismiss_all, escalate_all, oracle or threshold.
-    #[arg(long, value_name = "NAME")]
+    /// Strategy: dismiss_all, escalate_all, oracle (reads ground truth: an upper bound)
+    /// or threshold.
+    #[arg(long, value_name = "NAME", default_value = "threshold")]
     strategy: String,
     /// Master seed; the same seed gives byte-identical output.
     #[arg(long, default_value_t = 1)]

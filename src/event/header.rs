@@ -76,7 +76,14 @@ impl RunHeader {
                 .iter()
                 .map(|c| CampaignInfo {
                     name: c.name.clone(),
-                    steps: c.steps.iter().map(|s| StepInfo { id: s.id.clone(), technique: s.technique.clone() }).collect(),
+                    steps: c
+                        .steps
+                        .iter()
+                        .map(|s| StepInfo {
+                            id: s.id.clone(),
+                            technique: s.technique.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

@@ -33,13 +33,27 @@ pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
     write_atomically(path, |w| {
         let io = |e: std::io::Error| Error::io(path, e);
         let js = |e: serde_json::Error| Error::io(path, std::io::Error::other(e));
-        serde_json::to_writer(&mut *w, &HeaderLine { header: header.clone() }).map_err(js)?;
+        serde_json::to_writer(
+            &mut *w,
+            &HeaderLine {
+                header: header.clone(),
+            },
+        )
+        .map_err(js)?;
         w.write_all(b"\n").map_err(io)?;
         for e in log.events() {
             serde_json::to_writer(&mut *w, e).map_err(js)?;
             w.write_all(b"\n").map_err(io)?;
         }
-        serde_json::to_writer(&mut *w, &EndLine { end: EndInfo { events: log.len() as u64 } }).map_err(js)?;
+        serde_json::to_writer(
+            &mut *w,
+            &EndLine {
+                end: EndInfo {
+                    events: log.len() as u64,
+                },
+            },
+        )
+        .map_err(js)?;
         w.write_all(b"\n").map_err(io)
     })
 }
@@ -55,10 +69,21 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
         None => return Err(Error::log(path, "empty file: not an mdrsim event log")),
     };
     let header = serde_json::from_str::<HeaderLine>(&first)
-        .map_err(|e| bad(1, format!("expected the header line {{\"header\": …}}: {e}")))?
+        .map_err(|e| {
+            bad(
+                1,
+                format!("expected the header line {{\"header\": …}}: {e}"),
+            )
+        })?
         .header;
     if header.schema_version != SCHEMA_VERSION {
-        return Err(bad(1, format!("schema version {} is not supported (this mdrsim reads {SCHEMA_VERSION})", header.schema_version)));
+        return Err(bad(
+            1,
+            format!(
+                "schema version {} is not supported (this mdrsim reads {SCHEMA_VERSION})",
+                header.schema_version
+            ),
+        ));
     }
     let mut log = EventLog::new(header.run);
     let mut line_no = 1;
@@ -67,11 +92,22 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.starts_with("{\"end\"") {
             let end: EndLine = serde_json::from_str(&line).map_err(|e| {
-                let what = if e.is_eof() { "truncated end line" } else { "bad end line" };
+                let what = if e.is_eof() {
+                    "truncated end line"
+                } else {
+                    "bad end line"
+                };
                 bad(line_no, format!("{what}: {e}"))
             })?;
             if end.end.events != log.len() as u64 {
-                return Err(bad(line_no, format!("end line says {} events, found {}", end.end.events, log.len())));
+                return Err(bad(
+                    line_no,
+                    format!(
+                        "end line says {} events, found {}",
+                        end.end.events,
+                        log.len()
+                    ),
+                ));
             }
             return Ok((header, log));
         }
@@ -84,5 +120,11 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
         })?;
         log.try_push(env).map_err(|e| bad(line_no, e.to_string()))?;
     }
-    Err(Error::log(path, format!("truncated: no end line after {} events (was the writer interrupted?)", log.len())))
+    Err(Error::log(
+        path,
+        format!(
+            "truncated: no end line after {} events (was the writer interrupted?)",
+            log.len()
+        ),
+    ))
 }

@@ -47,12 +47,18 @@ pub struct EventLog {
 impl EventLog {
     /// An empty log for run `run`.
     pub fn new(run: u64) -> Self {
-        EventLog { run, events: Vec::new() }
+        EventLog {
+            run,
+            events: Vec::new(),
+        }
     }
 
     /// An empty log with room for `n` events.
     pub fn with_capacity(run: u64, n: usize) -> Self {
-        EventLog { run, events: Vec::with_capacity(n) }
+        EventLog {
+            run,
+            events: Vec::with_capacity(n),
+        }
     }
 
     /// The run id.
@@ -65,7 +71,12 @@ impl EventLog {
     pub fn append(&mut self, at: SimTime, payload: Payload) -> u64 {
         let seq = self.events.len() as u64;
         let at = self.events.last().map_or(at, |l| l.at.max(at));
-        self.events.push(Envelope { run: self.run, seq, at, payload });
+        self.events.push(Envelope {
+            run: self.run,
+            seq,
+            at,
+            payload,
+        });
         seq
     }
 
@@ -73,15 +84,26 @@ impl EventLog {
     pub fn try_push(&mut self, e: Envelope) -> Result<(), AppendError> {
         let expected = self.events.len() as u64;
         if e.run != self.run {
-            return Err(AppendError::WrongRun { seq: e.seq, expected: self.run, found: e.run });
+            return Err(AppendError::WrongRun {
+                seq: e.seq,
+                expected: self.run,
+                found: e.run,
+            });
         }
         if e.seq != expected {
-            return Err(AppendError::WrongSeq { expected, found: e.seq });
+            return Err(AppendError::WrongSeq {
+                expected,
+                found: e.seq,
+            });
         }
         if let Some(last) = self.events.last()
             && e.at < last.at
         {
-            return Err(AppendError::TimeWentBack { seq: e.seq, at: e.at.0, last: last.at.0 });
+            return Err(AppendError::TimeWentBack {
+                seq: e.seq,
+                at: e.at.0,
+                last: last.at.0,
+            });
         }
         self.events.push(e);
         Ok(())
@@ -121,10 +143,21 @@ mod tests {
     #[test]
     fn try_push_rejects_gaps_and_time_travel() {
         let mut log = EventLog::new(0);
-        let q = |seq, at| Envelope { run: 0, seq, at: SimTime(at), payload: Payload::AlertQueued { alert: AlertId(0) } };
+        let q = |seq, at| Envelope {
+            run: 0,
+            seq,
+            at: SimTime(at),
+            payload: Payload::AlertQueued { alert: AlertId(0) },
+        };
         log.try_push(q(0, 10)).unwrap();
-        assert!(matches!(log.try_push(q(2, 10)), Err(AppendError::WrongSeq { .. })));
-        assert!(matches!(log.try_push(q(1, 5)), Err(AppendError::TimeWentBack { .. })));
+        assert!(matches!(
+            log.try_push(q(2, 10)),
+            Err(AppendError::WrongSeq { .. })
+        ));
+        assert!(matches!(
+            log.try_push(q(1, 5)),
+            Err(AppendError::TimeWentBack { .. })
+        ));
         log.try_push(q(1, 10)).unwrap();
         assert_eq!(log.len(), 2);
     }

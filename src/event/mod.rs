@@ -37,15 +37,24 @@ pub struct Envelope {
 /// Reads or writes a log in the format its file name implies: `.jsonl` is JSON Lines,
 /// anything else Parquet.
 pub fn is_jsonl(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
 }
 
 /// Writes a log to `path` atomically, choosing the codec by extension.
 pub fn write_log(path: &std::path::Path, header: &RunHeader, log: &EventLog) -> crate::Result<()> {
-    if is_jsonl(path) { jsonl::write(path, header, log) } else { parquet::write(path, header, log) }
+    if is_jsonl(path) {
+        jsonl::write(path, header, log)
+    } else {
+        parquet::write(path, header, log)
+    }
 }
 
 /// Reads a log from `path`, choosing the codec by extension.
 pub fn read_log(path: &std::path::Path) -> crate::Result<(RunHeader, EventLog)> {
-    if is_jsonl(path) { jsonl::read(path) } else { parquet::read(path) }
+    if is_jsonl(path) {
+        jsonl::read(path)
+    } else {
+        parquet::read(path)
+    }
 }

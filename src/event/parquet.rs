@@ -46,7 +46,8 @@ pub fn schema() -> SchemaRef {
 
 /// Writes `log` to `path` as Parquet (zstd), atomically.
 pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
-    let header_json = serde_json::to_string(header).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+    let header_json =
+        serde_json::to_string(header).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
     let meta = vec![
         KeyValue::new(META_SCHEMA_VERSION.to_string(), SCHEMA_VERSION.to_string()),
         KeyValue::new(META_HEADER.to_string(), header_json),
@@ -60,7 +61,8 @@ pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
     write_atomically(path, |w| {
         let mut writer = ArrowWriter::try_new(w, schema(), Some(props)).map_err(pq)?;
         for chunk in log.events().chunks(BATCH_ROWS) {
-            let batch = to_batch(header, chunk).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+            let batch =
+                to_batch(header, chunk).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
             writer.write(&batch).map_err(pq)?;
         }
         writer.close().map_err(pq)?;
@@ -68,7 +70,10 @@ pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
     })
 }
 
-fn to_batch(header: &RunHeader, events: &[Envelope]) -> std::result::Result<RecordBatch, arrow_schema::ArrowError> {
+fn to_batch(
+    header: &RunHeader,
+    events: &[Envelope],
+) -> std::result::Result<RecordBatch, arrow_schema::ArrowError> {
     let n = events.len();
     let mut run = UInt64Builder::with_capacity(n);
     let mut seq = UInt64Builder::with_capacity(n);
@@ -85,10 +90,20 @@ fn to_batch(header: &RunHeader, events: &[Envelope]) -> std::result::Result<Reco
         at.append_value(e.at.0);
         kind.append_value(e.payload.kind());
         alert.append_option(e.payload.alert().map(|a| a.0));
-        entity.append_option(e.payload.entity().and_then(|id| header.entities.get(id.index())));
-        campaign.append_option(e.payload.campaign().and_then(|c| header.campaigns.get(c.index())).map(|c| &c.name));
+        entity.append_option(
+            e.payload
+                .entity()
+                .and_then(|id| header.entities.get(id.index())),
+        );
+        campaign.append_option(
+            e.payload
+                .campaign()
+                .and_then(|c| header.campaigns.get(c.index()))
+                .map(|c| &c.name),
+        );
         buf.clear();
-        serde_json::to_writer(&mut buf, &e.payload).map_err(|e| arrow_schema::ArrowError::ExternalError(Box::new(e)))?;
+        serde_json::to_writer(&mut buf, &e.payload)
+            .map_err(|e| arrow_schema::ArrowError::ExternalError(Box::new(e)))?;
         payload.append_value(String::from_utf8_lossy(&buf));
     }
     let cols: Vec<ArrayRef> = vec![
@@ -109,30 +124,63 @@ fn to_batch(header: &RunHeader, events: &[Envelope]) -> std::result::Result<Reco
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
-        Error::log(path, format!("not a complete Parquet file (truncated or corrupt): {e}"))
+        Error::log(
+            path,
+            format!("not a complete Parquet file (truncated or corrupt): {e}"),
+        )
     })?;
-    let kv: Vec<KeyValue> = builder.metadata().file_metadata().key_value_metadata().cloned().unwrap_or_default();
+    let kv: Vec<KeyValue> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default();
     let get = |k: &str| kv.iter().find(|m| m.key == k).and_then(|m| m.value.clone());
-    let version = get(META_SCHEMA_VERSION)
-        .ok_or_else(|| Error::log(path, "not an mdrsim event log: no mdrsim.schema_version metadata"))?;
+    let version = get(META_SCHEMA_VERSION).ok_or_else(|| {
+        Error::log(
+            path,
+            "not an mdrsim event log: no mdrsim.schema_version metadata",
+        )
+    })?;
     if version != SCHEMA_VERSION.to_string() {
-        return Err(Error::log(path, format!("schema version {version} is not supported (this mdrsim reads {SCHEMA_VERSION})")));
+        return Err(Error::log(
+            path,
+            format!(
+                "schema version {version} is not supported (this mdrsim reads {SCHEMA_VERSION})"
+            ),
+        ));
     }
     let header: RunHeader = get(META_HEADER)
         .ok_or_else(|| Error::log(path, "no mdrsim.header metadata"))
-        .and_then(|h| serde_json::from_str(&h).map_err(|e| Error::log(path, format!("bad mdrsim.header metadata: {e}"))))?;
-    let expected: u64 = get(META_EVENTS).and_then(|v| v.parse().ok()).ok_or_else(|| Error::log(path, "no mdrsim.events metadata"))?;
+        .and_then(|h| {
+            serde_json::from_str(&h)
+                .map_err(|e| Error::log(path, format!("bad mdrsim.header metadata: {e}")))
+        })?;
+    let expected: u64 = get(META_EVENTS)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| Error::log(path, "no mdrsim.events metadata"))?;
     let reader = builder
         .with_batch_size(BATCH_ROWS)
         .build()
         .map_err(|e| Error::log(path, format!("cannot read Parquet: {e}")))?;
     let mut log = EventLog::with_capacity(header.run, expected.min(1 << 24) as usize);
     for batch in reader {
-        let batch = batch.map_err(|e| Error::log(path, format!("truncated or corrupt data after {} events: {e}", log.len())))?;
+        let batch = batch.map_err(|e| {
+            Error::log(
+                path,
+                format!("truncated or corrupt data after {} events: {e}", log.len()),
+            )
+        })?;
         append_batch(path, &batch, &mut log)?;
     }
     if log.len() as u64 != expected {
-        return Err(Error::log(path, format!("truncated: metadata says {expected} events, found {}", log.len())));
+        return Err(Error::log(
+            path,
+            format!(
+                "truncated: metadata says {expected} events, found {}",
+                log.len()
+            ),
+        ));
     }
     Ok((header, log))
 }
@@ -141,7 +189,12 @@ fn column<'a, T: 'static>(path: &Path, batch: &'a RecordBatch, name: &str) -> Re
     batch
         .column_by_name(name)
         .and_then(|c| c.as_any().downcast_ref::<T>())
-        .ok_or_else(|| Error::log(path, format!("column {name:?} is missing or of the wrong type")))
+        .ok_or_else(|| {
+            Error::log(
+                path,
+                format!("column {name:?} is missing or of the wrong type"),
+            )
+        })
 }
 
 fn append_batch(path: &Path, batch: &RecordBatch, log: &mut EventLog) -> Result<()> {
@@ -151,12 +204,21 @@ fn append_batch(path: &Path, batch: &RecordBatch, log: &mut EventLog) -> Result<
     let payload = column::<StringArray>(path, batch, "payload")?;
     for i in 0..batch.num_rows() {
         if payload.is_null(i) {
-            return Err(Error::log(path, format!("row {}: payload is null", log.len())));
+            return Err(Error::log(
+                path,
+                format!("row {}: payload is null", log.len()),
+            ));
         }
         let p = serde_json::from_str(payload.value(i))
             .map_err(|e| Error::log(path, format!("event {}: bad payload: {e}", seq.value(i))))?;
-        let env = Envelope { run: run.value(i), seq: seq.value(i), at: SimTime(at.value(i)), payload: p };
-        log.try_push(env).map_err(|e| Error::log(path, e.to_string()))?;
+        let env = Envelope {
+            run: run.value(i),
+            seq: seq.value(i),
+            at: SimTime(at.value(i)),
+            payload: p,
+        };
+        log.try_push(env)
+            .map_err(|e| Error::log(path, e.to_string()))?;
     }
     Ok(())
 }

@@ -75,7 +75,11 @@ impl DistValue for SimDuration {
         self.0 as f64
     }
     fn from_f64(x: f64) -> Self {
-        if x.is_finite() && x > 0.0 { SimDuration(x.round().min(1e15) as u64) } else { SimDuration(0) }
+        if x.is_finite() && x > 0.0 {
+            SimDuration(x.round().min(1e15) as u64)
+        } else {
+            SimDuration(0)
+        }
     }
     fn from_shorthand_str(s: &str) -> Option<Self> {
         SimDuration::parse(s).ok()
@@ -100,7 +104,8 @@ impl DistValue for f64 {
     fn from_shorthand_f64(x: f64) -> Option<Self> {
         Some(x)
     }
-    const EXPECTED: &'static str = "a number or a table such as { dist = \"beta\", alpha = 2, beta = 5 }";
+    const EXPECTED: &'static str =
+        "a number or a table such as { dist = \"beta\", alpha = 2, beta = 5 }";
 }
 
 /// A distribution of durations.
@@ -167,7 +172,9 @@ impl<V: DistValue> Dist<V> {
             Dist::Beta { alpha, beta } if !(*alpha > 0.0 && *beta > 0.0) => {
                 Some("alpha and beta must be > 0".into())
             }
-            Dist::Empirical { values } if values.is_empty() => Some("values must not be empty".into()),
+            Dist::Empirical { values } if values.is_empty() => {
+                Some("values must not be empty".into())
+            }
             Dist::Empirical { values } if values.iter().any(|v| neg(v.to_f64())) => {
                 Some("values must be ≥ 0".into())
             }
@@ -250,7 +257,12 @@ mod tests {
     #[test]
     fn shorthand_and_tables_parse() {
         let h: Holder = toml::from_str("d = \"15m\"\nn = 0.5").unwrap();
-        assert_eq!(h.d, Dist::Fixed { value: SimDuration::from_mins(15) });
+        assert_eq!(
+            h.d,
+            Dist::Fixed {
+                value: SimDuration::from_mins(15)
+            }
+        );
         assert_eq!(h.n, Dist::Fixed { value: 0.5 });
         let h: Holder = toml::from_str(
             "d = { dist = \"lognormal\", median = \"10m\", sigma = 0.5 }\nn = { dist = \"beta\", alpha = 2.0, beta = 5.0 }",
@@ -262,13 +274,16 @@ mod tests {
 
     #[test]
     fn unknown_dist_field_is_rejected() {
-        let r: Result<Holder, _> = toml::from_str("d = { dist = \"exponential\", mean = \"1m\", rate = 2 }\nn = 1");
+        let r: Result<Holder, _> =
+            toml::from_str("d = { dist = \"exponential\", mean = \"1m\", rate = 2 }\nn = 1");
         assert!(r.is_err());
     }
 
     #[test]
     fn exponential_sample_mean_is_close() {
-        let d: DurationDist = Dist::Exponential { mean: SimDuration::from_mins(15) };
+        let d: DurationDist = Dist::Exponential {
+            mean: SimDuration::from_mins(15),
+        };
         let mut rng = SeedTree::new(1, 1).stream(Purpose::Handling, &[0]);
         let n = 20_000;
         let mean = (0..n).map(|_| d.sample(&mut rng).0 as f64).sum::<f64>() / n as f64;

@@ -10,7 +10,10 @@ use crate::error::{Error, Result};
 pub fn parse_spec(text: &str, file: &Path) -> Result<ScenarioSpec> {
     let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, file, "(syntax)", &e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string().replace(".$__serde_spanned_private_value", "");
+        let field = e
+            .path()
+            .to_string()
+            .replace(".$__serde_spanned_private_value", "");
         toml_error(text, file, &field, e.inner())
     })
 }
@@ -22,7 +25,11 @@ pub fn read_spec(path: &Path) -> Result<ScenarioSpec> {
 }
 
 fn toml_error(text: &str, file: &Path, field: &str, e: &toml::de::Error) -> Error {
-    let field = if field == "." || field.is_empty() { "(top level)".to_string() } else { field.to_string() };
+    let field = if field == "." || field.is_empty() {
+        "(top level)".to_string()
+    } else {
+        field.to_string()
+    };
     Error::Scenario {
         file: file.to_path_buf(),
         line: e.span().map(|s| line_of(text, s.start)),
@@ -33,5 +40,9 @@ fn toml_error(text: &str, file: &Path, field: &str, e: &toml::de::Error) -> Erro
 
 /// 1-based line number of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

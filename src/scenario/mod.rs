@@ -6,5 +6,7 @@ pub mod load;
 pub mod model;
 pub mod spec;
 
-pub use model::{BenignProcess, Campaign, Detection, Entity, EntityKind, Pool, Rule, Scenario, Step};
+pub use model::{
+    BenignProcess, Campaign, Detection, Entity, EntityKind, Pool, Rule, Scenario, Step,
+};
 pub use spec::{BenignTruth, ScenarioSpec, Severity};

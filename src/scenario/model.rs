@@ -175,7 +175,13 @@ pub struct Scenario {
 impl Scenario {
     /// Validates a parsed spec; `text` is the file's text, for line numbers.
     pub fn compile(spec: ScenarioSpec, text: &str, file: &Path) -> Result<Scenario> {
-        Compiler { text, file, entity_index: BTreeMap::new(), rules: BTreeMap::new() }.compile(spec)
+        Compiler {
+            text,
+            file,
+            entity_index: BTreeMap::new(),
+            rules: BTreeMap::new(),
+        }
+        .compile(spec)
     }
 
     /// Reads, parses and validates a scenario file.
@@ -187,7 +193,10 @@ impl Scenario {
 
     /// The id of `name`, if such an entity exists.
     pub fn entity(&self, name: &str) -> Option<EntityId> {
-        self.entities.iter().position(|e| e.id == name).map(|i| EntityId(i as u32))
+        self.entities
+            .iter()
+            .position(|e| e.id == name)
+            .map(|i| EntityId(i as u32))
     }
 }
 
@@ -210,11 +219,22 @@ impl Compiler<'_> {
 
     fn entity_ref(&self, r: &Spanned<String>, field: String) -> Result<EntityId> {
         self.entity_index.get(r.get_ref()).copied().ok_or_else(|| {
-            self.err(Some(r.span()), field, format!("unknown entity {:?}: declare it under [[entities]]", r.get_ref()))
+            self.err(
+                Some(r.span()),
+                field,
+                format!(
+                    "unknown entity {:?}: declare it under [[entities]]",
+                    r.get_ref()
+                ),
+            )
         })
     }
 
-    fn dist_ok<V: super::dist::DistValue>(&self, d: &super::dist::Dist<V>, field: String) -> Result<()> {
+    fn dist_ok<V: super::dist::DistValue>(
+        &self,
+        d: &super::dist::Dist<V>,
+        field: String,
+    ) -> Result<()> {
         match d.problem() {
             Some(p) => Err(self.err(None, field, p)),
             None => Ok(()),
@@ -227,27 +247,54 @@ impl Compiler<'_> {
             let field = format!("entities[{i}].id");
             let id = e.id.get_ref();
             let kind = EntityKind::from_prefix(id).ok_or_else(|| {
-                self.err(Some(e.id.span()), field.clone(), format!("{id:?} is not kind:name with kind one of user, host, cloud, app, domain"))
+                self.err(
+                    Some(e.id.span()),
+                    field.clone(),
+                    format!(
+                        "{id:?} is not kind:name with kind one of user, host, cloud, app, domain"
+                    ),
+                )
             })?;
             let next = EntityId(entities.len() as u32);
             if self.entity_index.insert(id.clone(), next).is_some() {
                 return Err(self.err(Some(e.id.span()), field, format!("duplicate entity {id:?}")));
             }
-            entities.push(Entity { id: id.clone(), kind, attributes: e.attributes.clone() });
+            entities.push(Entity {
+                id: id.clone(),
+                kind,
+                attributes: e.attributes.clone(),
+            });
         }
         for b in &spec.benign {
-            self.rules.insert(Rule { source: b.source.clone(), name: b.rule.clone() }, ());
+            self.rules.insert(
+                Rule {
+                    source: b.source.clone(),
+                    name: b.rule.clone(),
+                },
+                (),
+            );
         }
         for c in &spec.campaigns {
             for s in &c.steps {
                 for d in &s.detect {
-                    self.rules.insert(Rule { source: d.source.clone(), name: d.rule.clone() }, ());
+                    self.rules.insert(
+                        Rule {
+                            source: d.source.clone(),
+                            name: d.rule.clone(),
+                        },
+                        (),
+                    );
                 }
             }
         }
         let rules: Vec<Rule> = self.rules.keys().cloned().collect();
         let rule_id = |source: &str, name: &str| {
-            RuleId(rules.iter().position(|r| r.source == source && r.name == name).unwrap_or(0) as u32)
+            RuleId(
+                rules
+                    .iter()
+                    .position(|r| r.source == source && r.name == name)
+                    .unwrap_or(0) as u32,
+            )
         };
 
         let horizon = spec.horizon;
@@ -258,12 +305,25 @@ impl Compiler<'_> {
         for (i, b) in spec.benign.iter().enumerate() {
             let rate = *b.per_hour.get_ref();
             if !rate.is_finite() || rate < 0.0 {
-                return Err(self.err(Some(b.per_hour.span()), format!("benign[{i}].per_hour"), format!("rate must be a finite number ≥ 0, got {rate}")));
+                return Err(self.err(
+                    Some(b.per_hour.span()),
+                    format!("benign[{i}].per_hour"),
+                    format!("rate must be a finite number ≥ 0, got {rate}"),
+                ));
             }
             if b.entities.is_empty() {
-                return Err(self.err(None, format!("benign[{i}].entities"), "name at least one entity".into()));
+                return Err(self.err(
+                    None,
+                    format!("benign[{i}].entities"),
+                    "name at least one entity".into(),
+                ));
             }
-            let ents = b.entities.iter().enumerate().map(|(j, r)| self.entity_ref(r, format!("benign[{i}].entities[{j}]"))).collect::<Result<Vec<_>>>()?;
+            let ents = b
+                .entities
+                .iter()
+                .enumerate()
+                .map(|(j, r)| self.entity_ref(r, format!("benign[{i}].entities[{j}]")))
+                .collect::<Result<Vec<_>>>()?;
             self.dist_ok(&b.score, format!("benign[{i}].score"))?;
             benign.push(BenignProcess {
                 name: b.name.clone(),
@@ -279,7 +339,11 @@ impl Compiler<'_> {
         for (ci, c) in spec.campaigns.iter().enumerate() {
             self.dist_ok(&c.start, format!("campaigns[{ci}].start"))?;
             if c.steps.is_empty() {
-                return Err(self.err(None, format!("campaigns[{ci}].steps"), "a campaign needs at least one step".into()));
+                return Err(self.err(
+                    None,
+                    format!("campaigns[{ci}].steps"),
+                    "a campaign needs at least one step".into(),
+                ));
             }
             let mut steps: Vec<Step> = Vec::new();
             let mut ids: BTreeMap<String, StepId> = BTreeMap::new();
@@ -287,7 +351,11 @@ impl Compiler<'_> {
                 let at = |f: &str| format!("campaigns[{ci}].steps[{si}].{f}");
                 let sid = StepId(si as u32);
                 if ids.insert(s.id.get_ref().clone(), sid).is_some() {
-                    return Err(self.err(Some(s.id.span()), at("id"), format!("duplicate step id {:?}", s.id.get_ref())));
+                    return Err(self.err(
+                        Some(s.id.span()),
+                        at("id"),
+                        format!("duplicate step id {:?}", s.id.get_ref()),
+                    ));
                 }
                 let target = self.entity_ref(&s.target, at("target"))?;
                 let after = match &s.after {
@@ -304,26 +372,57 @@ impl Compiler<'_> {
                 };
                 let requires = match &s.requires {
                     None => vec![target],
-                    Some(list) => list.iter().enumerate().map(|(j, r)| self.entity_ref(r, at(&format!("requires[{j}]")))).collect::<Result<Vec<_>>>()?,
+                    Some(list) => list
+                        .iter()
+                        .enumerate()
+                        .map(|(j, r)| self.entity_ref(r, at(&format!("requires[{j}]"))))
+                        .collect::<Result<Vec<_>>>()?,
                 };
                 self.dist_ok(&s.delay, at("delay"))?;
                 let mut detect = Vec::new();
                 for (di, d) in s.detect.iter().enumerate() {
                     let p = *d.probability.get_ref();
                     if !(0.0..=1.0).contains(&p) {
-                        return Err(self.err(Some(d.probability.span()), at(&format!("detect[{di}].probability")), format!("must be in [0, 1], got {p}")));
+                        return Err(self.err(
+                            Some(d.probability.span()),
+                            at(&format!("detect[{di}].probability")),
+                            format!("must be in [0, 1], got {p}"),
+                        ));
                     }
                     self.dist_ok(&d.latency, at(&format!("detect[{di}].latency")))?;
                     self.dist_ok(&d.score, at(&format!("detect[{di}].score")))?;
-                    detect.push(Detection { rule: rule_id(&d.source, &d.rule), probability: p, severity: d.severity, latency: d.latency.clone(), score: d.score.clone() });
+                    detect.push(Detection {
+                        rule: rule_id(&d.source, &d.rule),
+                        probability: p,
+                        severity: d.severity,
+                        latency: d.latency.clone(),
+                        score: d.score.clone(),
+                    });
                 }
-                steps.push(Step { id: s.id.get_ref().clone(), technique: s.technique.clone(), target, after, delay: s.delay.clone(), requires, objective: s.objective, detect });
+                steps.push(Step {
+                    id: s.id.get_ref().clone(),
+                    technique: s.technique.clone(),
+                    target,
+                    after,
+                    delay: s.delay.clone(),
+                    requires,
+                    objective: s.objective,
+                    detect,
+                });
             }
-            campaigns.push(Campaign { name: c.name.clone(), start: c.start.clone(), steps });
+            campaigns.push(Campaign {
+                name: c.name.clone(),
+                start: c.start.clone(),
+                steps,
+            });
         }
         let size = *spec.pool.size.get_ref();
         if size == 0 {
-            return Err(self.err(Some(spec.pool.size.span()), "pool.size".into(), "a pool needs at least one worker".into()));
+            return Err(self.err(
+                Some(spec.pool.size.span()),
+                "pool.size".into(),
+                "a pool needs at least one worker".into(),
+            ));
         }
         self.dist_ok(&spec.pool.handling, "pool.handling".into())?;
         Ok(Scenario {
@@ -337,7 +436,11 @@ impl Compiler<'_> {
             rules,
             benign,
             campaigns,
-            pool: Pool { name: spec.pool.name, size, handling: spec.pool.handling },
+            pool: Pool {
+                name: spec.pool.name,
+                size,
+                handling: spec.pool.handling,
+            },
         })
     }
 }

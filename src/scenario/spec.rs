@@ -154,7 +154,9 @@ pub struct StepSpec {
 }
 
 fn zero_delay() -> DurationDist {
-    DurationDist::Fixed { value: SimDuration(0) }
+    DurationDist::Fixed {
+        value: SimDuration(0),
+    }
 }
 
 /// A detector's chance to raise an alert on a step.

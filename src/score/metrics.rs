@@ -56,7 +56,9 @@ impl Metrics {
         let at_of = |seq: u64| events.get(seq as usize).map(|e| e.at.0);
         for e in events {
             match &e.payload {
-                Payload::AlertLabeled { alert, truth: t, .. } => set(&mut truth, alert.index(), *t),
+                Payload::AlertLabeled {
+                    alert, truth: t, ..
+                } => set(&mut truth, alert.index(), *t),
                 Payload::AlertQueued { alert } => {
                     m.alerts += 1;
                     set(&mut queued_at, alert.index(), e.at.0);
@@ -69,7 +71,11 @@ impl Metrics {
                 Payload::Escalated { .. } => m.escalated += 1,
                 Payload::VerdictReached { alert, verdict, .. } => {
                     m.verdicts += 1;
-                    let malicious = truth.get(alert.index()).copied().flatten().is_some_and(Truth::is_malicious);
+                    let malicious = truth
+                        .get(alert.index())
+                        .copied()
+                        .flatten()
+                        .is_some_and(Truth::is_malicious);
                     match (verdict, malicious) {
                         (Verdict::Malicious, true) => m.tp += 1,
                         (Verdict::Malicious, false) => m.fp += 1,
@@ -82,7 +88,10 @@ impl Metrics {
                         f.get_or_insert(e.at.0);
                     }
                 }
-                Payload::CampaignStopped { campaign, containment } => {
+                Payload::CampaignStopped {
+                    campaign,
+                    containment,
+                } => {
                     m.contained += 1;
                     let start = first_step.get(campaign.index()).copied().flatten();
                     if let (Some(s), Some(c)) = (start, at_of(*containment)) {
@@ -131,5 +140,9 @@ fn set<T: Copy>(v: &mut Vec<Option<T>>, i: usize, x: T) {
 
 /// `num / den`, or `None` when there is nothing to divide by.
 pub fn ratio(num: u64, den: u64) -> Option<f64> {
-    if den == 0 { None } else { Some(num as f64 / den as f64) }
+    if den == 0 {
+        None
+    } else {
+        Some(num as f64 / den as f64)
+    }
 }

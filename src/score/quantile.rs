@@ -16,7 +16,11 @@ pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
 
 /// Mean of `values`; `None` when empty.
 pub fn mean(values: &[f64]) -> Option<f64> {
-    if values.is_empty() { None } else { Some(values.iter().sum::<f64>() / values.len() as f64) }
+    if values.is_empty() {
+        None
+    } else {
+        Some(values.iter().sum::<f64>() / values.len() as f64)
+    }
 }
 
 #[cfg(test)]

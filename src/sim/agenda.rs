@@ -38,14 +38,21 @@ pub struct Agenda<J> {
 
 impl<J> Default for Agenda<J> {
     fn default() -> Self {
-        Agenda { heap: BinaryHeap::new(), next_order: 0 }
+        Agenda {
+            heap: BinaryHeap::new(),
+            next_order: 0,
+        }
     }
 }
 
 impl<J> Agenda<J> {
     /// Schedules `job` at `at`.
     pub fn schedule(&mut self, at: SimTime, job: J) {
-        self.heap.push(Entry { at, order: self.next_order, job });
+        self.heap.push(Entry {
+            at,
+            order: self.next_order,
+            job,
+        });
         self.next_order += 1;
     }
 

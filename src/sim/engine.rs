@@ -9,7 +9,9 @@ use crate::event::{EventLog, Payload, RunHeader, Truth, Verdict};
 use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
 use crate::random::{Purpose, SeedTree, Stream};
 use crate::scenario::{BenignTruth, Scenario, Severity};
-use crate::strategy::view::{action_applies, AlertView, CaseView, ContainRequest, Decision, Triage};
+use crate::strategy::view::{
+    AlertView, CaseView, ContainRequest, Decision, Triage, action_applies,
+};
 use crate::strategy::{Decider, TruthDoor};
 use crate::time::{SimDuration, SimTime};
 use crate::world::RunState;
@@ -34,7 +36,11 @@ pub struct RunOutput {
 impl<'s> Simulation<'s> {
     /// A run of `scenario` with master seed `seed`.
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
-        Simulation { scenario, seed, run: 0 }
+        Simulation {
+            scenario,
+            seed,
+            run: 0,
+        }
     }
 
     /// Sets the run id stored in every event (the grid index in an evaluation).
@@ -49,7 +55,10 @@ impl<'s> Simulation<'s> {
         let mut engine = Engine::new(self.scenario, self.seed, self.run, decider);
         engine.start();
         engine.run_to_horizon();
-        RunOutput { header, log: engine.log }
+        RunOutput {
+            header,
+            log: engine.log,
+        }
     }
 }
 
@@ -57,25 +66,51 @@ impl<'s> Simulation<'s> {
 /// same handling time for the same alert (common random numbers).
 #[derive(Clone, Copy, Debug)]
 enum Origin {
-    Benign { process: u32, n: u64 },
-    Attack { campaign: CampaignId, step: StepId, detector: u32 },
+    Benign {
+        process: u32,
+        n: u64,
+    },
+    Attack {
+        campaign: CampaignId,
+        step: StepId,
+        detector: u32,
+    },
 }
 
 impl Origin {
     fn key(self) -> [u64; 4] {
         match self {
             Origin::Benign { process, n } => [0, process as u64, n, 0],
-            Origin::Attack { campaign, step, detector } => [1, campaign.0 as u64, step.0 as u64, detector as u64],
+            Origin::Attack {
+                campaign,
+                step,
+                detector,
+            } => [1, campaign.0 as u64, step.0 as u64, detector as u64],
         }
     }
 }
 
 enum Job {
-    BenignArrival { process: u32 },
-    CampaignStart { campaign: CampaignId },
-    StepDue { campaign: CampaignId, step: StepId },
-    AlertDue { origin: Origin, rule: RuleId, severity: Severity, entity: EntityId, score: f64 },
-    WorkDone { alert: AlertId },
+    BenignArrival {
+        process: u32,
+    },
+    CampaignStart {
+        campaign: CampaignId,
+    },
+    StepDue {
+        campaign: CampaignId,
+        step: StepId,
+    },
+    AlertDue {
+        origin: Origin,
+        rule: RuleId,
+        severity: Severity,
+        entity: EntityId,
+        score: f64,
+    },
+    WorkDone {
+        alert: AlertId,
+    },
 }
 
 struct Engine<'a> {
@@ -104,7 +139,9 @@ impl<'a> Engine<'a> {
             log: EventLog::with_capacity(run, 1024),
             state: RunState::new(sc.entities.len(), &steps, sc.pool.size as usize),
             agenda: Agenda::default(),
-            arrivals: (0..sc.benign.len()).map(|p| seeds.stream(Purpose::BenignArrivals, &[p as u64])).collect(),
+            arrivals: (0..sc.benign.len())
+                .map(|p| seeds.stream(Purpose::BenignArrivals, &[p as u64]))
+                .collect(),
             arrivals_seen: vec![0; sc.benign.len()],
             pending: vec![Vec::new(); sc.campaigns.len()],
             origins: Vec::new(),
@@ -127,7 +164,12 @@ impl<'a> Engine<'a> {
         for (c, campaign) in self.sc.campaigns.iter().enumerate() {
             let mut rng = self.seeds.stream(Purpose::CampaignStart, &[c as u64]);
             let at = SimTime::ZERO.after(campaign.start.sample(&mut rng));
-            self.agenda.schedule(at, Job::CampaignStart { campaign: CampaignId(c as u32) });
+            self.agenda.schedule(
+                at,
+                Job::CampaignStart {
+                    campaign: CampaignId(c as u32),
+                },
+            );
         }
     }
 
@@ -136,7 +178,9 @@ impl<'a> Engine<'a> {
             if t > self.horizon {
                 break;
             }
-            let Some((now, job)) = self.agenda.pop() else { break };
+            let Some((now, job)) = self.agenda.pop() else {
+                break;
+            };
             self.step(now, job);
         }
     }
@@ -157,9 +201,13 @@ impl<'a> Engine<'a> {
                 }
             }
             Job::StepDue { campaign, step } => self.step_due(now, campaign, step),
-            Job::AlertDue { origin, rule, severity, entity, score } => {
-                self.raise_alert(now, origin, rule, severity, vec![entity], score)
-            }
+            Job::AlertDue {
+                origin,
+                rule,
+                severity,
+                entity,
+                score,
+            } => self.raise_alert(now, origin, rule, severity, vec![entity], score),
             Job::WorkDone { alert } => self.work_done(now, alert),
         }
     }
@@ -179,17 +227,28 @@ impl<'a> Engine<'a> {
         let p = &self.sc.benign[process as usize];
         let n = self.arrivals_seen[process as usize];
         self.arrivals_seen[process as usize] += 1;
-        let mut rng = self.seeds.stream(Purpose::BenignAlert, &[process as u64, n]);
+        let mut rng = self
+            .seeds
+            .stream(Purpose::BenignAlert, &[process as u64, n]);
         let entity = p.entities[rng.random_range(0..p.entities.len())];
         let score = p.score.sample(&mut rng).clamp(0.0, 1.0);
         let (rule, severity) = (p.rule, p.severity);
-        self.raise_alert(now, Origin::Benign { process, n }, rule, severity, vec![entity], score);
+        self.raise_alert(
+            now,
+            Origin::Benign { process, n },
+            rule,
+            severity,
+            vec![entity],
+            score,
+        );
         self.schedule_next_arrival(now, process);
     }
 
     fn schedule_step(&mut self, now: SimTime, campaign: CampaignId, step: StepId) {
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
-        let mut rng = self.seeds.stream(Purpose::StepDelay, &[campaign.0 as u64, step.0 as u64]);
+        let mut rng = self
+            .seeds
+            .stream(Purpose::StepDelay, &[campaign.0 as u64, step.0 as u64]);
         let at = now.after(s.delay.sample(&mut rng));
         self.pending[campaign.index()].push(step);
         self.agenda.schedule(at, Job::StepDue { campaign, step });
@@ -198,23 +257,43 @@ impl<'a> Engine<'a> {
     /// The first required entity that containment made unusable, with the containment.
     fn broken_requirement(&self, campaign: CampaignId, step: StepId) -> Option<(EntityId, u64)> {
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
-        s.requires
-            .iter()
-            .find_map(|&e| self.state.entities[e.index()].contained.map(|(_, seq)| (e, seq)))
+        s.requires.iter().find_map(|&e| {
+            self.state.entities[e.index()]
+                .contained
+                .map(|(_, seq)| (e, seq))
+        })
     }
 
     fn step_due(&mut self, now: SimTime, campaign: CampaignId, step: StepId) {
         let pending = &mut self.pending[campaign.index()];
-        let Some(pos) = pending.iter().position(|&s| s == step) else { return };
+        let Some(pos) = pending.iter().position(|&s| s == step) else {
+            return;
+        };
         pending.swap_remove(pos);
         if let Some((blocked_by, containment)) = self.broken_requirement(campaign, step) {
-            self.emit(now, Payload::AttackStepPrevented { campaign, step, blocked_by, containment });
+            self.emit(
+                now,
+                Payload::AttackStepPrevented {
+                    campaign,
+                    step,
+                    blocked_by,
+                    containment,
+                },
+            );
             self.maybe_stopped(now, campaign, containment);
             return;
         }
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
         let (target, objective) = (s.target, s.objective);
-        self.emit(now, Payload::AttackStepExecuted { campaign, step, target, objective });
+        self.emit(
+            now,
+            Payload::AttackStepExecuted {
+                campaign,
+                step,
+                target,
+                objective,
+            },
+        );
         for (di, d) in s.detect.iter().enumerate() {
             let key = [campaign.0 as u64, step.0 as u64, di as u64];
             let mut rng = self.seeds.stream(Purpose::StepDetection, &key);
@@ -222,8 +301,18 @@ impl<'a> Engine<'a> {
             let latency = d.latency.sample(&mut rng);
             let score = d.score.sample(&mut rng).clamp(0.0, 1.0);
             if seen {
-                let origin = Origin::Attack { campaign, step, detector: di as u32 };
-                let job = Job::AlertDue { origin, rule: d.rule, severity: d.severity, entity: target, score };
+                let origin = Origin::Attack {
+                    campaign,
+                    step,
+                    detector: di as u32,
+                };
+                let job = Job::AlertDue {
+                    origin,
+                    rule: d.rule,
+                    severity: d.severity,
+                    entity: target,
+                    score,
+                };
                 self.agenda.schedule(now.after(latency), job);
             }
         }
@@ -243,11 +332,25 @@ impl<'a> Engine<'a> {
     fn maybe_stopped(&mut self, now: SimTime, campaign: CampaignId, containment: u64) {
         let c = &self.state.campaigns[campaign.index()];
         if self.pending[campaign.index()].is_empty() && !c.impact && !c.stopped {
-            self.emit(now, Payload::CampaignStopped { campaign, containment });
+            self.emit(
+                now,
+                Payload::CampaignStopped {
+                    campaign,
+                    containment,
+                },
+            );
         }
     }
 
-    fn raise_alert(&mut self, now: SimTime, origin: Origin, rule: RuleId, severity: Severity, entities: Vec<EntityId>, score: f64) {
+    fn raise_alert(
+        &mut self,
+        now: SimTime,
+        origin: Origin,
+        rule: RuleId,
+        severity: Severity,
+        entities: Vec<EntityId>,
+        score: f64,
+    ) {
         let alert = AlertId(self.origins.len() as u32);
         self.origins.push(origin);
         let (truth, campaign, step) = match origin {
@@ -260,8 +363,25 @@ impl<'a> Engine<'a> {
             }
             Origin::Attack { campaign, step, .. } => (Truth::Malicious, Some(campaign), Some(step)),
         };
-        self.emit(now, Payload::AlertRaised { alert, rule, severity, entities, score });
-        self.emit(now, Payload::AlertLabeled { alert, truth, campaign, step });
+        self.emit(
+            now,
+            Payload::AlertRaised {
+                alert,
+                rule,
+                severity,
+                entities,
+                score,
+            },
+        );
+        self.emit(
+            now,
+            Payload::AlertLabeled {
+                alert,
+                truth,
+                campaign,
+                step,
+            },
+        );
         self.emit(now, Payload::AlertQueued { alert });
         let triage = match &mut *self.decider {
             Decider::Honest(s) => s.triage(&case_view(self.sc, &self.state, alert, now)),
@@ -275,17 +395,32 @@ impl<'a> Engine<'a> {
             Triage::Dismiss { rationale } => {
                 let evidence = vec![self.state.alerts[alert.index()].raised_seq];
                 let verdict = Verdict::Benign;
-                self.emit(now, Payload::VerdictReached { alert, verdict, confidence: 0.5, evidence, rationale });
+                self.emit(
+                    now,
+                    Payload::VerdictReached {
+                        alert,
+                        verdict,
+                        confidence: 0.5,
+                        evidence,
+                        rationale,
+                    },
+                );
             }
         }
     }
 
     fn dispatch(&mut self, now: SimTime) {
         while !self.state.queue.is_empty() {
-            let Some(worker) = self.state.idle_worker() else { return };
-            let Some(&alert) = self.state.queue.front() else { return };
+            let Some(worker) = self.state.idle_worker() else {
+                return;
+            };
+            let Some(&alert) = self.state.queue.front() else {
+                return;
+            };
             self.emit(now, Payload::TriageStarted { alert, worker });
-            let mut rng = self.seeds.stream(Purpose::Handling, &self.origins[alert.index()].key());
+            let mut rng = self
+                .seeds
+                .stream(Purpose::Handling, &self.origins[alert.index()].key());
             let done = now.after(self.sc.pool.handling.sample(&mut rng));
             self.agenda.schedule(done, Job::WorkDone { alert });
         }
@@ -297,18 +432,40 @@ impl<'a> Engine<'a> {
             match &mut *self.decider {
                 Decider::Honest(s) => s.decide(&case),
                 Decider::Oracle(o) => {
-                    let truth = self.state.truth().get(alert).map_or(Truth::FalsePositive, |l| l.truth);
+                    let truth = self
+                        .state
+                        .truth()
+                        .get(alert)
+                        .map_or(Truth::FalsePositive, |l| l.truth);
                     o.decide(&case, TruthDoor::open(truth))
                 }
             }
         };
         match decision {
-            Decision::Verdict { verdict, confidence, rationale, contain } => {
+            Decision::Verdict {
+                verdict,
+                confidence,
+                rationale,
+                contain,
+            } => {
                 let rec = &self.state.alerts[alert.index()];
                 let mut evidence = vec![rec.raised_seq];
                 evidence.extend_from_slice(&rec.evidence);
-                let confidence = if confidence.is_finite() { confidence.clamp(0.0, 1.0) } else { 0.0 };
-                self.emit(now, Payload::VerdictReached { alert, verdict, confidence, evidence, rationale });
+                let confidence = if confidence.is_finite() {
+                    confidence.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                self.emit(
+                    now,
+                    Payload::VerdictReached {
+                        alert,
+                        verdict,
+                        confidence,
+                        evidence,
+                        rationale,
+                    },
+                );
                 if verdict == Verdict::Malicious {
                     for req in contain {
                         self.contain(now, alert, req);
@@ -337,8 +494,23 @@ impl<'a> Engine<'a> {
             return;
         }
         let (action, target) = (req.action, req.target);
-        let request = self.emit(now, Payload::ContainmentRequested { alert, action, target });
-        let seq = self.emit(now, Payload::ContainmentExecuted { alert, action, target, request });
+        let request = self.emit(
+            now,
+            Payload::ContainmentRequested {
+                alert,
+                action,
+                target,
+            },
+        );
+        let seq = self.emit(
+            now,
+            Payload::ContainmentExecuted {
+                alert,
+                action,
+                target,
+                request,
+            },
+        );
         self.prevent_pending(now, target, seq);
     }
 
@@ -349,14 +521,26 @@ impl<'a> Engine<'a> {
             let blocked: Vec<StepId> = self.pending[c]
                 .iter()
                 .copied()
-                .filter(|s| self.sc.campaigns[c].steps[s.index()].requires.contains(&target))
+                .filter(|s| {
+                    self.sc.campaigns[c].steps[s.index()]
+                        .requires
+                        .contains(&target)
+                })
                 .collect();
             if blocked.is_empty() {
                 continue;
             }
             self.pending[c].retain(|s| !blocked.contains(s));
             for step in blocked {
-                self.emit(now, Payload::AttackStepPrevented { campaign, step, blocked_by: target, containment });
+                self.emit(
+                    now,
+                    Payload::AttackStepPrevented {
+                        campaign,
+                        step,
+                        blocked_by: target,
+                        containment,
+                    },
+                );
             }
             self.maybe_stopped(now, campaign, containment);
         }
@@ -364,7 +548,12 @@ impl<'a> Engine<'a> {
 }
 
 /// What the strategy may see of `alert` at `now`.
-fn case_view<'v>(sc: &'v Scenario, state: &'v RunState, alert: AlertId, now: SimTime) -> CaseView<'v> {
+fn case_view<'v>(
+    sc: &'v Scenario,
+    state: &'v RunState,
+    alert: AlertId,
+    now: SimTime,
+) -> CaseView<'v> {
     let rec = &state.alerts[alert.index()];
     CaseView {
         now,

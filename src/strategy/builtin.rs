@@ -1,8 +1,8 @@
 //! The built-in strategies of the core: the two trivial bounds, the oracle, and an
 //! honest threshold policy.
 
-use super::view::{CaseView, Decision, Triage};
 use super::Strategy;
+use super::view::{CaseView, Decision, Triage};
 use crate::event::{Truth, Verdict};
 use crate::scenario::Severity;
 
@@ -15,10 +15,14 @@ impl Strategy for EscalateAll {
         "escalate_all"
     }
     fn triage(&mut self, _: &CaseView<'_>) -> Triage {
-        Triage::Escalate { reason: "policy: escalate every alert".into() }
+        Triage::Escalate {
+            reason: "policy: escalate every alert".into(),
+        }
     }
     fn decide(&mut self, _: &CaseView<'_>) -> Decision {
-        Decision::Escalate { reason: "policy: escalate every alert".into() }
+        Decision::Escalate {
+            reason: "policy: escalate every alert".into(),
+        }
     }
 }
 
@@ -31,7 +35,9 @@ impl Strategy for DismissAll {
         "dismiss_all"
     }
     fn triage(&mut self, _: &CaseView<'_>) -> Triage {
-        Triage::Dismiss { rationale: "policy: dismiss every alert".into() }
+        Triage::Dismiss {
+            rationale: "policy: dismiss every alert".into(),
+        }
     }
     fn decide(&mut self, _: &CaseView<'_>) -> Decision {
         Decision::Verdict {
@@ -57,7 +63,11 @@ pub struct Threshold {
 
 impl Default for Threshold {
     fn default() -> Self {
-        Threshold { malicious_at: 0.75, benign_below: 0.4, severity_weight: [0.7, 0.85, 1.0, 1.1] }
+        Threshold {
+            malicious_at: 0.75,
+            benign_below: 0.4,
+            severity_weight: [0.7, 0.85, 1.0, 1.1],
+        }
     }
 }
 
@@ -95,7 +105,9 @@ impl Strategy for Threshold {
                 contain: Vec::new(),
             }
         } else {
-            Decision::Escalate { reason: format!("risk {risk:.2} between thresholds") }
+            Decision::Escalate {
+                reason: format!("risk {risk:.2} between thresholds"),
+            }
         }
     }
 }

@@ -52,7 +52,10 @@ pub fn builtin(name: &str) -> Result<Decider> {
         "oracle" => Decider::Oracle(Oracle),
         "threshold" => Decider::Honest(Box::new(Threshold::default())),
         _ => {
-            return Err(Error::Usage(format!("unknown strategy {name:?}: expected one of {}", BUILTIN.join(", "))));
+            return Err(Error::Usage(format!(
+                "unknown strategy {name:?}: expected one of {}",
+                BUILTIN.join(", ")
+            )));
         }
     })
 }

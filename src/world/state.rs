@@ -81,7 +81,10 @@ impl RunState {
             entities: vec![EntityState::default(); entities],
             campaigns: campaign_steps
                 .iter()
-                .map(|&n| CampaignState { executed: vec![false; n], ..Default::default() })
+                .map(|&n| CampaignState {
+                    executed: vec![false; n],
+                    ..Default::default()
+                })
                 .collect(),
             ..Default::default()
         }
@@ -94,13 +97,21 @@ impl RunState {
 
     /// The first idle worker.
     pub fn idle_worker(&self) -> Option<u32> {
-        self.workers.iter().position(|w| w.is_none()).map(|i| i as u32)
+        self.workers
+            .iter()
+            .position(|w| w.is_none())
+            .map(|i| i as u32)
     }
 
     /// Records what `e` says happened.
     pub fn apply(&mut self, e: &Envelope) {
         match &e.payload {
-            Payload::AttackStepExecuted { campaign, step, target, objective } => {
+            Payload::AttackStepExecuted {
+                campaign,
+                step,
+                target,
+                objective,
+            } => {
                 if let Some(c) = self.campaigns.get_mut(campaign.index()) {
                     if let Some(x) = c.executed.get_mut(step.index()) {
                         *x = true;
@@ -118,7 +129,13 @@ impl RunState {
                     c.stopped = true;
                 }
             }
-            Payload::AlertRaised { alert, rule, severity, entities, score } => {
+            Payload::AlertRaised {
+                alert,
+                rule,
+                severity,
+                entities,
+                score,
+            } => {
                 let i = alert.index();
                 if self.alerts.len() <= i {
                     self.alerts.resize(i + 1, AlertRecord::placeholder());
@@ -136,9 +153,20 @@ impl RunState {
                     closed_at: None,
                 };
             }
-            Payload::AlertLabeled { alert, truth, campaign, step } => {
+            Payload::AlertLabeled {
+                alert,
+                truth,
+                campaign,
+                step,
+            } => {
                 let origin = campaign.zip(*step);
-                self.truth.set(*alert, Label { truth: *truth, origin });
+                self.truth.set(
+                    *alert,
+                    Label {
+                        truth: *truth,
+                        origin,
+                    },
+                );
             }
             Payload::AlertQueued { alert } => {
                 if let Some(a) = self.alerts.get_mut(alert.index()) {

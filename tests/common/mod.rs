@@ -11,7 +11,10 @@ use proptest::prelude::*;
 
 /// Runs the real `mdrsim` binary.
 pub fn mdrsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mdrsim")).args(args).output().expect("the mdrsim binary runs")
+    Command::new(env!("CARGO_BIN_EXE_mdrsim"))
+        .args(args)
+        .output()
+        .expect("the mdrsim binary runs")
 }
 
 /// Path of a file in the repository.
@@ -21,7 +24,8 @@ pub fn repo(rel: &str) -> PathBuf {
 
 /// The built-in ransomware scenario.
 pub fn ransomware() -> Scenario {
-    Scenario::load(&repo("scenarios/friday-night-ransomware.toml")).expect("built-in scenario loads")
+    Scenario::load(&repo("scenarios/friday-night-ransomware.toml"))
+        .expect("built-in scenario loads")
 }
 
 /// Compiles scenario text.
@@ -34,15 +38,19 @@ fn duration_dist() -> impl Strategy<Value = String> {
     prop_oneof![
         (1u32..120).prop_map(|m| format!("\"{m}m\"")),
         (1u32..60).prop_map(|m| format!("{{ dist = \"exponential\", mean = \"{m}m\" }}")),
-        (1u32..60, 0.1f64..1.2).prop_map(|(m, s)| format!("{{ dist = \"lognormal\", median = \"{m}m\", sigma = {s} }}")),
+        (1u32..60, 0.1f64..1.2).prop_map(|(m, s)| format!(
+            "{{ dist = \"lognormal\", median = \"{m}m\", sigma = {s} }}"
+        )),
     ]
 }
 
 fn score_dist() -> impl Strategy<Value = String> {
     prop_oneof![
         (0.0f64..1.0).prop_map(|x| format!("{x}")),
-        (0.5f64..8.0, 0.5f64..8.0).prop_map(|(a, b)| format!("{{ dist = \"beta\", alpha = {a}, beta = {b} }}")),
-        (0.0f64..0.5, 0.5f64..1.0).prop_map(|(l, h)| format!("{{ dist = \"uniform\", low = {l}, high = {h} }}")),
+        (0.5f64..8.0, 0.5f64..8.0)
+            .prop_map(|(a, b)| format!("{{ dist = \"beta\", alpha = {a}, beta = {b} }}")),
+        (0.0f64..0.5, 0.5f64..1.0)
+            .prop_map(|(l, h)| format!("{{ dist = \"uniform\", low = {l}, high = {h} }}")),
     ]
 }
 
@@ -51,9 +59,28 @@ const SEVERITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 /// Random valid scenario text: a few entities, benign processes, campaigns with
 /// branching steps, one pool. Small enough that a run takes milliseconds.
 pub fn arb_scenario_text() -> impl Strategy<Value = String> {
-    let benign = prop::collection::vec((0.0f64..12.0, any::<bool>(), 0usize..4, prop::collection::vec(0usize..6, 1..4), score_dist()), 0..4);
-    let step = (0usize..6, prop::collection::vec(0usize..6, 0..3), duration_dist(), prop::collection::vec((0.0f64..1.0, 0usize..4, duration_dist(), score_dist()), 0..3), any::<u8>());
-    let campaigns = prop::collection::vec((duration_dist(), prop::collection::vec(step, 1..6)), 0..3);
+    let benign = prop::collection::vec(
+        (
+            0.0f64..12.0,
+            any::<bool>(),
+            0usize..4,
+            prop::collection::vec(0usize..6, 1..4),
+            score_dist(),
+        ),
+        0..4,
+    );
+    let step = (
+        0usize..6,
+        prop::collection::vec(0usize..6, 0..3),
+        duration_dist(),
+        prop::collection::vec(
+            (0.0f64..1.0, 0usize..4, duration_dist(), score_dist()),
+            0..3,
+        ),
+        any::<u8>(),
+    );
+    let campaigns =
+        prop::collection::vec((duration_dist(), prop::collection::vec(step, 1..6)), 0..3);
     (1u32..4, duration_dist(), 1u32..36, benign, campaigns).prop_map(|(size, handling, hours, benign, campaigns)| {
         let entities = ["host:ws-1", "host:srv-1", "user:alice", "user:bob", "cloud:key-1", "domain:bad.example"];
         let mut t = format!("name = \"generated\"\nstart = \"2026-11-27T18:00:00-05:00\"\nhorizon = \"{hours}h\"\n\n");
