@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod calendar;
 pub mod error;
 pub mod event;
 pub mod ids;
