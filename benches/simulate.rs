@@ -10,7 +10,7 @@ mod common;
 fn simulate(c: &mut Criterion) {
     let scenario = common::long_ransomware();
     let mut group = c.benchmark_group("simulate");
-    for name in ["threshold", "oracle"] {
+    for name in ["ai_mdr", "legacy_mdr"] {
         let events = Simulation::new(&scenario, 1)
             .run(&mut strategy::builtin(name).unwrap())
             .log
@@ -18,7 +18,7 @@ fn simulate(c: &mut Criterion) {
         group.throughput(Throughput::Elements(events as u64));
         group.bench_function(name, |b| {
             b.iter(|| {
-                let mut d = strategy::builtin(name).unwrap();
+                let mut d = strategy::builtin(name, &scenario).unwrap();
                 Simulation::new(&scenario, 1).run(&mut d).log.len()
             })
         });

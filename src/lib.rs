@@ -9,7 +9,7 @@
 //! ```no_run
 //! use mdrsim::{scenario::Scenario, sim::Simulation, score::Metrics, strategy};
 //! let scenario = Scenario::load("scenarios/friday-night-ransomware.toml".as_ref())?;
-//! let mut decider = strategy::builtin("threshold")?;
+//! let mut decider = strategy::builtin("ai_mdr", &scenario)?;
 //! let out = Simulation::new(&scenario, 7).run(&mut decider);
 //! let metrics = Metrics::from_events(&out.header, out.log.events());
 //! println!("escalation rate {:?}", metrics.escalation_rate);

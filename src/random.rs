@@ -38,8 +38,12 @@ pub enum Purpose {
     Strategy = 8,
     /// The customer team's handling of an escalation.
     Customer = 9,
-    /// Benign telemetry records.
+    /// Benign telemetry records (entity and field values).
     Telemetry = 10,
+    /// Arrival times of one benign telemetry process.
+    TelemetryArrivals = 11,
+    /// Field values of the telemetry an attack step leaves.
+    StepTelemetry = 12,
 }
 
 impl SeedTree {

@@ -11,7 +11,7 @@ use mdrsim::strategy::{self, BUILTIN};
 
 fn score(name: &str, seed: u64) -> RunReport {
     let scenario = ransomware();
-    let mut d = strategy::builtin(name).unwrap();
+    let mut d = strategy::builtin(name, &scenario).unwrap();
     let out = Simulation::new(&scenario, seed).run(&mut d);
     RunReport::new(
         &out.header,

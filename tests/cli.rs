@@ -153,7 +153,7 @@ fn wrong_type_names_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_variant(&dir, "type.toml", "size = 2", "size = \"two\"");
     let o = mdrsim(&["run", "--scenario", &p, "--strategy", "oracle"]);
-    assert_bad_input(&o, &["type.toml:", "pool.size", "invalid type"]);
+    assert_bad_input(&o, &["type.toml:", "customer.size", "invalid type"]);
 }
 
 #[test]

@@ -9,11 +9,12 @@ use std::sync::{Arc, Mutex};
 use common::ransomware;
 use mdrsim::scenario::{BenignTruth, Scenario};
 use mdrsim::sim::Simulation;
-use mdrsim::strategy::{CaseView, Decider, Decision, Strategy, Threshold, Triage};
+use mdrsim::strategy::builtin::AiMdr;
+use mdrsim::strategy::{self, CaseView, Decision, Policy, Strategy, Triage};
 
-/// Decides like `threshold` and writes down every view it is handed.
+/// Decides like `ai_mdr` (so it queries context) and writes down every view it is handed.
 struct Recorder {
-    inner: Threshold,
+    inner: AiMdr,
     seen: Arc<Mutex<Vec<String>>>,
 }
 
@@ -33,10 +34,8 @@ impl Strategy for Recorder {
 
 fn record(scenario: &Scenario, seed: u64) -> Vec<String> {
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let mut d = Decider::Honest(Box::new(Recorder {
-        inner: Threshold::default(),
-        seen: seen.clone(),
-    }));
+    let mut d = strategy::builtin("ai_mdr", scenario).unwrap();
+    d.policy = Policy::Honest(Box::new(Recorder { inner: AiMdr::default(), seen: seen.clone() }));
     Simulation::new(scenario, seed).run(&mut d);
     seen.lock().unwrap().clone()
 }

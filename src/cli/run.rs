@@ -22,9 +22,9 @@ pub struct RunArgs {
         default_value = "scenarios/friday-night-ransomware.toml"
     )]
     scenario: PathBuf,
-    /// Strategy: dismiss_all, escalate_all, oracle (reads ground truth: an upper bound)
-    /// or threshold.
-    #[arg(long, value_name = "NAME", default_value = "threshold")]
+    /// Strategy: ai_mdr, ai_soc, legacy_mdr, threshold, escalate_all, dismiss_all, or
+    /// oracle (reads ground truth: an upper bound, never a real option).
+    #[arg(long, value_name = "NAME", default_value = "ai_mdr")]
     strategy: String,
     /// Master seed; the same seed gives byte-identical output.
     #[arg(long, default_value_t = 1)]
@@ -40,7 +40,7 @@ pub struct RunArgs {
 /// Runs the command.
 pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&args.scenario)?;
-    let mut decider = strategy::builtin(&args.strategy)?;
+    let mut decider = strategy::builtin(&args.strategy, &scenario)?;
     let out = Simulation::new(&scenario, args.seed).run(&mut decider);
     if let Some(path) = &args.events {
         write_log(path, &out.header, &out.log)?;

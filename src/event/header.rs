@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SCHEMA_VERSION;
 use crate::scenario::{Rule, Scenario};
+use crate::strategy::{Provider, ProviderSpec};
 
 /// Identity of a run and the names behind its ids.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,6 +35,12 @@ pub struct RunHeader {
     pub rules: Vec<Rule>,
     /// Campaigns, indexed by `CampaignId`.
     pub campaigns: Vec<CampaignInfo>,
+    /// Telemetry sources, indexed by `source` in `telemetry_observed`.
+    pub sources: Vec<String>,
+    /// Provider pools, indexed by `pool`.
+    pub pools: Vec<String>,
+    /// The provider profile in effect (with the scenario's pins applied).
+    pub provider: ProviderSpec,
 }
 
 /// A campaign's name and steps, for reading logs.
@@ -58,7 +65,7 @@ pub struct StepInfo {
 
 impl RunHeader {
     /// The header of a run of `strategy` on `scenario` with `seed`.
-    pub fn new(scenario: &Scenario, strategy: &str, seed: u64, run: u64) -> Self {
+    pub fn new(scenario: &Scenario, strategy: &str, provider: &Provider, seed: u64, run: u64) -> Self {
         RunHeader {
             schema_version: SCHEMA_VERSION,
             mdrsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -86,6 +93,9 @@ impl RunHeader {
                         .collect(),
                 })
                 .collect(),
+            sources: scenario.sources.clone(),
+            pools: provider.pools.iter().map(|p| p.name.clone()).collect(),
+            provider: provider.spec.clone(),
         }
     }
 }

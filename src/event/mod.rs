@@ -10,7 +10,7 @@ pub mod payload;
 
 pub use header::RunHeader;
 pub use log::EventLog;
-pub use payload::{ContainAction, ContextKind, Payload, Truth, Verdict};
+pub use payload::{ActionKind, ContainAction, ContextKind, Party, Payload, Truth, Verdict};
 
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +18,7 @@ use crate::time::SimTime;
 
 /// Version of the stored log layout; bumped whenever a reader of the old layout would
 /// misread the new one. Stored in every file.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One event: which run, its position in the log, when, and what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -63,11 +63,46 @@ pub enum ContextKind {
     Historic,
 }
 
+/// Who did something: the provider or the customer's own team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The MDR provider (or platform).
+    Provider,
+    /// The customer's security team.
+    Customer,
+}
+
+/// A kind of work, for worker time accounting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// First look at an alert.
+    Triage,
+    /// A context query.
+    Query,
+    /// Writing up a verdict.
+    Verdict,
+    /// Carrying out or executing containment.
+    Containment,
+    /// The customer resolving an escalation.
+    Resolution,
+}
+
 /// The payload of one event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Payload {
+    /// A telemetry record was observed (detection rules may match it).
+    TelemetryObserved {
+        /// Index of the telemetry source in the header's `sources`.
+        source: u32,
+        /// The entity the record concerns.
+        entity: EntityId,
+        /// The record's fields.
+        fields: std::collections::BTreeMap<String, String>,
+    },
     /// An attack step happened.
     AttackStepExecuted {
         /// Campaign.
@@ -109,6 +144,8 @@ pub enum Payload {
         entities: Vec<EntityId>,
         /// The detector's risk score in [0, 1].
         score: f64,
+        /// `seq` of the telemetry record a detection rule matched, for rule alerts.
+        telemetry: Option<u64>,
     },
     /// Ground truth of an alert (world-side only; never shown to a strategy).
     AlertLabeled {
@@ -121,17 +158,52 @@ pub enum Payload {
         /// The step that raised it, if malicious.
         step: Option<StepId>,
     },
-    /// The alert reached the defender's queue.
+    /// The alert reached the provider and waits in a pool's queue.
     AlertQueued {
         /// The alert.
         alert: AlertId,
+        /// Index of the pool in the header's `pools`.
+        pool: u32,
     },
-    /// A worker picked the alert up.
+    /// A waiting low-priority alert was dropped under overload.
+    AlertExpired {
+        /// The alert.
+        alert: AlertId,
+    },
+    /// A worker picked the case up.
     TriageStarted {
         /// The alert.
         alert: AlertId,
+        /// Pool index.
+        pool: u32,
         /// Worker index in the pool.
         worker: u32,
+    },
+    /// A worker finished one action on a case.
+    WorkCompleted {
+        /// The alert.
+        alert: AlertId,
+        /// Provider or customer.
+        party: Party,
+        /// Pool index (0 for the customer's team).
+        pool: u32,
+        /// Worker index.
+        worker: u32,
+        /// What the work was.
+        action: ActionKind,
+        /// How long it took, ms.
+        duration_ms: u64,
+        /// Whether the worker is now free of the case.
+        releases_worker: bool,
+    },
+    /// The case moved to another pool (edge cases to experts).
+    CaseHandedOff {
+        /// The alert.
+        alert: AlertId,
+        /// The receiving pool.
+        pool: u32,
+        /// Why.
+        reason: String,
     },
     /// A context query returned evidence.
     ContextQueried {
@@ -164,7 +236,7 @@ pub enum Payload {
         /// Why.
         reason: String,
     },
-    /// Containment was asked for.
+    /// Containment was decided: by whom, and who will carry it out.
     ContainmentRequested {
         /// The alert that led to it.
         alert: AlertId,
@@ -172,6 +244,10 @@ pub enum Payload {
         action: ContainAction,
         /// The entity.
         target: EntityId,
+        /// Who decided it.
+        by: Party,
+        /// Who carries it out (the customer for recommendations).
+        executor: Party,
     },
     /// Containment took effect.
     ContainmentExecuted {
@@ -183,6 +259,26 @@ pub enum Payload {
         target: EntityId,
         /// `seq` of the request.
         request: u64,
+        /// Who carried it out.
+        by: Party,
+    },
+    /// A customer team member picked up a task (an escalation or a recommendation).
+    CustomerStarted {
+        /// The alert.
+        alert: AlertId,
+        /// `seq` of the event that created the task.
+        task: u64,
+        /// Worker index in the customer team.
+        worker: u32,
+    },
+    /// The customer's team resolved an escalation.
+    CustomerResolved {
+        /// The alert.
+        alert: AlertId,
+        /// Its verdict.
+        verdict: Verdict,
+        /// `seq` of the escalation.
+        task: u64,
     },
     /// A strategy asked for something impossible; the request was ignored.
     StrategyFailed {
@@ -197,18 +293,24 @@ impl Payload {
     /// The `type` tag, as in JSON and the Parquet `type` column.
     pub fn kind(&self) -> &'static str {
         match self {
+            Payload::TelemetryObserved { .. } => "telemetry_observed",
             Payload::AttackStepExecuted { .. } => "attack_step_executed",
             Payload::AttackStepPrevented { .. } => "attack_step_prevented",
             Payload::CampaignStopped { .. } => "campaign_stopped",
             Payload::AlertRaised { .. } => "alert_raised",
             Payload::AlertLabeled { .. } => "alert_labeled",
             Payload::AlertQueued { .. } => "alert_queued",
+            Payload::AlertExpired { .. } => "alert_expired",
             Payload::TriageStarted { .. } => "triage_started",
+            Payload::WorkCompleted { .. } => "work_completed",
+            Payload::CaseHandedOff { .. } => "case_handed_off",
             Payload::ContextQueried { .. } => "context_queried",
             Payload::VerdictReached { .. } => "verdict_reached",
             Payload::Escalated { .. } => "escalated",
             Payload::ContainmentRequested { .. } => "containment_requested",
             Payload::ContainmentExecuted { .. } => "containment_executed",
+            Payload::CustomerStarted { .. } => "customer_started",
+            Payload::CustomerResolved { .. } => "customer_resolved",
             Payload::StrategyFailed { .. } => "strategy_failed",
         }
     }
@@ -218,8 +320,13 @@ impl Payload {
         match self {
             Payload::AlertRaised { alert, .. }
             | Payload::AlertLabeled { alert, .. }
-            | Payload::AlertQueued { alert }
+            | Payload::AlertQueued { alert, .. }
+            | Payload::AlertExpired { alert }
             | Payload::TriageStarted { alert, .. }
+            | Payload::WorkCompleted { alert, .. }
+            | Payload::CaseHandedOff { alert, .. }
+            | Payload::CustomerStarted { alert, .. }
+            | Payload::CustomerResolved { alert, .. }
             | Payload::ContextQueried { alert, .. }
             | Payload::VerdictReached { alert, .. }
             | Payload::Escalated { alert, .. }
@@ -233,6 +340,7 @@ impl Payload {
     /// The main entity the event concerns, if any.
     pub fn entity(&self) -> Option<EntityId> {
         match self {
+            Payload::TelemetryObserved { entity, .. } => Some(*entity),
             Payload::AttackStepExecuted { target, .. }
             | Payload::ContainmentRequested { target, .. }
             | Payload::ContainmentExecuted { target, .. } => Some(*target),

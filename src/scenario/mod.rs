@@ -1,12 +1,14 @@
 //! Scenarios: the customer's world as a TOML spec, validated into a [`Scenario`] that the
 //! engine turns, with a seed, into world events.
 
+mod compile;
 pub mod dist;
 pub mod load;
 pub mod model;
 pub mod spec;
 
 pub use model::{
-    BenignProcess, Campaign, Detection, Entity, EntityKind, Pool, Rule, Scenario, Step,
+    BenignProcess, Campaign, Customer, Detection, Entity, EntityKind, Rule, Scenario, Separations, SigmaRule, Step, StepTelemetry,
+    TelemetryProcess,
 };
-pub use spec::{BenignTruth, ScenarioSpec, Severity};
+pub use spec::{BenignTruth, Condition, ScenarioSpec, Severity};

@@ -1,18 +1,18 @@
-//! The validated scenario: names resolved to ids, every reference checked. The engine
-//! only ever sees this form, so it never has to handle a dangling reference.
+//! The validated scenario: names resolved to ids, every reference checked, Sigma rules
+//! parsed, schedules compiled. The engine only ever sees this form, so it never has to
+//! handle a dangling reference.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use super::dist::{DurationDist, NumberDist};
-use super::load::line_of;
-use super::spec::{BenignTruth, ScenarioSpec, Severity};
-use crate::error::{Error, Result};
+use super::spec::{BenignTruth, Condition, ContainmentSpec, EvidenceOverride, EvidenceSpec, FieldValue, Severity};
+use crate::calendar::Capacity;
+use crate::event::ContextKind;
 use crate::ids::{EntityId, RuleId, StepId};
-use crate::random::fnv1a;
 use crate::time::{Epoch, SimDuration};
 
 /// What kind of thing an entity is; decides which containment applies to it.
@@ -32,7 +32,8 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
-    fn from_prefix(id: &str) -> Option<Self> {
+    /// The kind named by an id's prefix (`host:ws-1` → host).
+    pub fn from_prefix(id: &str) -> Option<Self> {
         let (kind, name) = id.split_once(':')?;
         if name.is_empty() {
             return None;
@@ -45,6 +46,16 @@ impl EntityKind {
             "domain" => EntityKind::Domain,
             _ => return None,
         })
+    }
+
+    /// The condition a bare requirement on this kind means.
+    pub fn default_condition(self) -> Condition {
+        match self {
+            EntityKind::Host => Condition::NotIsolated,
+            EntityKind::User | EntityKind::Cloud => Condition::Enabled,
+            EntityKind::App => Condition::SessionsValid,
+            EntityKind::Domain => Condition::Reachable,
+        }
     }
 }
 
@@ -61,11 +72,46 @@ pub struct Entity {
 
 /// A detector rule: the (source, rule) pair an alert names.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rule {
-    /// The detector (`edr`, `idp`, …).
+    /// The detector: a security tool (`edr`) or `sigma` for detection rules.
     pub source: String,
     /// The rule or alert title.
     pub name: String,
+    /// Rule author, shown with every match (the Detection Rule License asks for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+/// Evidence separations (d) per context kind for one kind of alert.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Separations {
+    /// Telemetry.
+    pub telemetry: f64,
+    /// Organizational.
+    pub organizational: f64,
+    /// Historic, at full strength.
+    pub historic: f64,
+}
+
+impl Separations {
+    /// The scenario defaults with `o`'s overrides.
+    pub fn resolve(base: &EvidenceSpec, o: &EvidenceOverride) -> Self {
+        Separations {
+            telemetry: o.telemetry.unwrap_or(base.telemetry),
+            organizational: o.organizational.unwrap_or(base.organizational),
+            historic: o.historic.unwrap_or(base.historic),
+        }
+    }
+
+    /// The separation for `kind`.
+    pub fn of(&self, kind: ContextKind) -> f64 {
+        match kind {
+            ContextKind::Telemetry => self.telemetry,
+            ContextKind::Organizational => self.organizational,
+            ContextKind::Historic => self.historic,
+        }
+    }
 }
 
 /// A benign alert process.
@@ -75,7 +121,7 @@ pub struct BenignProcess {
     pub name: String,
     /// The rule its alerts carry.
     pub rule: RuleId,
-    /// Mean alerts per hour.
+    /// Mean alerts per hour (0 when the tool is not deployed).
     pub per_hour: f64,
     /// Ground truth of its alerts.
     pub truth: BenignTruth,
@@ -85,6 +131,44 @@ pub struct BenignProcess {
     pub entities: Vec<EntityId>,
     /// Risk score distribution.
     pub score: NumberDist,
+    /// Evidence strength of context on its alerts.
+    pub evidence: Separations,
+}
+
+/// A benign telemetry process.
+#[derive(Clone, Debug)]
+pub struct TelemetryProcess {
+    /// Name.
+    pub name: String,
+    /// Index into [`Scenario::sources`].
+    pub source: u32,
+    /// Mean records per hour (0 when the source does not exist).
+    pub per_hour: f64,
+    /// Entities a record may concern.
+    pub entities: Vec<EntityId>,
+    /// Field templates.
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Truth of rule matches on its records.
+    pub truth: BenignTruth,
+    /// Score of rule matches.
+    pub score: NumberDist,
+    /// Evidence strength on rule matches.
+    pub evidence: Separations,
+}
+
+/// A parsed Sigma rule and where it runs.
+#[derive(Clone, Debug)]
+pub struct SigmaRule {
+    /// Its entry in the rule table.
+    pub rule: RuleId,
+    /// Severity from the rule's `level`.
+    pub severity: Severity,
+    /// The parsed rule.
+    pub sigma: Arc<sigma_rust::Rule>,
+    /// Telemetry sources (indices into [`Scenario::sources`]) its logsource maps to.
+    pub sources: Vec<u32>,
+    /// ATT&CK technique from its tags, if any.
+    pub technique: Option<String>,
 }
 
 /// A campaign.
@@ -111,17 +195,23 @@ pub struct Step {
     pub after: Vec<StepId>,
     /// Delay after the last predecessor.
     pub delay: DurationDist,
-    /// Entities that must be usable.
-    pub requires: Vec<EntityId>,
+    /// What must hold.
+    pub requires: Vec<(EntityId, Condition)>,
     /// Whether reaching it is impact.
     pub objective: bool,
-    /// Who may see it.
+    /// Security tools that may see it (only deployed ones).
     pub detect: Vec<Detection>,
+    /// Telemetry it leaves (only existing sources).
+    pub telemetry: Vec<StepTelemetry>,
+    /// Evidence strength on its alerts.
+    pub evidence: Separations,
 }
 
-/// A detector's chance to alert on a step.
+/// A security tool's chance to alert on a step.
 #[derive(Clone, Debug)]
 pub struct Detection {
+    /// Position in the step's `detect` list (keys the random stream).
+    pub index: u32,
     /// The rule.
     pub rule: RuleId,
     /// Probability in [0, 1].
@@ -134,15 +224,32 @@ pub struct Detection {
     pub score: NumberDist,
 }
 
-/// A worker pool.
+/// A telemetry record a step leaves.
 #[derive(Clone, Debug)]
-pub struct Pool {
-    /// Name, for reports.
-    pub name: String,
-    /// Number of workers.
+pub struct StepTelemetry {
+    /// Position in the step's `telemetry` list.
+    pub index: u32,
+    /// Index into [`Scenario::sources`].
+    pub source: u32,
+    /// Fields.
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Score of rule matches.
+    pub score: NumberDist,
+}
+
+/// The customer's team, compiled.
+#[derive(Clone, Debug)]
+pub struct Customer {
+    /// Headcount.
     pub size: u32,
-    /// Handling time per alert.
+    /// On shift over the run.
+    pub capacity: Capacity,
+    /// Time per escalation.
     pub handling: DurationDist,
+    /// Time per recommended containment.
+    pub containment: DurationDist,
+    /// Probability of a correct resolution.
+    pub accuracy: f64,
 }
 
 /// A validated scenario.
@@ -164,283 +271,50 @@ pub struct Scenario {
     pub entities: Vec<Entity>,
     /// Detector rules, sorted.
     pub rules: Vec<Rule>,
+    /// Telemetry source names, sorted.
+    pub sources: Vec<String>,
+    /// Deployed security tools.
+    pub tools: BTreeSet<String>,
     /// Benign alert processes.
     pub benign: Vec<BenignProcess>,
+    /// Benign telemetry processes.
+    pub telemetry: Vec<TelemetryProcess>,
+    /// Sigma rules.
+    pub sigma: Vec<SigmaRule>,
+    /// Sigma field name → telemetry field name.
+    pub field_map: BTreeMap<String, String>,
     /// Attack campaigns.
     pub campaigns: Vec<Campaign>,
-    /// The worker pool.
-    pub pool: Pool,
+    /// Evidence channel parameters (defaults; alerts carry their own separations).
+    pub evidence: EvidenceSpec,
+    /// Containment execution delays.
+    pub containment: ContainmentSpec,
+    /// The customer's team.
+    pub customer: Customer,
+    /// Provider keys pinned by the scenario.
+    pub provider_pin: Option<toml::Table>,
 }
 
 impl Scenario {
-    /// Validates a parsed spec; `text` is the file's text, for line numbers.
-    pub fn compile(spec: ScenarioSpec, text: &str, file: &Path) -> Result<Scenario> {
-        Compiler {
-            text,
-            file,
-            entity_index: BTreeMap::new(),
-            rules: BTreeMap::new(),
-        }
-        .compile(spec)
-    }
-
     /// Reads, parses and validates a scenario file.
-    pub fn load(path: &Path) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    pub fn load(path: &std::path::Path) -> crate::Result<Scenario> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
         let spec = super::load::parse_spec(&text, path)?;
         Scenario::compile(spec, &text, path)
     }
 
+    /// Validates a parsed spec; `text` is the file's text, for line numbers.
+    pub fn compile(spec: super::ScenarioSpec, text: &str, file: &std::path::Path) -> crate::Result<Scenario> {
+        super::compile::compile(spec, text, file)
+    }
+
     /// The id of `name`, if such an entity exists.
     pub fn entity(&self, name: &str) -> Option<EntityId> {
-        self.entities
-            .iter()
-            .position(|e| e.id == name)
-            .map(|i| EntityId(i as u32))
-    }
-}
-
-struct Compiler<'a> {
-    text: &'a str,
-    file: &'a Path,
-    entity_index: BTreeMap<String, EntityId>,
-    rules: BTreeMap<Rule, ()>,
-}
-
-impl Compiler<'_> {
-    fn err(&self, span: Option<std::ops::Range<usize>>, field: String, message: String) -> Error {
-        Error::Scenario {
-            file: self.file.to_path_buf(),
-            line: span.map(|s| line_of(self.text, s.start)),
-            field,
-            message,
-        }
+        self.entities.iter().position(|e| e.id == name).map(|i| EntityId(i as u32))
     }
 
-    fn entity_ref(&self, r: &Spanned<String>, field: String) -> Result<EntityId> {
-        self.entity_index.get(r.get_ref()).copied().ok_or_else(|| {
-            self.err(
-                Some(r.span()),
-                field,
-                format!(
-                    "unknown entity {:?}: declare it under [[entities]]",
-                    r.get_ref()
-                ),
-            )
-        })
-    }
-
-    fn dist_ok<V: super::dist::DistValue>(
-        &self,
-        d: &super::dist::Dist<V>,
-        field: String,
-    ) -> Result<()> {
-        match d.problem() {
-            Some(p) => Err(self.err(None, field, p)),
-            None => Ok(()),
-        }
-    }
-
-    fn compile(mut self, spec: ScenarioSpec) -> Result<Scenario> {
-        let mut entities = Vec::with_capacity(spec.entities.len());
-        for (i, e) in spec.entities.iter().enumerate() {
-            let field = format!("entities[{i}].id");
-            let id = e.id.get_ref();
-            let kind = EntityKind::from_prefix(id).ok_or_else(|| {
-                self.err(
-                    Some(e.id.span()),
-                    field.clone(),
-                    format!(
-                        "{id:?} is not kind:name with kind one of user, host, cloud, app, domain"
-                    ),
-                )
-            })?;
-            let next = EntityId(entities.len() as u32);
-            if self.entity_index.insert(id.clone(), next).is_some() {
-                return Err(self.err(Some(e.id.span()), field, format!("duplicate entity {id:?}")));
-            }
-            entities.push(Entity {
-                id: id.clone(),
-                kind,
-                attributes: e.attributes.clone(),
-            });
-        }
-        for b in &spec.benign {
-            self.rules.insert(
-                Rule {
-                    source: b.source.clone(),
-                    name: b.rule.clone(),
-                },
-                (),
-            );
-        }
-        for c in &spec.campaigns {
-            for s in &c.steps {
-                for d in &s.detect {
-                    self.rules.insert(
-                        Rule {
-                            source: d.source.clone(),
-                            name: d.rule.clone(),
-                        },
-                        (),
-                    );
-                }
-            }
-        }
-        let rules: Vec<Rule> = self.rules.keys().cloned().collect();
-        let rule_id = |source: &str, name: &str| {
-            RuleId(
-                rules
-                    .iter()
-                    .position(|r| r.source == source && r.name == name)
-                    .unwrap_or(0) as u32,
-            )
-        };
-
-        let horizon = spec.horizon;
-        if horizon.0 == 0 {
-            return Err(self.err(None, "horizon".into(), "must be longer than 0s".into()));
-        }
-        let mut benign = Vec::new();
-        for (i, b) in spec.benign.iter().enumerate() {
-            let rate = *b.per_hour.get_ref();
-            if !rate.is_finite() || rate < 0.0 {
-                return Err(self.err(
-                    Some(b.per_hour.span()),
-                    format!("benign[{i}].per_hour"),
-                    format!("rate must be a finite number ≥ 0, got {rate}"),
-                ));
-            }
-            if b.entities.is_empty() {
-                return Err(self.err(
-                    None,
-                    format!("benign[{i}].entities"),
-                    "name at least one entity".into(),
-                ));
-            }
-            let ents = b
-                .entities
-                .iter()
-                .enumerate()
-                .map(|(j, r)| self.entity_ref(r, format!("benign[{i}].entities[{j}]")))
-                .collect::<Result<Vec<_>>>()?;
-            self.dist_ok(&b.score, format!("benign[{i}].score"))?;
-            benign.push(BenignProcess {
-                name: b.name.clone(),
-                rule: rule_id(&b.source, &b.rule),
-                per_hour: rate,
-                truth: b.truth,
-                severity: b.severity,
-                entities: ents,
-                score: b.score.clone(),
-            });
-        }
-        let mut campaigns = Vec::new();
-        for (ci, c) in spec.campaigns.iter().enumerate() {
-            self.dist_ok(&c.start, format!("campaigns[{ci}].start"))?;
-            if c.steps.is_empty() {
-                return Err(self.err(
-                    None,
-                    format!("campaigns[{ci}].steps"),
-                    "a campaign needs at least one step".into(),
-                ));
-            }
-            let mut steps: Vec<Step> = Vec::new();
-            let mut ids: BTreeMap<String, StepId> = BTreeMap::new();
-            for (si, s) in c.steps.iter().enumerate() {
-                let at = |f: &str| format!("campaigns[{ci}].steps[{si}].{f}");
-                let sid = StepId(si as u32);
-                if ids.insert(s.id.get_ref().clone(), sid).is_some() {
-                    return Err(self.err(
-                        Some(s.id.span()),
-                        at("id"),
-                        format!("duplicate step id {:?}", s.id.get_ref()),
-                    ));
-                }
-                let target = self.entity_ref(&s.target, at("target"))?;
-                let after = match &s.after {
-                    None if si == 0 => vec![],
-                    None => vec![StepId(si as u32 - 1)],
-                    Some(list) => list
-                        .iter()
-                        .map(|p| {
-                            ids.get(p.get_ref()).copied().filter(|&p| p != sid).ok_or_else(|| {
-                                self.err(Some(p.span()), at("after"), format!("unknown step {:?}: a step may only follow steps declared before it", p.get_ref()))
-                            })
-                        })
-                        .collect::<Result<Vec<_>>>()?,
-                };
-                let requires = match &s.requires {
-                    None => vec![target],
-                    Some(list) => list
-                        .iter()
-                        .enumerate()
-                        .map(|(j, r)| self.entity_ref(r, at(&format!("requires[{j}]"))))
-                        .collect::<Result<Vec<_>>>()?,
-                };
-                self.dist_ok(&s.delay, at("delay"))?;
-                let mut detect = Vec::new();
-                for (di, d) in s.detect.iter().enumerate() {
-                    let p = *d.probability.get_ref();
-                    if !(0.0..=1.0).contains(&p) {
-                        return Err(self.err(
-                            Some(d.probability.span()),
-                            at(&format!("detect[{di}].probability")),
-                            format!("must be in [0, 1], got {p}"),
-                        ));
-                    }
-                    self.dist_ok(&d.latency, at(&format!("detect[{di}].latency")))?;
-                    self.dist_ok(&d.score, at(&format!("detect[{di}].score")))?;
-                    detect.push(Detection {
-                        rule: rule_id(&d.source, &d.rule),
-                        probability: p,
-                        severity: d.severity,
-                        latency: d.latency.clone(),
-                        score: d.score.clone(),
-                    });
-                }
-                steps.push(Step {
-                    id: s.id.get_ref().clone(),
-                    technique: s.technique.clone(),
-                    target,
-                    after,
-                    delay: s.delay.clone(),
-                    requires,
-                    objective: s.objective,
-                    detect,
-                });
-            }
-            campaigns.push(Campaign {
-                name: c.name.clone(),
-                start: c.start.clone(),
-                steps,
-            });
-        }
-        let size = *spec.pool.size.get_ref();
-        if size == 0 {
-            return Err(self.err(
-                Some(spec.pool.size.span()),
-                "pool.size".into(),
-                "a pool needs at least one worker".into(),
-            ));
-        }
-        self.dist_ok(&spec.pool.handling, "pool.handling".into())?;
-        Ok(Scenario {
-            name: spec.name,
-            description: spec.description,
-            path: self.file.to_path_buf(),
-            epoch: spec.start,
-            horizon,
-            content_hash: fnv1a(self.text.as_bytes()),
-            entities,
-            rules,
-            benign,
-            campaigns,
-            pool: Pool {
-                name: spec.pool.name,
-                size,
-                handling: spec.pool.handling,
-            },
-        })
+    /// The index of a telemetry source.
+    pub fn source(&self, name: &str) -> Option<u32> {
+        self.sources.iter().position(|s| s == name).map(|i| i as u32)
     }
 }

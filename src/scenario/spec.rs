@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::dist::{DurationDist, NumberDist, dist_serde};
+
 use crate::time::{Epoch, SimDuration};
 
 /// A whole scenario: the customer's world, independent of the defender.
@@ -30,11 +31,290 @@ pub struct ScenarioSpec {
     /// Processes that raise false-positive and benign-positive alerts.
     #[serde(default)]
     pub benign: Vec<BenignSpec>,
+    /// Benign telemetry processes (the records detection rules run over).
+    #[serde(default)]
+    pub telemetry: Vec<TelemetrySpec>,
+    /// Sigma detection rules, from files or inline.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    /// How Sigma logsources and field names map onto this scenario's telemetry.
+    #[serde(default)]
+    pub sigma: SigmaMappingSpec,
     /// Attack campaigns.
     #[serde(default)]
     pub campaigns: Vec<CampaignSpec>,
-    /// The worker pool that handles alerts (pinned by the scenario).
-    pub pool: PoolSpec,
+    /// Which tools and telemetry sources exist in the environment.
+    #[serde(default)]
+    pub environment: EnvironmentSpec,
+    /// The noisy channel through which context queries reveal truth.
+    #[serde(default)]
+    pub evidence: EvidenceSpec,
+    /// Time from a containment decision to its effect, per action.
+    #[serde(default)]
+    pub containment: ContainmentSpec,
+    /// The customer's own security team.
+    #[serde(default)]
+    pub customer: CustomerSpec,
+    /// Provider parameters pinned by this scenario (top-level keys of a provider
+    /// profile); every strategy run on the scenario uses them.
+    #[serde(default)]
+    pub provider: Option<toml::Table>,
+}
+
+/// Which security tools are deployed and which telemetry sources exist. Absent lists
+/// mean "every tool or source the scenario names".
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    /// Deployed security tools (`edr`, `av`, `cdr`, `idp_protection`, …).
+    #[serde(default)]
+    pub tools: Option<Vec<String>>,
+    /// Telemetry sources that exist (`idp`, `hr`, `mdm`, `saas`, `cloudtrail`, …).
+    #[serde(default)]
+    pub telemetry: Option<Vec<String>>,
+}
+
+/// Evidence strength per context kind: the separation `d` of a calibrated Gaussian
+/// channel. A query's log-likelihood ratio for "malicious" is drawn from N(+d²/2, d)
+/// when the truth is malicious and N(−d²/2, d) otherwise, so LLRs add up honestly.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSpec {
+    /// Telemetry context.
+    #[serde(default = "default_telemetry_d")]
+    pub telemetry: f64,
+    /// Organizational context.
+    #[serde(default = "default_org_d")]
+    pub organizational: f64,
+    /// Historic context at full strength; it grows with past closed cases on the rule.
+    #[serde(default = "default_hist_d")]
+    pub historic: f64,
+    /// Closed cases on a rule at which historic context reaches half its strength.
+    #[serde(default = "default_hist_half")]
+    pub historic_half: f64,
+}
+
+fn default_telemetry_d() -> f64 {
+    1.5
+}
+fn default_org_d() -> f64 {
+    1.0
+}
+fn default_hist_d() -> f64 {
+    2.0
+}
+fn default_hist_half() -> f64 {
+    20.0
+}
+
+impl Default for EvidenceSpec {
+    fn default() -> Self {
+        EvidenceSpec { telemetry: 1.5, organizational: 1.0, historic: 2.0, historic_half: 20.0 }
+    }
+}
+
+/// Per-alert-source overrides of the evidence separations.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceOverride {
+    /// Telemetry separation.
+    #[serde(default)]
+    pub telemetry: Option<f64>,
+    /// Organizational separation (e.g. HR knows the user is travelling).
+    #[serde(default)]
+    pub organizational: Option<f64>,
+    /// Historic separation at full strength.
+    #[serde(default)]
+    pub historic: Option<f64>,
+}
+
+/// Execution delay per containment action (world property: how fast the control acts).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainmentSpec {
+    /// EDR network isolation.
+    #[serde(default = "d2m")]
+    pub isolate_host: SimDuration,
+    /// Account disable in the IdP.
+    #[serde(default = "d1m")]
+    pub disable_account: SimDuration,
+    /// Session and token revocation.
+    #[serde(default = "d5m")]
+    pub revoke_sessions: SimDuration,
+    /// Proxy/DNS block.
+    #[serde(default = "d10m")]
+    pub block_domain: SimDuration,
+}
+
+fn d1m() -> SimDuration {
+    SimDuration::from_mins(1)
+}
+fn d2m() -> SimDuration {
+    SimDuration::from_mins(2)
+}
+fn d5m() -> SimDuration {
+    SimDuration::from_mins(5)
+}
+fn d10m() -> SimDuration {
+    SimDuration::from_mins(10)
+}
+
+impl Default for ContainmentSpec {
+    fn default() -> Self {
+        ContainmentSpec { isolate_host: d2m(), disable_account: d1m(), revoke_sessions: d5m(), block_domain: d10m() }
+    }
+}
+
+/// The customer's security team: it handles escalations and executes recommended
+/// containment on its own schedule.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSpec {
+    /// Headcount.
+    #[serde(default = "two")]
+    pub size: u32,
+    /// When the team works (default: business hours, UTC).
+    #[serde(default = "customer_hours")]
+    pub schedule: crate::calendar::ScheduleSpec,
+    /// Time to resolve one escalated alert.
+    #[serde(default = "customer_handling", with = "dist_serde")]
+    pub handling: DurationDist,
+    /// Time to execute one recommended containment action.
+    #[serde(default = "customer_containment", with = "dist_serde")]
+    pub containment: DurationDist,
+    /// Probability the team resolves an escalation correctly.
+    #[serde(default = "customer_accuracy")]
+    pub accuracy: f64,
+}
+
+fn two() -> u32 {
+    2
+}
+fn customer_hours() -> crate::calendar::ScheduleSpec {
+    crate::calendar::ScheduleSpec::business_hours("UTC", "09:00", "17:00")
+}
+fn customer_handling() -> DurationDist {
+    DurationDist::Lognormal { median: SimDuration::from_mins(30), sigma: 0.7 }
+}
+fn customer_containment() -> DurationDist {
+    DurationDist::Fixed { value: SimDuration::from_mins(15) }
+}
+fn customer_accuracy() -> f64 {
+    0.9
+}
+
+impl Default for CustomerSpec {
+    fn default() -> Self {
+        CustomerSpec {
+            size: two(),
+            schedule: customer_hours(),
+            handling: customer_handling(),
+            containment: customer_containment(),
+            accuracy: customer_accuracy(),
+        }
+    }
+}
+
+/// A benign telemetry process: records from one source, e.g. sign-ins or audit entries.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySpec {
+    /// Name, for reports.
+    pub name: String,
+    /// The telemetry source (`idp`, `azure_audit`, `cloudtrail`, …).
+    pub source: String,
+    /// Mean records per hour (Poisson), ≥ 0.
+    pub per_hour: Spanned<f64>,
+    /// Entities a record may concern; one is picked uniformly.
+    pub entities: Vec<Spanned<String>>,
+    /// Record fields: a value, or a list to pick from uniformly.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Truth of alerts that rules raise on these records.
+    #[serde(default = "benign_positive")]
+    pub truth: BenignTruth,
+    /// Detector score of such alerts.
+    #[serde(default = "mid_score", with = "dist_serde")]
+    pub score: NumberDist,
+    /// Evidence separation overrides for such alerts.
+    #[serde(default)]
+    pub evidence: EvidenceOverride,
+}
+
+fn benign_positive() -> BenignTruth {
+    BenignTruth::BenignPositive
+}
+fn mid_score() -> NumberDist {
+    NumberDist::Beta { alpha: 2.0, beta: 2.0 }
+}
+
+/// A telemetry field value: fixed, or one of several.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum FieldValue {
+    /// Always this value.
+    One(String),
+    /// One of these, uniformly.
+    OneOf(Vec<String>),
+}
+
+/// A Sigma rule, from a file (relative to the scenario) or inline YAML.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Path of a `.yml` rule, relative to the scenario file.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The rule's YAML text.
+    #[serde(default)]
+    pub yaml: Option<String>,
+}
+
+/// Maps Sigma logsources and field names onto the scenario's telemetry.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigmaMappingSpec {
+    /// Logsource → telemetry source.
+    #[serde(default)]
+    pub logsources: Vec<LogsourceMapSpec>,
+    /// Sigma field name → telemetry field name, where they differ.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// Rules whose logsource has these values (absent: any) run over `source`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsourceMapSpec {
+    /// Sigma `product`.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// Sigma `service`.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Sigma `category`.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Our telemetry source.
+    pub source: String,
+}
+
+/// Telemetry an attack step leaves behind.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepTelemetrySpec {
+    /// The telemetry source.
+    pub source: String,
+    /// Record fields.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Detector score of alerts that rules raise on it.
+    #[serde(default = "high_score", with = "dist_serde")]
+    pub score: NumberDist,
+}
+
+fn high_score() -> NumberDist {
+    NumberDist::Beta { alpha: 5.0, beta: 2.0 }
 }
 
 /// One entity, `kind:name`, with free-form attributes.
@@ -108,6 +388,9 @@ pub struct BenignSpec {
     /// The detector's risk score in [0, 1] (clamped), an observable feature.
     #[serde(with = "dist_serde")]
     pub score: NumberDist,
+    /// Evidence separation overrides for these alerts (e.g. HR context settles them).
+    #[serde(default)]
+    pub evidence: EvidenceOverride,
 }
 
 /// An attack campaign: steps with predecessors, so campaigns may branch.
@@ -140,17 +423,52 @@ pub struct StepSpec {
     /// Delay after the last predecessor executed (or after the campaign start).
     #[serde(default = "zero_delay", with = "dist_serde")]
     pub delay: DurationDist,
-    /// Entities that must still be usable for the step to happen; absent: the target.
-    /// A host must not be isolated, an account enabled with valid sessions, a domain
-    /// reachable.
+    /// What must still hold for the step to happen; absent: the target is usable.
+    /// Each entry is an entity (`"host:ws-1"`, meaning its kind's default condition) or
+    /// `{ entity = "user:bob", condition = "sessions_valid" }`.
     #[serde(default)]
-    pub requires: Option<Vec<Spanned<String>>>,
+    pub requires: Option<Vec<Spanned<RequirementSpec>>>,
     /// Reaching this step is the attacker's objective (impact).
     #[serde(default)]
     pub objective: bool,
-    /// Detectors that may see this step.
+    /// Security tools that may alert on this step.
     #[serde(default)]
     pub detect: Vec<DetectionSpec>,
+    /// Telemetry the step leaves (detection rules may match it).
+    #[serde(default)]
+    pub telemetry: Vec<StepTelemetrySpec>,
+    /// Evidence separation overrides for alerts on this step.
+    #[serde(default)]
+    pub evidence: EvidenceOverride,
+}
+
+/// A requirement of a step.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RequirementSpec {
+    /// The entity's default condition.
+    Entity(String),
+    /// An explicit condition.
+    Condition {
+        /// The entity.
+        entity: String,
+        /// `not_isolated`, `enabled`, `sessions_valid` or `reachable`.
+        condition: Condition,
+    },
+}
+
+/// What containment can break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The host is not isolated (broken by `isolate_host`).
+    NotIsolated,
+    /// The account is enabled (broken by `disable_account`).
+    Enabled,
+    /// The account's sessions are valid (broken by `revoke_sessions` or `disable_account`).
+    SessionsValid,
+    /// The domain is reachable (broken by `block_domain`).
+    Reachable,
 }
 
 fn zero_delay() -> DurationDist {
@@ -177,17 +495,4 @@ pub struct DetectionSpec {
     /// The detector's risk score in [0, 1].
     #[serde(with = "dist_serde")]
     pub score: NumberDist,
-}
-
-/// A pool of interchangeable workers.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PoolSpec {
-    /// Name, for reports.
-    pub name: String,
-    /// Number of workers, ≥ 1.
-    pub size: Spanned<u32>,
-    /// Time one worker spends handling one alert.
-    #[serde(with = "dist_serde")]
-    pub handling: DurationDist,
 }

@@ -1,15 +1,22 @@
-//! Strategies decide; the engine applies. A [`Strategy`] sees a [`CaseView`] — never a
-//! label — and returns a [`Decision`]. The one exception, [`Oracle`], gets truth through
-//! a separate, explicit [`TruthDoor`] that only the engine can open; it is an upper
-//! bound, never a real option.
+//! Strategies decide; the engine applies. A strategy is a provider profile (who works
+//! when, what they can see and query, what they may do) plus a decision policy. A
+//! [`Strategy`] sees a [`CaseView`] — never a label — and returns a [`Decision`]. The one
+//! exception, [`Oracle`], gets truth through a separate, explicit [`TruthDoor`] that only
+//! the engine can open; it is an upper bound, never a real option.
 
-mod builtin;
+pub mod belief;
+pub mod builtin;
+pub mod provider;
 pub mod view;
 
-pub use builtin::{DismissAll, EscalateAll, Oracle, Threshold, TruthDoor};
-pub use view::{AlertView, CaseView, ContainRequest, Decision, Triage};
+pub use builtin::{BUILTIN, Oracle, Threshold, TruthDoor};
+pub use provider::{Provider, ProviderSpec};
+pub use view::{AlertView, CaseView, ContainRequest, Decision, EvidenceView, Triage};
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::scenario::Scenario;
 
 /// A triage and investigation policy that decides from observable features only.
 pub trait Strategy: Send {
@@ -19,43 +26,72 @@ pub trait Strategy: Send {
     fn triage(&mut self, _case: &CaseView<'_>) -> Triage {
         Triage::Investigate
     }
-    /// Decides a case. Called when a worker has finished handling it.
+    /// Decides a case after each worker action (triage, a context query).
     fn decide(&mut self, case: &CaseView<'_>) -> Decision;
 }
 
-/// Whoever decides in a run: an honest strategy or the oracle.
-pub enum Decider {
+/// Whoever decides: an honest strategy or the oracle.
+pub enum Policy {
     /// Any strategy that decides without labels.
     Honest(Box<dyn Strategy>),
     /// Reads ground truth through the door the engine opens for it.
     Oracle(Oracle),
 }
 
-impl Decider {
+/// A strategy as data: its provider profile and its policy parameters. Serializable,
+/// so parameters can be overridden by path and recorded with results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyDef {
+    /// Built-in name.
+    pub name: String,
+    /// Provider profile.
+    pub provider: ProviderSpec,
+    /// Policy parameters.
+    pub params: serde_json::Value,
+}
+
+/// A strategy ready to run on one scenario.
+pub struct Decider {
     /// Name used in results.
-    pub fn name(&self) -> &str {
-        match self {
-            Decider::Honest(s) => s.name(),
-            Decider::Oracle(_) => "oracle",
+    pub name: String,
+    /// The provider, with the scenario's pins applied and schedules compiled.
+    pub provider: Provider,
+    /// The policy.
+    pub policy: Policy,
+}
+
+impl StrategyDef {
+    /// Applies the scenario's provider pins, validates and compiles the provider.
+    /// Errors name the scenario file and the offending `provider.*` field.
+    pub fn instantiate(&self, scenario: &Scenario) -> Result<Decider> {
+        let mut spec = self.provider.clone();
+        if let Some(pin) = &scenario.provider_pin {
+            let mut value = serde_json::to_value(&spec).map_err(|e| Error::Usage(e.to_string()))?;
+            let pin_json = serde_json::to_value(pin).map_err(|e| Error::Usage(e.to_string()))?;
+            if let (Some(obj), Some(pins)) = (value.as_object_mut(), pin_json.as_object()) {
+                for (k, v) in pins {
+                    obj.insert(k.clone(), v.clone());
+                }
+            }
+            spec = serde_path_to_error::deserialize(value).map_err(|e| Error::Scenario {
+                file: scenario.path.clone(),
+                line: None,
+                field: format!("provider.{}", e.path()),
+                message: e.inner().to_string(),
+            })?;
         }
+        let provider = spec.compile(&scenario.epoch, scenario.horizon).map_err(|(field, message)| Error::Scenario {
+            file: if scenario.provider_pin.is_some() { scenario.path.clone() } else { format!("strategy {}", self.name).into() },
+            line: None,
+            field: format!("provider.{field}"),
+            message,
+        })?;
+        Ok(Decider { name: self.name.clone(), provider, policy: builtin::policy(&self.name, &self.params)? })
     }
 }
 
-/// Names of the built-in strategies, sorted.
-pub const BUILTIN: &[&str] = &["dismiss_all", "escalate_all", "oracle", "threshold"];
-
-/// A built-in strategy with its default parameters.
-pub fn builtin(name: &str) -> Result<Decider> {
-    Ok(match name {
-        "dismiss_all" => Decider::Honest(Box::new(DismissAll)),
-        "escalate_all" => Decider::Honest(Box::new(EscalateAll)),
-        "oracle" => Decider::Oracle(Oracle),
-        "threshold" => Decider::Honest(Box::new(Threshold::default())),
-        _ => {
-            return Err(Error::Usage(format!(
-                "unknown strategy {name:?}: expected one of {}",
-                BUILTIN.join(", ")
-            )));
-        }
-    })
+/// A built-in strategy ready for `scenario`, with its default parameters.
+pub fn builtin(name: &str, scenario: &Scenario) -> Result<Decider> {
+    builtin::definition(name)?.instantiate(scenario)
 }

@@ -1,7 +1,10 @@
 //! What a strategy may see: an alert as the detector raised it, the entities it names,
-//! and the case's evidence so far. No type reachable from here carries ground truth.
+//! the evidence its own queries returned, and which context it could still ask for.
+//! No type reachable from here carries ground truth.
 
-use crate::event::{ContainAction, Verdict};
+use std::collections::BTreeSet;
+
+use crate::event::{ContainAction, ContextKind, Verdict};
 use crate::ids::{AlertId, EntityId};
 use crate::scenario::{Entity, EntityKind, Rule, Severity};
 use crate::time::SimTime;
@@ -25,6 +28,17 @@ pub struct AlertView<'a> {
     pub entities: &'a [EntityId],
 }
 
+/// One piece of evidence a context query returned.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EvidenceView {
+    /// `seq` of the `context_queried` event.
+    pub seq: u64,
+    /// Kind of context.
+    pub kind: ContextKind,
+    /// Log-likelihood ratio for "malicious" (calibrated: LLRs add).
+    pub llr: f64,
+}
+
 /// An investigation in progress, as the strategy sees it.
 #[derive(Clone, Debug)]
 pub struct CaseView<'a> {
@@ -34,12 +48,32 @@ pub struct CaseView<'a> {
     pub alert: AlertView<'a>,
     /// The environment's entities (kind and attributes; observable context).
     pub environment: &'a [Entity],
+    /// The pool deciding, by name (`""` at arrival triage).
+    pub pool: &'a str,
+    /// Whether the deciding pool is the provider's expert pool.
+    pub expert: bool,
+    /// Whether the provider has an expert pool to hand edge cases to.
+    pub has_experts: bool,
+    /// Evidence gathered so far.
+    pub evidence: &'a [EvidenceView],
+    /// Context the provider can query.
+    pub integrations: &'a BTreeSet<ContextKind>,
 }
 
 impl CaseView<'_> {
     /// The entity behind an id.
     pub fn entity(&self, id: EntityId) -> Option<&Entity> {
         self.environment.get(id.index())
+    }
+
+    /// Whether a query of `kind` is possible and not yet made.
+    pub fn can_query(&self, kind: ContextKind) -> bool {
+        self.integrations.contains(&kind) && !self.evidence.iter().any(|e| e.kind == kind)
+    }
+
+    /// Sum of the evidence's log-likelihood ratios.
+    pub fn evidence_llr(&self) -> f64 {
+        self.evidence.iter().map(|e| e.llr).sum()
     }
 
     /// The usual containment for each of the alert's entities that can be contained.
@@ -70,14 +104,8 @@ pub fn action_applies(action: ContainAction, kind: EntityKind) -> bool {
     matches!(
         (action, kind),
         (ContainAction::IsolateHost, EntityKind::Host)
-            | (
-                ContainAction::DisableAccount,
-                EntityKind::User | EntityKind::Cloud
-            )
-            | (
-                ContainAction::RevokeSessions,
-                EntityKind::User | EntityKind::App | EntityKind::Cloud
-            )
+            | (ContainAction::DisableAccount, EntityKind::User | EntityKind::Cloud)
+            | (ContainAction::RevokeSessions, EntityKind::User | EntityKind::App | EntityKind::Cloud)
             | (ContainAction::BlockDomain, EntityKind::Domain)
     )
 }
@@ -91,10 +119,12 @@ pub struct ContainRequest {
     pub target: EntityId,
 }
 
-/// What a strategy decides about a case.
+/// What a strategy decides about a case after a worker's action.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Decision {
+    /// Query context of this kind (costs worker time; needs the integration).
+    Query(ContextKind),
     /// Close the case with a verdict and, for threats, containment.
     Verdict {
         /// Malicious or benign.
@@ -111,13 +141,18 @@ pub enum Decision {
         /// Why.
         reason: String,
     },
+    /// Hand the case to the provider's expert pool.
+    HandOff {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// What a strategy decides when an alert arrives, before any worker touches it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Triage {
-    /// Queue it for a worker (the default).
+    /// Queue it for the first-line pool (the default).
     Investigate,
     /// Hand it to the customer's team at once.
     Escalate {

@@ -1,16 +1,19 @@
-//! [`RunState`]: alerts, the queue, workers, containment and campaign progress. `apply`
-//! only records what an event says; every decision is made elsewhere.
+//! [`RunState`]: alerts and their cases, pool queues and workers, the customer's task
+//! queue, containment and compromise per entity, campaign progress, and what the
+//! provider has learned. `apply` only records what an event says; every decision is
+//! made elsewhere.
 
 use std::collections::VecDeque;
 
-use crate::event::{ContainAction, Envelope, Payload};
+use crate::event::{ContextKind, Envelope, Party, Payload};
 use crate::ids::{AlertId, EntityId, RuleId};
-use crate::scenario::Severity;
+use crate::scenario::{Condition, Severity};
+use crate::strategy::EvidenceView;
 use crate::time::SimTime;
 
 use super::truth::{GroundTruth, Label};
 
-/// What is known about one alert.
+/// What is known about one alert and its case.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlertRecord {
     /// `seq` of its `AlertRaised` event.
@@ -25,23 +28,44 @@ pub struct AlertRecord {
     pub entities: Vec<EntityId>,
     /// Detector score.
     pub score: f64,
-    /// When it reached the queue.
+    /// `seq` of the telemetry a rule matched, for rule alerts.
+    pub telemetry: Option<u64>,
+    /// When it first reached a queue.
     pub queued_at: Option<SimTime>,
-    /// When a worker picked it up.
-    pub started_at: Option<SimTime>,
-    /// `seq`s of context results gathered for it.
-    pub evidence: Vec<u64>,
-    /// When it was closed (verdict or escalation).
-    pub closed_at: Option<SimTime>,
+    /// Whether it waits in a pool's queue now.
+    pub waiting: bool,
+    /// Context gathered for it.
+    pub evidence: Vec<EvidenceView>,
+    /// Whether it is closed (verdict, escalation or expiry).
+    pub closed: bool,
 }
 
-/// Containment applied to an entity: the `seq` of the first executed action, if any.
+/// Containment in force on an entity (the `seq` of each executed action) and whether an
+/// attack step compromised it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EntityState {
-    /// The containment that took effect on it.
-    pub contained: Option<(ContainAction, u64)>,
-    /// Whether an executed attack step compromised it.
+    /// Host isolated.
+    pub isolated: Option<u64>,
+    /// Account disabled.
+    pub disabled: Option<u64>,
+    /// Sessions revoked.
+    pub revoked: Option<u64>,
+    /// Domain blocked.
+    pub blocked: Option<u64>,
+    /// Whether an executed attack step targeted it.
     pub compromised: bool,
+}
+
+impl EntityState {
+    /// The containment that breaks `condition`, if one is in force.
+    pub fn breaks(&self, condition: Condition) -> Option<u64> {
+        match condition {
+            Condition::NotIsolated => self.isolated,
+            Condition::Enabled => self.disabled,
+            Condition::SessionsValid => self.revoked.or(self.disabled),
+            Condition::Reachable => self.blocked,
+        }
+    }
 }
 
 /// Progress of one campaign.
@@ -57,35 +81,70 @@ pub struct CampaignState {
     pub stopped: bool,
 }
 
+/// One provider pool's queue (by severity, FIFO within; entries carry the queueing
+/// `seq` so FIFO across severities is exact) and its workers.
+#[derive(Clone, Debug, Default)]
+pub struct PoolState {
+    /// Waiting cases per severity (low, medium, high, critical).
+    pub queues: [VecDeque<(u64, AlertId)>; 4],
+    /// What each worker holds.
+    pub workers: Vec<Option<AlertId>>,
+}
+
+impl PoolState {
+    /// Waiting cases.
+    pub fn backlog(&self) -> usize {
+        self.queues.iter().map(VecDeque::len).sum()
+    }
+
+    fn remove(&mut self, alert: AlertId) {
+        for q in &mut self.queues {
+            if let Some(pos) = q.iter().position(|(_, a)| *a == alert) {
+                q.remove(pos);
+                return;
+            }
+        }
+    }
+}
+
 /// Everything a run knows, folded from its events.
 #[derive(Clone, Debug, Default)]
 pub struct RunState {
     /// Alerts by id.
     pub alerts: Vec<AlertRecord>,
-    /// Alerts waiting for a worker, in arrival order.
-    pub queue: VecDeque<AlertId>,
-    /// What each worker is doing.
-    pub workers: Vec<Option<AlertId>>,
+    /// Provider pools.
+    pub pools: Vec<PoolState>,
+    /// Customer tasks waiting (`seq` of the escalation or recommendation).
+    pub customer_queue: VecDeque<(u64, AlertId)>,
+    /// What each customer team member holds.
+    pub customer_workers: Vec<Option<u64>>,
     /// Containment and compromise per entity.
     pub entities: Vec<EntityState>,
     /// Campaign progress.
     pub campaigns: Vec<CampaignState>,
+    /// Closed cases per rule: the provider's growing historic knowledge.
+    pub closed_by_rule: Vec<u32>,
     truth: GroundTruth,
+}
+
+fn severity_index(s: Severity) -> usize {
+    match s {
+        Severity::Low => 0,
+        Severity::Medium => 1,
+        Severity::High => 2,
+        Severity::Critical => 3,
+    }
 }
 
 impl RunState {
     /// State before the first event.
-    pub fn new(entities: usize, campaign_steps: &[usize], workers: usize) -> Self {
+    pub fn new(entities: usize, campaign_steps: &[usize], pools: &[u32], customer: u32, rules: usize) -> Self {
         RunState {
-            workers: vec![None; workers],
+            pools: pools.iter().map(|&n| PoolState { workers: vec![None; n as usize], ..Default::default() }).collect(),
+            customer_workers: vec![None; customer as usize],
             entities: vec![EntityState::default(); entities],
-            campaigns: campaign_steps
-                .iter()
-                .map(|&n| CampaignState {
-                    executed: vec![false; n],
-                    ..Default::default()
-                })
-                .collect(),
+            campaigns: campaign_steps.iter().map(|&n| CampaignState { executed: vec![false; n], ..Default::default() }).collect(),
+            closed_by_rule: vec![0; rules],
             ..Default::default()
         }
     }
@@ -95,23 +154,49 @@ impl RunState {
         &self.truth
     }
 
-    /// The first idle worker.
-    pub fn idle_worker(&self) -> Option<u32> {
-        self.workers
-            .iter()
-            .position(|w| w.is_none())
-            .map(|i| i as u32)
+    /// Waiting cases across the provider's pools.
+    pub fn backlog(&self) -> usize {
+        self.pools.iter().map(PoolState::backlog).sum()
+    }
+
+    fn alert(&mut self, a: AlertId) -> Option<&mut AlertRecord> {
+        self.alerts.get_mut(a.index())
+    }
+
+    fn enqueue(&mut self, seq: u64, alert: AlertId, pool: u32) {
+        let Some(sev) = self.alerts.get(alert.index()).map(|a| severity_index(a.severity)) else { return };
+        if let Some(p) = self.pools.get_mut(pool as usize) {
+            p.queues[sev].push_back((seq, alert));
+        }
+        if let Some(a) = self.alert(alert) {
+            a.waiting = true;
+        }
+    }
+
+    fn unqueue(&mut self, alert: AlertId) {
+        let waiting = self.alerts.get(alert.index()).is_some_and(|a| a.waiting);
+        if waiting {
+            for p in &mut self.pools {
+                p.remove(alert);
+            }
+            if let Some(a) = self.alert(alert) {
+                a.waiting = false;
+            }
+        }
+    }
+
+    fn close(&mut self, alert: AlertId) {
+        self.unqueue(alert);
+        if let Some(a) = self.alert(alert) {
+            a.closed = true;
+        }
     }
 
     /// Records what `e` says happened.
     pub fn apply(&mut self, e: &Envelope) {
         match &e.payload {
-            Payload::AttackStepExecuted {
-                campaign,
-                step,
-                target,
-                objective,
-            } => {
+            Payload::TelemetryObserved { .. } => {}
+            Payload::AttackStepExecuted { campaign, step, target, objective } => {
                 if let Some(c) = self.campaigns.get_mut(campaign.index()) {
                     if let Some(x) = c.executed.get_mut(step.index()) {
                         *x = true;
@@ -129,104 +214,108 @@ impl RunState {
                     c.stopped = true;
                 }
             }
-            Payload::AlertRaised {
-                alert,
-                rule,
-                severity,
-                entities,
-                score,
-            } => {
+            Payload::AlertRaised { alert, rule, severity, entities, score, telemetry } => {
                 let i = alert.index();
-                if self.alerts.len() <= i {
-                    self.alerts.resize(i + 1, AlertRecord::placeholder());
-                }
-                self.alerts[i] = AlertRecord {
+                let record = AlertRecord {
                     raised_seq: e.seq,
                     raised_at: e.at,
                     rule: *rule,
                     severity: *severity,
                     entities: entities.clone(),
                     score: *score,
+                    telemetry: *telemetry,
                     queued_at: None,
-                    started_at: None,
+                    waiting: false,
                     evidence: Vec::new(),
-                    closed_at: None,
+                    closed: false,
                 };
+                if self.alerts.len() <= i {
+                    self.alerts.resize(i + 1, record.clone());
+                }
+                self.alerts[i] = record;
             }
-            Payload::AlertLabeled {
-                alert,
-                truth,
-                campaign,
-                step,
-            } => {
-                let origin = campaign.zip(*step);
-                self.truth.set(
-                    *alert,
-                    Label {
-                        truth: *truth,
-                        origin,
-                    },
-                );
+            Payload::AlertLabeled { alert, truth, campaign, step } => {
+                self.truth.set(*alert, Label { truth: *truth, origin: campaign.zip(*step) });
             }
-            Payload::AlertQueued { alert } => {
-                if let Some(a) = self.alerts.get_mut(alert.index()) {
+            Payload::AlertQueued { alert, pool } => {
+                if let Some(a) = self.alert(*alert) {
                     a.queued_at = Some(e.at);
                 }
-                self.queue.push_back(*alert);
+                self.enqueue(e.seq, *alert, *pool);
             }
-            Payload::TriageStarted { alert, worker } => {
-                if let Some(pos) = self.queue.iter().position(|a| a == alert) {
-                    self.queue.remove(pos);
-                }
-                let w = *worker as usize;
-                if self.workers.len() <= w {
-                    self.workers.resize(w + 1, None);
-                }
-                self.workers[w] = Some(*alert);
-                if let Some(a) = self.alerts.get_mut(alert.index()) {
-                    a.started_at = Some(e.at);
+            Payload::AlertExpired { alert } => self.close(*alert),
+            Payload::TriageStarted { alert, pool, worker } => {
+                self.unqueue(*alert);
+                if let Some(w) = self.pools.get_mut(*pool as usize).and_then(|p| p.workers.get_mut(*worker as usize)) {
+                    *w = Some(*alert);
                 }
             }
-            Payload::ContextQueried { alert, .. } => {
-                if let Some(a) = self.alerts.get_mut(alert.index()) {
-                    a.evidence.push(e.seq);
+            Payload::WorkCompleted { party, pool, worker, releases_worker, .. } => {
+                if *releases_worker {
+                    match party {
+                        Party::Provider => {
+                            if let Some(w) = self.pools.get_mut(*pool as usize).and_then(|p| p.workers.get_mut(*worker as usize)) {
+                                *w = None;
+                            }
+                        }
+                        Party::Customer => {
+                            if let Some(w) = self.customer_workers.get_mut(*worker as usize) {
+                                *w = None;
+                            }
+                        }
+                    }
                 }
             }
-            Payload::VerdictReached { alert, .. } | Payload::Escalated { alert, .. } => {
-                if let Some(pos) = self.queue.iter().position(|a| a == alert) {
-                    self.queue.remove(pos);
-                }
-                if let Some(a) = self.alerts.get_mut(alert.index()) {
-                    a.closed_at = Some(e.at);
-                }
-                for w in self.workers.iter_mut().filter(|w| **w == Some(*alert)) {
-                    *w = None;
+            Payload::CaseHandedOff { alert, pool, .. } => self.enqueue(e.seq, *alert, *pool),
+            Payload::ContextQueried { alert, kind, llr, .. } => {
+                let (kind, llr): (ContextKind, f64) = (*kind, *llr);
+                if let Some(a) = self.alert(*alert) {
+                    a.evidence.push(EvidenceView { seq: e.seq, kind, llr });
                 }
             }
-            Payload::ContainmentRequested { .. } => {}
+            Payload::VerdictReached { alert, .. } => {
+                self.close(*alert);
+                self.learn(*alert);
+            }
+            Payload::Escalated { alert, .. } => {
+                self.close(*alert);
+                self.customer_queue.push_back((e.seq, *alert));
+            }
+            Payload::ContainmentRequested { alert, by, executor, .. } => {
+                if *by == Party::Provider && *executor == Party::Customer {
+                    self.customer_queue.push_back((e.seq, *alert));
+                }
+            }
             Payload::ContainmentExecuted { action, target, .. } => {
                 if let Some(s) = self.entities.get_mut(target.index()) {
-                    s.contained.get_or_insert((*action, e.seq));
+                    let slot = match action {
+                        crate::event::ContainAction::IsolateHost => &mut s.isolated,
+                        crate::event::ContainAction::DisableAccount => &mut s.disabled,
+                        crate::event::ContainAction::RevokeSessions => &mut s.revoked,
+                        crate::event::ContainAction::BlockDomain => &mut s.blocked,
+                    };
+                    slot.get_or_insert(e.seq);
                 }
             }
+            Payload::CustomerStarted { task, worker, .. } => {
+                if let Some(pos) = self.customer_queue.iter().position(|(t, _)| t == task) {
+                    self.customer_queue.remove(pos);
+                }
+                if let Some(w) = self.customer_workers.get_mut(*worker as usize) {
+                    *w = Some(*task);
+                }
+            }
+            Payload::CustomerResolved { alert, .. } => self.learn(*alert),
             Payload::StrategyFailed { .. } => {}
         }
     }
-}
 
-impl AlertRecord {
-    fn placeholder() -> Self {
-        AlertRecord {
-            raised_seq: 0,
-            raised_at: SimTime::ZERO,
-            rule: RuleId(0),
-            severity: Severity::Low,
-            entities: Vec::new(),
-            score: 0.0,
-            queued_at: None,
-            started_at: None,
-            evidence: Vec::new(),
-            closed_at: None,
+    /// A closed case adds to what the provider knows about its rule.
+    fn learn(&mut self, alert: AlertId) {
+        if let Some(rule) = self.alerts.get(alert.index()).map(|a| a.rule.index())
+            && let Some(n) = self.closed_by_rule.get_mut(rule)
+        {
+            *n += 1;
         }
     }
 }

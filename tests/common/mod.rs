@@ -54,6 +54,36 @@ fn score_dist() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Telemetry, a Sigma rule and its mapping, so every generated world exercises rule
+/// detection too.
+const SIGMA_PART: &str = r#"
+[[telemetry]]
+name = "sign-ins"
+source = "idp"
+per_hour = 3
+entities = ["user:alice", "user:bob"]
+fields = { EventType = "SignIn", Country = ["US", "US", "DE", "BR"] }
+truth = "benign_positive"
+
+[[rules]]
+yaml = """
+title: Sign-in from Brazil
+author: mdrsim tests
+logsource:
+    product: okta
+detection:
+    selection:
+        EventType: SignIn
+        Country: BR
+    condition: selection
+level: medium
+"""
+
+[[sigma.logsources]]
+product = "okta"
+source = "idp"
+"#;
+
 const SEVERITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 
 /// Random valid scenario text: a few entities, benign processes, campaigns with
@@ -112,6 +142,9 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
                 if si + 1 == steps.len() {
                     t += "objective = true\n";
                 }
+                if shape % 2 == 1 {
+                    t += "[[campaigns.steps.telemetry]]\nsource = \"idp\"\nfields = { EventType = \"SignIn\", Country = \"BR\" }\n";
+                }
                 for (p, sev, latency, score) in detect {
                     t += &format!(
                         "[[campaigns.steps.detect]]\nsource = \"edr\"\nrule = \"rule-1\"\nprobability = {p}\nseverity = \"{}\"\nlatency = {latency}\nscore = {score}\n",
@@ -121,7 +154,10 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
                 t += "\n";
             }
         }
-        t += &format!("[pool]\nname = \"analysts\"\nsize = {size}\nhandling = {handling}\n");
+        t += &format!(
+            "[customer]\nsize = {size}\nschedule = {{ tz = \"America/New_York\", shifts = [{{ days = \"mon-fri\", from = \"09:00\", to = \"17:00\" }}] }}\nhandling = {handling}\n\n"
+        );
+        t += SIGMA_PART;
         t
     })
 }

@@ -1,0 +1,222 @@
+//! The engine proper. World processes (benign alerts and telemetry, campaign steps,
+//! detection) and operations (pool queues, shifts, workers, decisions, the customer's
+//! team, containment) are jobs on one agenda; every job's outcome is a list of events
+//! appended to the log and applied to the state.
+
+mod detect;
+mod ops;
+mod world;
+
+use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, RunHeader, Verdict};
+use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
+use crate::random::{Purpose, SeedTree, Stream};
+use crate::scenario::{Scenario, Separations, Severity};
+use crate::strategy::{ContainRequest, Decider};
+use crate::time::SimTime;
+use crate::world::RunState;
+
+use super::agenda::Agenda;
+
+/// A configured run: a scenario, a seed and a run id.
+#[derive(Clone, Copy)]
+pub struct Simulation<'s> {
+    scenario: &'s Scenario,
+    seed: u64,
+    run: u64,
+}
+
+/// What a run produces: its header and its complete event log.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    /// Identity and name tables.
+    pub header: RunHeader,
+    /// Every event, in order.
+    pub log: EventLog,
+}
+
+impl<'s> Simulation<'s> {
+    /// A run of `scenario` with master seed `seed`.
+    pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        Simulation { scenario, seed, run: 0 }
+    }
+
+    /// Sets the run id stored in every event (the grid index in an evaluation).
+    pub fn run_id(mut self, run: u64) -> Self {
+        self.run = run;
+        self
+    }
+
+    /// Runs to the horizon with `decider` deciding every case. The decider must have
+    /// been instantiated for this scenario.
+    pub fn run(&self, decider: &mut Decider) -> RunOutput {
+        let header = RunHeader::new(self.scenario, &decider.name, &decider.provider, self.seed, self.run);
+        let mut engine = Engine::new(self.scenario, self.seed, self.run, decider);
+        engine.start();
+        engine.run_to_horizon();
+        RunOutput { header, log: engine.log }
+    }
+}
+
+/// Where an alert came from; keys its random streams so that two strategies see the
+/// same handling times and evidence for the same alert (common random numbers).
+#[derive(Clone, Copy, Debug)]
+enum Origin {
+    Benign { process: u32, n: u64 },
+    BenignRule { process: u32, n: u64, rule: u32 },
+    Attack { campaign: CampaignId, step: StepId, detector: u32 },
+    AttackRule { campaign: CampaignId, step: StepId, record: u32, rule: u32 },
+}
+
+impl Origin {
+    fn key(self) -> [u64; 5] {
+        match self {
+            Origin::Benign { process, n } => [0, process as u64, n, 0, 0],
+            Origin::BenignRule { process, n, rule } => [1, process as u64, n, rule as u64, 0],
+            Origin::Attack { campaign, step, detector } => [2, campaign.0 as u64, step.0 as u64, detector as u64, 0],
+            Origin::AttackRule { campaign, step, record, rule } => [3, campaign.0 as u64, step.0 as u64, record as u64, rule as u64],
+        }
+    }
+
+    fn malicious(self) -> Option<(CampaignId, StepId)> {
+        match self {
+            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => Some((campaign, step)),
+            _ => None,
+        }
+    }
+}
+
+/// Work a provider worker is doing on a case.
+#[derive(Clone, Debug)]
+enum Pending {
+    Triage,
+    Query(ContextKind),
+    Verdict { verdict: Verdict, confidence: f64, rationale: String, contain: Vec<ContainRequest> },
+    Containment(Vec<ContainRequest>),
+}
+
+/// Work a customer team member is doing.
+#[derive(Clone, Copy, Debug)]
+enum CustomerTask {
+    Resolve,
+    Contain { action: ContainAction, target: EntityId },
+}
+
+enum Job {
+    BenignArrival { process: u32 },
+    TelemetryArrival { process: u32 },
+    CampaignStart { campaign: CampaignId },
+    StepDue { campaign: CampaignId, step: StepId },
+    AlertDue { origin: Origin, rule: RuleId, severity: Severity, entity: EntityId, score: f64 },
+    ActionDone { alert: AlertId, pool: u32, worker: u32, started: SimTime, action: Pending },
+    ContainmentEffect { alert: AlertId, action: ContainAction, target: EntityId, request: u64, by: Party },
+    CustomerDone { alert: AlertId, task: u64, worker: u32, started: SimTime, work: CustomerTask },
+    ShiftChange,
+    Expire { alert: AlertId },
+}
+
+struct Engine<'a> {
+    sc: &'a Scenario,
+    seeds: SeedTree,
+    decider: &'a mut Decider,
+    log: EventLog,
+    state: RunState,
+    agenda: Agenda<Job>,
+    benign_streams: Vec<Stream>,
+    benign_seen: Vec<u64>,
+    telemetry_streams: Vec<Stream>,
+    telemetry_seen: Vec<u64>,
+    /// Scheduled, not yet executed steps per campaign.
+    pending: Vec<Vec<StepId>>,
+    origins: Vec<Origin>,
+    horizon: SimTime,
+}
+
+impl<'a> Engine<'a> {
+    fn new(sc: &'a Scenario, seed: u64, run: u64, decider: &'a mut Decider) -> Self {
+        let seeds = SeedTree::new(seed, sc.content_hash);
+        let steps: Vec<usize> = sc.campaigns.iter().map(|c| c.steps.len()).collect();
+        let pools: Vec<u32> = decider.provider.pools.iter().map(|p| p.size).collect();
+        Engine {
+            sc,
+            seeds,
+            state: RunState::new(sc.entities.len(), &steps, &pools, sc.customer.size, sc.rules.len()),
+            decider,
+            log: EventLog::with_capacity(run, 4096),
+            agenda: Agenda::default(),
+            benign_streams: (0..sc.benign.len()).map(|p| seeds.stream(Purpose::BenignArrivals, &[p as u64])).collect(),
+            benign_seen: vec![0; sc.benign.len()],
+            telemetry_streams: (0..sc.telemetry.len()).map(|p| seeds.stream(Purpose::TelemetryArrivals, &[p as u64])).collect(),
+            telemetry_seen: vec![0; sc.telemetry.len()],
+            pending: vec![Vec::new(); sc.campaigns.len()],
+            origins: Vec::new(),
+            horizon: SimTime::ZERO.after(sc.horizon),
+        }
+    }
+
+    fn emit(&mut self, at: SimTime, payload: Payload) -> u64 {
+        let seq = self.log.append(at, payload);
+        if let Some(e) = self.log.events().last() {
+            self.state.apply(e);
+        }
+        seq
+    }
+
+    fn start(&mut self) {
+        for p in 0..self.sc.benign.len() {
+            self.schedule_benign(SimTime::ZERO, p as u32);
+        }
+        for p in 0..self.sc.telemetry.len() {
+            self.schedule_telemetry(SimTime::ZERO, p as u32);
+        }
+        for (c, campaign) in self.sc.campaigns.iter().enumerate() {
+            let mut rng = self.seeds.stream(Purpose::CampaignStart, &[c as u64]);
+            let at = SimTime::ZERO.after(campaign.start.sample(&mut rng));
+            self.agenda.schedule(at, Job::CampaignStart { campaign: CampaignId(c as u32) });
+        }
+        let mut changes: Vec<SimTime> = self.decider.provider.pools.iter().flat_map(|p| p.capacity.changes().map(|(t, _)| t)).collect();
+        changes.extend(self.sc.customer.capacity.changes().map(|(t, _)| t));
+        changes.sort();
+        changes.dedup();
+        for t in changes.into_iter().filter(|t| *t <= self.horizon) {
+            self.agenda.schedule(t, Job::ShiftChange);
+        }
+    }
+
+    fn run_to_horizon(&mut self) {
+        while let Some(t) = self.agenda.peek_time() {
+            if t > self.horizon {
+                break;
+            }
+            let Some((now, job)) = self.agenda.pop() else { break };
+            self.step(now, job);
+        }
+    }
+
+    fn step(&mut self, now: SimTime, job: Job) {
+        match job {
+            Job::BenignArrival { process } => self.benign_arrival(now, process),
+            Job::TelemetryArrival { process } => self.telemetry_arrival(now, process),
+            Job::CampaignStart { campaign } => self.campaign_start(now, campaign),
+            Job::StepDue { campaign, step } => self.step_due(now, campaign, step),
+            Job::AlertDue { origin, rule, severity, entity, score } => {
+                self.raise_alert(now, origin, rule, severity, vec![entity], score, None)
+            }
+            Job::ActionDone { alert, pool, worker, started, action } => self.action_done(now, alert, pool, worker, started, action),
+            Job::ContainmentEffect { alert, action, target, request, by } => self.containment_effect(now, alert, action, target, request, by),
+            Job::CustomerDone { alert, task, worker, started, work } => self.customer_done(now, alert, task, worker, started, work),
+            Job::ShiftChange => self.dispatch(now),
+            Job::Expire { alert } => self.expire(now, alert),
+        }
+    }
+
+    /// Evidence separations for an alert, from where it came from.
+    fn separations(&self, origin: Origin) -> Separations {
+        match origin {
+            Origin::Benign { process, .. } => self.sc.benign[process as usize].evidence,
+            Origin::BenignRule { process, .. } => self.sc.telemetry[process as usize].evidence,
+            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
+                self.sc.campaigns[campaign.index()].steps[step.index()].evidence
+            }
+        }
+    }
+}

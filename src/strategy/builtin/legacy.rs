@@ -1,0 +1,59 @@
+//! `legacy_mdr`: human analysts on shifts, SOAR-enriched telemetry context only,
+//! severity-first triage under load, recommend-only response. Escalation is the default
+//! when confidence is low.
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::{ContextKind, Verdict};
+use crate::strategy::Strategy;
+use crate::strategy::belief::BeliefParams;
+use crate::strategy::view::{CaseView, Decision};
+
+/// Parameters of [`LegacyMdr`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LegacyParams {
+    /// Belief at or above which the analyst calls it malicious.
+    pub malicious_at: f64,
+    /// Belief at or below which the analyst closes it as benign.
+    pub benign_at: f64,
+    /// Score, severity and prior.
+    pub belief: BeliefParams,
+}
+
+impl Default for LegacyParams {
+    fn default() -> Self {
+        LegacyParams { malicious_at: 0.9, benign_at: 0.1, belief: BeliefParams::default() }
+    }
+}
+
+/// Looks at telemetry once, then decides or escalates.
+#[derive(Clone, Debug, Default)]
+pub struct LegacyMdr {
+    /// Parameters.
+    pub params: LegacyParams,
+}
+
+impl Strategy for LegacyMdr {
+    fn name(&self) -> &str {
+        "legacy_mdr"
+    }
+    fn decide(&mut self, case: &CaseView<'_>) -> Decision {
+        if case.can_query(ContextKind::Telemetry) {
+            return Decision::Query(ContextKind::Telemetry);
+        }
+        let p = self.params.belief.probability(case);
+        if p >= self.params.malicious_at {
+            Decision::Verdict {
+                verdict: Verdict::Malicious,
+                confidence: p,
+                rationale: format!("analyst: belief {p:.2} after telemetry review"),
+                contain: case.default_containment(),
+            }
+        } else if p <= self.params.benign_at {
+            Decision::Verdict { verdict: Verdict::Benign, confidence: 1.0 - p, rationale: format!("analyst: belief {p:.2}, likely benign"), contain: Vec::new() }
+        } else {
+            Decision::Escalate { reason: format!("analyst: insufficient context (belief {p:.2})") }
+        }
+    }
+}

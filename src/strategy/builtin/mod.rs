@@ -1,0 +1,80 @@
+//! The built-in strategies: each is a provider profile (`profiles/*.toml`, documented
+//! there) plus a decision policy with documented, serializable parameters.
+
+mod ai_mdr;
+mod ai_soc;
+mod legacy;
+mod oracle;
+mod simple;
+
+pub use ai_mdr::{AiMdr, AiMdrParams};
+pub use ai_soc::{AiSoc, AiSocParams};
+pub use legacy::{LegacyMdr, LegacyParams};
+pub use oracle::{Oracle, TruthDoor};
+pub use simple::{DismissAll, EscalateAll, Threshold, ThresholdParams};
+
+use super::provider::{Authority, AuthoritySpec, ProviderSpec};
+use super::{Policy, Strategy, StrategyDef};
+use crate::error::{Error, Result};
+
+/// Names of the built-in strategies, sorted.
+pub const BUILTIN: &[&str] = &["ai_mdr", "ai_soc", "dismiss_all", "escalate_all", "legacy_mdr", "oracle", "threshold"];
+
+fn profile(text: &str) -> Result<ProviderSpec> {
+    toml::from_str(text).map_err(|e| Error::Usage(format!("built-in provider profile is invalid: {e}")))
+}
+
+fn params<T: serde::Serialize>(p: T) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or(serde_json::Value::Null)
+}
+
+/// The definition (provider profile and parameters) of a built-in strategy.
+pub fn definition(name: &str) -> Result<StrategyDef> {
+    let instant = || profile(include_str!("../profiles/instant.toml"));
+    let (provider, p) = match name {
+        "ai_mdr" => (profile(include_str!("../profiles/ai_mdr.toml"))?, params(AiMdrParams::default())),
+        "ai_soc" => (profile(include_str!("../profiles/ai_soc.toml"))?, params(AiSocParams::default())),
+        "legacy_mdr" => (profile(include_str!("../profiles/legacy_mdr.toml"))?, params(LegacyParams::default())),
+        "threshold" => (profile(include_str!("../profiles/threshold.toml"))?, params(ThresholdParams::default())),
+        "escalate_all" | "dismiss_all" => (instant()?, serde_json::json!({})),
+        "oracle" => {
+            let mut p = instant()?;
+            p.authority = AuthoritySpec::all(Authority::PreApproved);
+            (p, serde_json::json!({}))
+        }
+        _ => return Err(Error::Usage(format!("unknown strategy {name:?}: expected one of {}", BUILTIN.join(", ")))),
+    };
+    Ok(StrategyDef { name: name.to_string(), provider, params: p })
+}
+
+fn typed<T: serde::de::DeserializeOwned>(name: &str, v: &serde_json::Value) -> Result<T> {
+    serde_json::from_value(v.clone()).map_err(|e| Error::Usage(format!("strategy {name}: bad parameters: {e}")))
+}
+
+/// The decision policy of a built-in strategy with parameters `params`.
+pub fn policy(name: &str, params: &serde_json::Value) -> Result<Policy> {
+    let honest = |s: Box<dyn Strategy>| Ok(Policy::Honest(s));
+    match name {
+        "ai_mdr" => honest(Box::new(AiMdr { params: typed(name, params)? })),
+        "ai_soc" => honest(Box::new(AiSoc { params: typed(name, params)? })),
+        "legacy_mdr" => honest(Box::new(LegacyMdr { params: typed(name, params)? })),
+        "threshold" => honest(Box::new(Threshold { params: typed(name, params)? })),
+        "escalate_all" => honest(Box::new(EscalateAll)),
+        "dismiss_all" => honest(Box::new(DismissAll)),
+        "oracle" => Ok(Policy::Oracle(Oracle)),
+        _ => Err(Error::Usage(format!("unknown strategy {name:?}: expected one of {}", BUILTIN.join(", ")))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_profile_parses_and_has_a_policy() {
+        for name in BUILTIN {
+            let def = definition(name).unwrap();
+            policy(name, &def.params).unwrap();
+        }
+    }
+}

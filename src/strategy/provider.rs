@@ -1,0 +1,291 @@
+//! The provider profile a strategy configures: its workforce (pools with schedules and
+//! handling times per action), what it can see (alert sources it ingests, telemetry it
+//! runs detection rules over, context it can query), how it orders its queue, and its
+//! response authority. Built-in strategies carry documented defaults; a scenario may pin
+//! any top-level key (`[provider]`), and then every strategy run on it uses the pin.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Capacity, ScheduleSpec};
+use crate::event::{ContainAction, ContextKind};
+use crate::scenario::Severity;
+use crate::scenario::dist::{DurationDist, dist_serde};
+use crate::time::{Epoch, SimDuration};
+
+/// A provider profile as written (TOML or JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSpec {
+    /// Worker pools.
+    pub pools: Vec<PoolSpec>,
+    /// The pool that takes new alerts.
+    pub first_line: String,
+    /// Pools that take cases handed off as edge cases; the first is used. `[]`: none.
+    #[serde(default)]
+    pub experts: Vec<String>,
+    /// Alert sources (security tools) whose alerts reach the provider.
+    #[serde(default)]
+    pub ingests: Vec<String>,
+    /// Telemetry sources the provider runs detection rules over.
+    #[serde(default)]
+    pub rules_over: Vec<String>,
+    /// Context the provider can query.
+    #[serde(default)]
+    pub context: Vec<ContextKind>,
+    /// Response authority per containment action.
+    #[serde(default)]
+    pub authority: AuthoritySpec,
+    /// Queue order and overload behaviour.
+    #[serde(default)]
+    pub triage: TriageSpec,
+}
+
+/// A pool of interchangeable workers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    /// Name, referenced by `first_line` and `experts`.
+    pub name: String,
+    /// Headcount (the most workers on shift at once), ≥ 1.
+    pub size: u32,
+    /// When they work.
+    #[serde(default)]
+    pub schedule: ScheduleSpec,
+    /// Time per action.
+    #[serde(default)]
+    pub handling: HandlingSpec,
+}
+
+/// Worker time per kind of action; absent means instant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandlingSpec {
+    /// First look at an alert.
+    #[serde(default = "instant", with = "dist_serde")]
+    pub triage: DurationDist,
+    /// A telemetry context query.
+    #[serde(default = "instant", with = "dist_serde")]
+    pub telemetry: DurationDist,
+    /// An organizational context query (HR, device management).
+    #[serde(default = "instant", with = "dist_serde")]
+    pub organizational: DurationDist,
+    /// A historic context query (past verdicts).
+    #[serde(default = "instant", with = "dist_serde")]
+    pub historic: DurationDist,
+    /// Writing up a verdict.
+    #[serde(default = "instant", with = "dist_serde")]
+    pub verdict: DurationDist,
+    /// Carrying out pre-approved containment.
+    #[serde(default = "instant", with = "dist_serde")]
+    pub containment: DurationDist,
+}
+
+fn instant() -> DurationDist {
+    DurationDist::Fixed { value: SimDuration(0) }
+}
+
+impl Default for HandlingSpec {
+    fn default() -> Self {
+        HandlingSpec {
+            triage: instant(),
+            telemetry: instant(),
+            organizational: instant(),
+            historic: instant(),
+            verdict: instant(),
+            containment: instant(),
+        }
+    }
+}
+
+impl HandlingSpec {
+    /// The distribution for a context query of `kind`.
+    pub fn query(&self, kind: ContextKind) -> &DurationDist {
+        match kind {
+            ContextKind::Telemetry => &self.telemetry,
+            ContextKind::Organizational => &self.organizational,
+            ContextKind::Historic => &self.historic,
+        }
+    }
+}
+
+/// What the provider may do about a containment action.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// Nothing: the customer decides and acts on its own.
+    #[default]
+    None,
+    /// Recommend; the customer's team executes on its schedule.
+    Recommend,
+    /// Execute at once.
+    PreApproved,
+}
+
+/// Authority per action.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthoritySpec {
+    /// Isolate a host.
+    #[serde(default)]
+    pub isolate_host: Authority,
+    /// Disable an account.
+    #[serde(default)]
+    pub disable_account: Authority,
+    /// Revoke sessions.
+    #[serde(default)]
+    pub revoke_sessions: Authority,
+    /// Block a domain.
+    #[serde(default)]
+    pub block_domain: Authority,
+}
+
+impl AuthoritySpec {
+    /// The same authority for every action.
+    pub fn all(a: Authority) -> Self {
+        AuthoritySpec { isolate_host: a, disable_account: a, revoke_sessions: a, block_domain: a }
+    }
+
+    /// Authority for `action`.
+    pub fn of(&self, action: ContainAction) -> Authority {
+        match action {
+            ContainAction::IsolateHost => self.isolate_host,
+            ContainAction::DisableAccount => self.disable_account,
+            ContainAction::RevokeSessions => self.revoke_sessions,
+            ContainAction::BlockDomain => self.block_domain,
+        }
+    }
+}
+
+/// Order in which a pool takes waiting alerts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueOrder {
+    /// First in, first out.
+    #[default]
+    Fifo,
+    /// Highest severity first, FIFO within a severity.
+    Severity,
+}
+
+/// Queue discipline.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageSpec {
+    /// FIFO or severity priority.
+    #[serde(default)]
+    pub order: QueueOrder,
+    /// Behaviour under load.
+    #[serde(default)]
+    pub overload: Option<OverloadSpec>,
+}
+
+/// "Only critical and high while the backlog is large."
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverloadSpec {
+    /// Backlog (waiting alerts) above which only `review` and higher are taken.
+    pub backlog_above: u32,
+    /// Lowest severity still reviewed under overload.
+    pub review: Severity,
+    /// Alerts below `review` that wait this long are dropped; absent: they wait.
+    #[serde(default)]
+    pub expire_after: Option<SimDuration>,
+}
+
+/// A provider ready to run: pools with compiled capacity timelines.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    /// The profile it came from.
+    pub spec: ProviderSpec,
+    /// Compiled pools, in spec order.
+    pub pools: Vec<Pool>,
+    /// Index of the first-line pool.
+    pub first_line: usize,
+    /// Index of the expert pool, if any.
+    pub experts: Option<usize>,
+    /// Alert sources ingested.
+    pub ingests: BTreeSet<String>,
+    /// Telemetry sources covered by detection rules.
+    pub rules_over: BTreeSet<String>,
+    /// Context integrations.
+    pub context: BTreeSet<ContextKind>,
+}
+
+/// A compiled pool.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    /// Name.
+    pub name: String,
+    /// Headcount.
+    pub size: u32,
+    /// Workers on shift over the run.
+    pub capacity: Capacity,
+    /// Time per action.
+    pub handling: HandlingSpec,
+}
+
+impl ProviderSpec {
+    /// Validates names and compiles schedules. Errors name the offending field.
+    pub fn compile(&self, epoch: &Epoch, horizon: SimDuration) -> Result<Provider, (String, String)> {
+        if self.pools.is_empty() {
+            return Err(("pools".into(), "a provider needs at least one pool".into()));
+        }
+        let mut pools = Vec::new();
+        for (i, p) in self.pools.iter().enumerate() {
+            if p.size == 0 {
+                return Err((format!("pools[{i}].size"), "a pool needs at least one worker".into()));
+            }
+            if self.pools[..i].iter().any(|q| q.name == p.name) {
+                return Err((format!("pools[{i}].name"), format!("duplicate pool {:?}", p.name)));
+            }
+            let h = &p.handling;
+            for (f, d) in [("triage", &h.triage), ("telemetry", &h.telemetry), ("organizational", &h.organizational), ("historic", &h.historic), ("verdict", &h.verdict), ("containment", &h.containment)] {
+                if let Some(problem) = d.problem() {
+                    return Err((format!("pools[{i}].handling.{f}"), problem));
+                }
+            }
+            let capacity = p.schedule.compile(p.size, epoch, horizon).map_err(|e| (format!("pools[{i}].schedule.{}", e.0.split(':').next().unwrap_or("")), e.0))?;
+            pools.push(Pool { name: p.name.clone(), size: p.size, capacity, handling: p.handling.clone() });
+        }
+        let find = |field: &str, name: &str| {
+            self.pools.iter().position(|p| p.name == name).ok_or_else(|| {
+                let known: Vec<&str> = self.pools.iter().map(|p| p.name.as_str()).collect();
+                (field.to_string(), format!("unknown pool {name:?}: the provider's pools are {}", known.join(", ")))
+            })
+        };
+        let first_line = find("first_line", &self.first_line)?;
+        let mut experts = None;
+        for (i, e) in self.experts.iter().enumerate() {
+            let p = find(&format!("experts[{i}]"), e)?;
+            experts.get_or_insert(p);
+        }
+        if let Some(o) = &self.triage.overload
+            && o.backlog_above == 0
+        {
+            return Err(("triage.overload.backlog_above".into(), "must be ≥ 1".into()));
+        }
+        Ok(Provider {
+            spec: self.clone(),
+            pools,
+            first_line,
+            experts,
+            ingests: self.ingests.iter().cloned().collect(),
+            rules_over: self.rules_over.iter().cloned().collect(),
+            context: self.context.iter().copied().collect(),
+        })
+    }
+}
+
+impl Provider {
+    /// Whether alerts from security tool `tool` reach the provider (`"*"`: all).
+    pub fn ingests(&self, tool: &str) -> bool {
+        self.ingests.contains("*") || self.ingests.contains(tool)
+    }
+
+    /// Whether the provider runs detection rules over telemetry `source` (`"*"`: all).
+    pub fn runs_rules_over(&self, source: &str) -> bool {
+        self.rules_over.contains("*") || self.rules_over.contains(source)
+    }
+}
