@@ -12,7 +12,8 @@ mod common;
 
 fn replay(c: &mut Criterion) {
     let scenario = common::long_ransomware();
-    let out = Simulation::new(&scenario, 1).run(&mut strategy::builtin("ai_mdr", &scenario).unwrap());
+    let out =
+        Simulation::new(&scenario, 1).run(&mut strategy::builtin("ai_mdr", &scenario).unwrap());
     let dir = tempfile::tempdir().expect("temp dir");
     let pq = dir.path().join("log.parquet");
     let js = dir.path().join("log.jsonl");

@@ -75,11 +75,14 @@ impl<'de> Deserialize<'de> for ScheduleSpec {
                 if s == "24/7" {
                     Ok(ScheduleSpec::Always(s.into()))
                 } else {
-                    Err(E::custom(format!("unknown schedule {s:?}: expected \"24/7\" or a table of shifts")))
+                    Err(E::custom(format!(
+                        "unknown schedule {s:?}: expected \"24/7\" or a table of shifts"
+                    )))
                 }
             }
             fn visit_map<M: MapAccess<'de>>(self, m: M) -> Result<ScheduleSpec, M::Error> {
-                ShiftsSpec::deserialize(de::value::MapAccessDeserializer::new(m)).map(ScheduleSpec::Shifts)
+                ShiftsSpec::deserialize(de::value::MapAccessDeserializer::new(m))
+                    .map(ScheduleSpec::Shifts)
             }
         }
         d.deserialize_any(V)
@@ -91,7 +94,13 @@ impl ScheduleSpec {
     pub fn business_hours(tz: &str, from: &str, to: &str) -> Self {
         ScheduleSpec::Shifts(ShiftsSpec {
             tz: tz.into(),
-            shifts: vec![ShiftSpec { days: "mon-fri".into(), from: from.into(), to: to.into(), workers: None, tz: None }],
+            shifts: vec![ShiftSpec {
+                days: "mon-fri".into(),
+                from: from.into(),
+                to: to.into(),
+                workers: None,
+                tz: None,
+            }],
         })
     }
 }
@@ -105,7 +114,9 @@ pub struct Capacity {
 impl Capacity {
     /// Always `size`.
     pub fn constant(size: u32) -> Self {
-        Capacity { points: vec![(SimTime::ZERO, size)] }
+        Capacity {
+            points: vec![(SimTime::ZERO, size)],
+        }
     }
 
     /// Workers on shift at `t`.
@@ -140,7 +151,12 @@ pub struct ScheduleError(pub String);
 
 impl ScheduleSpec {
     /// The capacity timeline of a pool of `size` workers over `[0, horizon]`.
-    pub fn compile(&self, size: u32, epoch: &Epoch, horizon: SimDuration) -> Result<Capacity, ScheduleError> {
+    pub fn compile(
+        &self,
+        size: u32,
+        epoch: &Epoch,
+        horizon: SimDuration,
+    ) -> Result<Capacity, ScheduleError> {
         let shifts = match self {
             ScheduleSpec::Always(_) => return Ok(Capacity::constant(size)),
             ScheduleSpec::Shifts(s) => s,
@@ -149,12 +165,17 @@ impl ScheduleSpec {
         for (i, shift) in shifts.shifts.iter().enumerate() {
             let err = |m: String| ScheduleError(format!("shifts[{i}]: {m}"));
             let tz_name = shift.tz.as_deref().unwrap_or(&shifts.tz);
-            let tz = TimeZone::get(tz_name).map_err(|_| err(format!("unknown time zone {tz_name:?}")))?;
+            let tz = TimeZone::get(tz_name)
+                .map_err(|_| err(format!("unknown time zone {tz_name:?}")))?;
             let days = parse_days(&shift.days).map_err(err)?;
             let from = parse_clock(&shift.from).map_err(err)?;
             let to = parse_clock(&shift.to).map_err(err)?;
             let workers = shift.workers.unwrap_or(size) as i64;
-            let first = epoch.zoned(SimTime::ZERO, Some(&tz)).date().yesterday().map_err(|e| err(e.to_string()))?;
+            let first = epoch
+                .zoned(SimTime::ZERO, Some(&tz))
+                .date()
+                .yesterday()
+                .map_err(|e| err(e.to_string()))?;
             let last_ms = horizon.0 as i64;
             let mut day = first;
             loop {
@@ -163,7 +184,11 @@ impl ScheduleSpec {
                     break;
                 }
                 if days.contains(&day.weekday()) {
-                    let end_day = if to <= from { day.tomorrow().map_err(|e| err(e.to_string()))? } else { day };
+                    let end_day = if to <= from {
+                        day.tomorrow().map_err(|e| err(e.to_string()))?
+                    } else {
+                        day
+                    };
                     let end = local_ms(epoch, &tz, end_day, to).map_err(&err)?;
                     deltas.push((start, workers));
                     deltas.push((end, -workers));
@@ -195,7 +220,10 @@ impl ScheduleSpec {
 
 /// Milliseconds from the epoch to local `time` on `day` in `tz` (negative if before).
 fn local_ms(epoch: &Epoch, tz: &TimeZone, day: Date, time: Time) -> Result<i64, String> {
-    let zoned = day.to_datetime(time).to_zoned(tz.clone()).map_err(|e| e.to_string())?;
+    let zoned = day
+        .to_datetime(time)
+        .to_zoned(tz.clone())
+        .map_err(|e| e.to_string())?;
     let origin = epoch.timestamp(SimTime::ZERO);
     Ok(zoned.timestamp().as_millisecond() - origin.as_millisecond())
 }
@@ -204,9 +232,15 @@ fn parse_clock(s: &str) -> Result<Time, String> {
     if s == "24:00" {
         return Ok(Time::MAX);
     }
-    let (h, m) = s.split_once(':').ok_or_else(|| format!("invalid time {s:?}: expected HH:MM"))?;
-    let h: i8 = h.parse().map_err(|_| format!("invalid time {s:?}: expected HH:MM"))?;
-    let m: i8 = m.parse().map_err(|_| format!("invalid time {s:?}: expected HH:MM"))?;
+    let (h, m) = s
+        .split_once(':')
+        .ok_or_else(|| format!("invalid time {s:?}: expected HH:MM"))?;
+    let h: i8 = h
+        .parse()
+        .map_err(|_| format!("invalid time {s:?}: expected HH:MM"))?;
+    let m: i8 = m
+        .parse()
+        .map_err(|_| format!("invalid time {s:?}: expected HH:MM"))?;
     Time::new(h, m, 0, 0).map_err(|_| format!("invalid time {s:?}: expected HH:MM"))
 }
 
@@ -262,7 +296,9 @@ mod tests {
     #[test]
     fn business_hours_are_closed_over_the_weekend() {
         let s = ScheduleSpec::business_hours("America/New_York", "09:00", "17:00");
-        let c = s.compile(2, &epoch(), SimDuration::parse("4d").unwrap()).unwrap();
+        let c = s
+            .compile(2, &epoch(), SimDuration::parse("4d").unwrap())
+            .unwrap();
         assert_eq!(c.at(hours(0)), 0, "Friday 18:00");
         assert_eq!(c.at(hours(40)), 0, "Sunday 10:00");
         assert_eq!(c.at(hours(62)), 0, "Monday 08:00");
@@ -279,7 +315,9 @@ mod tests {
             .clone()
             .try_into()
             .unwrap();
-        let c = s.compile(4, &epoch(), SimDuration::parse("7d").unwrap()).unwrap();
+        let c = s
+            .compile(4, &epoch(), SimDuration::parse("7d").unwrap())
+            .unwrap();
         assert_eq!(c.at(hours(0)), 4, "Friday 18:00 day shift");
         assert_eq!(c.at(hours(3)), 1, "Friday 21:00 night");
         assert_eq!(c.at(hours(18)), 1, "Saturday 12:00 weekend");
@@ -295,7 +333,9 @@ mod tests {
             .clone()
             .try_into()
             .unwrap();
-        let c = s.compile(3, &epoch(), SimDuration::parse("7d").unwrap()).unwrap();
+        let c = s
+            .compile(3, &epoch(), SimDuration::parse("7d").unwrap())
+            .unwrap();
         // Tuesday: three 8-hour shifts, one per region, cover most of the day.
         let tuesday = (96..120).filter(|h| c.at(hours(*h)) > 0).count();
         assert!(tuesday >= 20, "covered {tuesday} of Tuesday's hours");
@@ -305,9 +345,17 @@ mod tests {
     fn bad_shifts_name_the_problem() {
         let bad = ScheduleSpec::Shifts(ShiftsSpec {
             tz: "Mars/Olympus".into(),
-            shifts: vec![ShiftSpec { days: "mon-fri".into(), from: "09:00".into(), to: "17:00".into(), workers: None, tz: None }],
+            shifts: vec![ShiftSpec {
+                days: "mon-fri".into(),
+                from: "09:00".into(),
+                to: "17:00".into(),
+                workers: None,
+                tz: None,
+            }],
         });
-        let e = bad.compile(1, &epoch(), SimDuration::parse("1d").unwrap()).unwrap_err();
+        let e = bad
+            .compile(1, &epoch(), SimDuration::parse("1d").unwrap())
+            .unwrap_err();
         assert!(e.0.contains("Mars/Olympus"));
         assert!(parse_days("mon-fry").is_err());
         assert!(parse_clock("25:00").is_err());

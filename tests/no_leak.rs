@@ -35,7 +35,10 @@ impl Strategy for Recorder {
 fn record(scenario: &Scenario, seed: u64) -> Vec<String> {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut d = strategy::builtin("ai_mdr", scenario).unwrap();
-    d.policy = Policy::Honest(Box::new(Recorder { inner: AiMdr::default(), seen: seen.clone() }));
+    d.policy = Policy::Honest(Box::new(Recorder {
+        inner: AiMdr::default(),
+        seen: seen.clone(),
+    }));
     Simulation::new(scenario, seed).run(&mut d);
     seen.lock().unwrap().clone()
 }

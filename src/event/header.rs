@@ -65,7 +65,13 @@ pub struct StepInfo {
 
 impl RunHeader {
     /// The header of a run of `strategy` on `scenario` with `seed`.
-    pub fn new(scenario: &Scenario, strategy: &str, provider: &Provider, seed: u64, run: u64) -> Self {
+    pub fn new(
+        scenario: &Scenario,
+        strategy: &str,
+        provider: &Provider,
+        seed: u64,
+        run: u64,
+    ) -> Self {
         RunHeader {
             schema_version: SCHEMA_VERSION,
             mdrsim_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -147,7 +147,10 @@ mod tests {
             run: 0,
             seq,
             at: SimTime(at),
-            payload: Payload::AlertQueued { alert: AlertId(0), pool: 0 },
+            payload: Payload::AlertQueued {
+                alert: AlertId(0),
+                pool: 0,
+            },
         };
         log.try_push(q(0, 10)).unwrap();
         assert!(matches!(

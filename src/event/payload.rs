@@ -235,6 +235,9 @@ pub enum Payload {
         alert: AlertId,
         /// Why.
         reason: String,
+        /// Customer team time the escalation will take, ms (the work pushed onto the
+        /// customer, whether or not the team gets to it within the horizon).
+        customer_ms: u64,
     },
     /// Containment was decided: by whom, and who will carry it out.
     ContainmentRequested {
@@ -248,6 +251,8 @@ pub enum Payload {
         by: Party,
         /// Who carries it out (the customer for recommendations).
         executor: Party,
+        /// Customer team time a recommendation will take, ms (0 otherwise).
+        customer_ms: u64,
     },
     /// Containment took effect.
     ContainmentExecuted {

@@ -23,11 +23,21 @@ struct Compiler<'a> {
 
 /// See [`Scenario::compile`].
 pub fn compile(spec: ScenarioSpec, text: &str, file: &Path) -> Result<Scenario> {
-    Compiler { text, file, entity_index: BTreeMap::new() }.compile(spec)
+    Compiler {
+        text,
+        file,
+        entity_index: BTreeMap::new(),
+    }
+    .compile(spec)
 }
 
 impl Compiler<'_> {
-    fn err(&self, span: Option<std::ops::Range<usize>>, field: impl Into<String>, message: impl Into<String>) -> Error {
+    fn err(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Error {
         Error::Scenario {
             file: self.file.to_path_buf(),
             line: span.map(|s| line_of(self.text, s.start)),
@@ -40,18 +50,29 @@ impl Compiler<'_> {
         self.entity_named(r.get_ref(), Some(r.span()), field)
     }
 
-    fn entity_named(&self, name: &str, span: Option<std::ops::Range<usize>>, field: String) -> Result<EntityId> {
-        self.entity_index
-            .get(name)
-            .copied()
-            .ok_or_else(|| self.err(span, field, format!("unknown entity {name:?}: declare it under [[entities]]")))
+    fn entity_named(
+        &self,
+        name: &str,
+        span: Option<std::ops::Range<usize>>,
+        field: String,
+    ) -> Result<EntityId> {
+        self.entity_index.get(name).copied().ok_or_else(|| {
+            self.err(
+                span,
+                field,
+                format!("unknown entity {name:?}: declare it under [[entities]]"),
+            )
+        })
     }
 
     fn entity_list(&self, list: &[Spanned<String>], field: &str) -> Result<Vec<EntityId>> {
         if list.is_empty() {
             return Err(self.err(None, field, "name at least one entity"));
         }
-        list.iter().enumerate().map(|(j, r)| self.entity_ref(r, format!("{field}[{j}]"))).collect()
+        list.iter()
+            .enumerate()
+            .map(|(j, r)| self.entity_ref(r, format!("{field}[{j}]")))
+            .collect()
     }
 
     fn dist_ok<V: DistValue>(&self, d: &Dist<V>, field: String) -> Result<()> {
@@ -64,15 +85,27 @@ impl Compiler<'_> {
     fn rate(&self, r: &Spanned<f64>, field: String) -> Result<f64> {
         let rate = *r.get_ref();
         if !rate.is_finite() || rate < 0.0 {
-            return Err(self.err(Some(r.span()), field, format!("rate must be a finite number ≥ 0, got {rate}")));
+            return Err(self.err(
+                Some(r.span()),
+                field,
+                format!("rate must be a finite number ≥ 0, got {rate}"),
+            ));
         }
         Ok(rate)
     }
 
     fn separations_ok(&self, s: &Separations, field: &str) -> Result<()> {
-        for (k, v) in [("telemetry", s.telemetry), ("organizational", s.organizational), ("historic", s.historic)] {
+        for (k, v) in [
+            ("telemetry", s.telemetry),
+            ("organizational", s.organizational),
+            ("historic", s.historic),
+        ] {
             if !v.is_finite() || v < 0.0 {
-                return Err(self.err(None, format!("{field}.{k}"), format!("evidence separation must be ≥ 0, got {v}")));
+                return Err(self.err(
+                    None,
+                    format!("{field}.{k}"),
+                    format!("evidence separation must be ≥ 0, got {v}"),
+                ));
             }
         }
         Ok(())
@@ -108,7 +141,11 @@ impl Compiler<'_> {
             None => named_tools.clone(),
         };
         if named_tools.contains("sigma") {
-            return Err(self.err(None, "benign/detect source", "\"sigma\" is reserved for detection rules"));
+            return Err(self.err(
+                None,
+                "benign/detect source",
+                "\"sigma\" is reserved for detection rules",
+            ));
         }
         let existing_sources: BTreeSet<String> = match &spec.environment.telemetry {
             Some(list) => list.iter().cloned().collect(),
@@ -116,18 +153,31 @@ impl Compiler<'_> {
         };
         named_sources.extend(existing_sources.iter().cloned());
         let sources: Vec<String> = named_sources.into_iter().collect();
-        let source_id = |name: &str| sources.iter().position(|s| s == name).map_or(0, |i| i as u32);
+        let source_id = |name: &str| {
+            sources
+                .iter()
+                .position(|s| s == name)
+                .map_or(0, |i| i as u32)
+        };
 
         // Sigma rules.
         let parsed = self.sigma_rules(&spec)?;
         let mut rule_set: BTreeSet<Rule> = BTreeSet::new();
         for b in &spec.benign {
-            rule_set.insert(Rule { source: b.source.clone(), name: b.rule.clone(), author: None });
+            rule_set.insert(Rule {
+                source: b.source.clone(),
+                name: b.rule.clone(),
+                author: None,
+            });
         }
         for c in &spec.campaigns {
             for s in &c.steps {
                 for d in &s.detect {
-                    rule_set.insert(Rule { source: d.source.clone(), name: d.rule.clone(), author: None });
+                    rule_set.insert(Rule {
+                        source: d.source.clone(),
+                        name: d.rule.clone(),
+                        author: None,
+                    });
                 }
             }
         }
@@ -136,7 +186,12 @@ impl Compiler<'_> {
         }
         let rules: Vec<Rule> = rule_set.into_iter().collect();
         let rule_id = |source: &str, name: &str| {
-            RuleId(rules.iter().position(|r| r.source == source && r.name == name).unwrap_or(0) as u32)
+            RuleId(
+                rules
+                    .iter()
+                    .position(|r| r.source == source && r.name == name)
+                    .unwrap_or(0) as u32,
+            )
         };
         let mut sigma = Vec::new();
         for (i, (rule, severity, parsed_rule, technique)) in parsed.into_iter().enumerate() {
@@ -146,8 +201,12 @@ impl Compiler<'_> {
                 .logsources
                 .iter()
                 .filter(|m| {
-                    let eq = |want: &Option<String>, have: &Option<String>| want.is_none() || want == have;
-                    eq(&m.product, &ls.product) && eq(&m.service, &ls.service) && eq(&m.category, &ls.category)
+                    let eq = |want: &Option<String>, have: &Option<String>| {
+                        want.is_none() || want == have
+                    };
+                    eq(&m.product, &ls.product)
+                        && eq(&m.service, &ls.service)
+                        && eq(&m.category, &ls.category)
                 })
                 .map(|m| source_id(&m.source))
                 .collect();
@@ -161,7 +220,13 @@ impl Compiler<'_> {
                     ),
                 ));
             }
-            sigma.push(SigmaRule { rule: rule_id("sigma", &rule.name), severity, sigma: Arc::new(parsed_rule), sources: mapped, technique });
+            sigma.push(SigmaRule {
+                rule: rule_id("sigma", &rule.name),
+                severity,
+                sigma: Arc::new(parsed_rule),
+                sources: mapped,
+                technique,
+            });
         }
 
         let mut benign = Vec::new();
@@ -193,7 +258,11 @@ impl Compiler<'_> {
             telemetry.push(TelemetryProcess {
                 name: t.name.clone(),
                 source: source_id(&t.source),
-                per_hour: if existing_sources.contains(&t.source) { rate } else { 0.0 },
+                per_hour: if existing_sources.contains(&t.source) {
+                    rate
+                } else {
+                    0.0
+                },
                 entities: ents,
                 fields: t.fields.clone(),
                 truth: t.truth,
@@ -232,13 +301,23 @@ impl Compiler<'_> {
             let field = format!("entities[{i}].id");
             let id = e.id.get_ref();
             let kind = EntityKind::from_prefix(id).ok_or_else(|| {
-                self.err(Some(e.id.span()), field.clone(), format!("{id:?} is not kind:name with kind one of user, host, cloud, app, domain"))
+                self.err(
+                    Some(e.id.span()),
+                    field.clone(),
+                    format!(
+                        "{id:?} is not kind:name with kind one of user, host, cloud, app, domain"
+                    ),
+                )
             })?;
             let next = EntityId(entities.len() as u32);
             if self.entity_index.insert(id.clone(), next).is_some() {
                 return Err(self.err(Some(e.id.span()), field, format!("duplicate entity {id:?}")));
             }
-            entities.push(Entity { id: id.clone(), kind, attributes: e.attributes.clone() });
+            entities.push(Entity {
+                id: id.clone(),
+                kind,
+                attributes: e.attributes.clone(),
+            });
         }
         Ok(entities)
     }
@@ -248,29 +327,55 @@ impl Compiler<'_> {
             if let FieldValue::OneOf(list) = v
                 && list.is_empty()
             {
-                return Err(self.err(None, format!("{field}.{k}"), "a list of values must not be empty"));
+                return Err(self.err(
+                    None,
+                    format!("{field}.{k}"),
+                    "a list of values must not be empty",
+                ));
             }
         }
         Ok(())
     }
 
     #[allow(clippy::type_complexity)]
-    fn sigma_rules(&self, spec: &ScenarioSpec) -> Result<Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>> {
+    fn sigma_rules(
+        &self,
+        spec: &ScenarioSpec,
+    ) -> Result<Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let mut out = Vec::new();
         for (i, r) in spec.rules.iter().enumerate() {
             let (yaml, field) = match (&r.path, &r.yaml) {
                 (Some(p), None) => {
                     let path = dir.join(p);
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| self.err(None, format!("rules[{i}].path"), format!("cannot read {}: {e}", path.display())))?;
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        self.err(
+                            None,
+                            format!("rules[{i}].path"),
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    })?;
                     (text, format!("rules[{i}].path ({p})"))
                 }
                 (None, Some(y)) => (y.clone(), format!("rules[{i}].yaml")),
-                _ => return Err(self.err(None, format!("rules[{i}]"), "give exactly one of path or yaml")),
+                _ => {
+                    return Err(self.err(
+                        None,
+                        format!("rules[{i}]"),
+                        "give exactly one of path or yaml",
+                    ));
+                }
             };
-            let parsed = sigma_rust::rule_from_yaml(&yaml)
-                .map_err(|e| self.err(None, field.clone(), format!("Sigma rule does not parse: {}", e.to_string().replace('\n', " "))))?;
+            let parsed = sigma_rust::rule_from_yaml(&yaml).map_err(|e| {
+                self.err(
+                    None,
+                    field.clone(),
+                    format!(
+                        "Sigma rule does not parse: {}",
+                        e.to_string().replace('\n', " ")
+                    ),
+                )
+            })?;
             // sigma-rust does not export its `Level` type; its Debug names are the spec's.
             let severity = match parsed.level.as_ref().map(|l| format!("{l:?}")).as_deref() {
                 Some("Critical") => Severity::Critical,
@@ -280,11 +385,25 @@ impl Compiler<'_> {
             };
             let technique = parsed.tags.iter().flatten().find_map(|t| {
                 let t = t.strip_prefix("attack.t")?;
-                t.chars().next().filter(|c| c.is_ascii_digit()).map(|_| format!("T{}", t.to_uppercase()))
+                t.chars()
+                    .next()
+                    .filter(|c| c.is_ascii_digit())
+                    .map(|_| format!("T{}", t.to_uppercase()))
             });
-            let rule = Rule { source: "sigma".into(), name: parsed.title.clone(), author: parsed.author.clone() };
-            if out.iter().any(|(r, ..): &(Rule, _, _, _)| r.name == rule.name) {
-                return Err(self.err(None, field, format!("two rules share the title {:?}", rule.name)));
+            let rule = Rule {
+                source: "sigma".into(),
+                name: parsed.title.clone(),
+                author: parsed.author.clone(),
+            };
+            if out
+                .iter()
+                .any(|(r, ..): &(Rule, _, _, _)| r.name == rule.name)
+            {
+                return Err(self.err(
+                    None,
+                    field,
+                    format!("two rules share the title {:?}", rule.name),
+                ));
             }
             out.push((rule, severity, parsed, technique));
         }
@@ -303,7 +422,11 @@ impl Compiler<'_> {
         for (ci, c) in spec.campaigns.iter().enumerate() {
             self.dist_ok(&c.start, format!("campaigns[{ci}].start"))?;
             if c.steps.is_empty() {
-                return Err(self.err(None, format!("campaigns[{ci}].steps"), "a campaign needs at least one step"));
+                return Err(self.err(
+                    None,
+                    format!("campaigns[{ci}].steps"),
+                    "a campaign needs at least one step",
+                ));
             }
             let mut steps: Vec<Step> = Vec::new();
             let mut ids: BTreeMap<String, StepId> = BTreeMap::new();
@@ -311,7 +434,11 @@ impl Compiler<'_> {
                 let at = |f: &str| format!("campaigns[{ci}].steps[{si}].{f}");
                 let sid = StepId(si as u32);
                 if ids.insert(s.id.get_ref().clone(), sid).is_some() {
-                    return Err(self.err(Some(s.id.span()), at("id"), format!("duplicate step id {:?}", s.id.get_ref())));
+                    return Err(self.err(
+                        Some(s.id.span()),
+                        at("id"),
+                        format!("duplicate step id {:?}", s.id.get_ref()),
+                    ));
                 }
                 let target = self.entity_ref(&s.target, at("target"))?;
                 let after = match &s.after {
@@ -333,10 +460,19 @@ impl Compiler<'_> {
                         for (j, r) in list.iter().enumerate() {
                             let (name, cond) = match r.get_ref() {
                                 RequirementSpec::Entity(n) => (n, None),
-                                RequirementSpec::Condition { entity, condition } => (entity, Some(*condition)),
+                                RequirementSpec::Condition { entity, condition } => {
+                                    (entity, Some(*condition))
+                                }
                             };
-                            let e = self.entity_named(name, Some(r.span()), at(&format!("requires[{j}]")))?;
-                            out.push((e, cond.unwrap_or_else(|| self.kind_of(e).default_condition())));
+                            let e = self.entity_named(
+                                name,
+                                Some(r.span()),
+                                at(&format!("requires[{j}]")),
+                            )?;
+                            out.push((
+                                e,
+                                cond.unwrap_or_else(|| self.kind_of(e).default_condition()),
+                            ));
                         }
                         out
                     }
@@ -346,7 +482,11 @@ impl Compiler<'_> {
                 for (di, d) in s.detect.iter().enumerate() {
                     let p = *d.probability.get_ref();
                     if !(0.0..=1.0).contains(&p) {
-                        return Err(self.err(Some(d.probability.span()), at(&format!("detect[{di}].probability")), format!("must be in [0, 1], got {p}")));
+                        return Err(self.err(
+                            Some(d.probability.span()),
+                            at(&format!("detect[{di}].probability")),
+                            format!("must be in [0, 1], got {p}"),
+                        ));
                     }
                     self.dist_ok(&d.latency, at(&format!("detect[{di}].latency")))?;
                     self.dist_ok(&d.score, at(&format!("detect[{di}].score")))?;
@@ -366,7 +506,12 @@ impl Compiler<'_> {
                     self.fields_ok(&t.fields, &at(&format!("telemetry[{ti}].fields")))?;
                     self.dist_ok(&t.score, at(&format!("telemetry[{ti}].score")))?;
                     if sources.contains(&t.source) {
-                        telemetry.push(StepTelemetry { index: ti as u32, source: source_id(&t.source), fields: t.fields.clone(), score: t.score.clone() });
+                        telemetry.push(StepTelemetry {
+                            index: ti as u32,
+                            source: source_id(&t.source),
+                            fields: t.fields.clone(),
+                            score: t.score.clone(),
+                        });
                     }
                 }
                 let evidence = Separations::resolve(&spec.evidence, &s.evidence);
@@ -384,7 +529,11 @@ impl Compiler<'_> {
                     evidence,
                 });
             }
-            campaigns.push(Campaign { name: c.name.clone(), start: c.start.clone(), steps });
+            campaigns.push(Campaign {
+                name: c.name.clone(),
+                start: c.start.clone(),
+                steps,
+            });
         }
         Ok(campaigns)
     }
@@ -400,10 +549,18 @@ impl Compiler<'_> {
     fn customer(&self, spec: &ScenarioSpec) -> Result<Customer> {
         let c = &spec.customer;
         if c.size == 0 {
-            return Err(self.err(None, "customer.size", "the customer team needs at least one person"));
+            return Err(self.err(
+                None,
+                "customer.size",
+                "the customer team needs at least one person",
+            ));
         }
         if !(0.0..=1.0).contains(&c.accuracy) {
-            return Err(self.err(None, "customer.accuracy", format!("must be in [0, 1], got {}", c.accuracy)));
+            return Err(self.err(
+                None,
+                "customer.accuracy",
+                format!("must be in [0, 1], got {}", c.accuracy),
+            ));
         }
         self.dist_ok(&c.handling, "customer.handling".into())?;
         self.dist_ok(&c.containment, "customer.containment".into())?;
@@ -411,6 +568,12 @@ impl Compiler<'_> {
             .schedule
             .compile(c.size, &spec.start, spec.horizon)
             .map_err(|e| self.err(None, "customer.schedule", e.0))?;
-        Ok(Customer { size: c.size, capacity, handling: c.handling.clone(), containment: c.containment.clone(), accuracy: c.accuracy })
+        Ok(Customer {
+            size: c.size,
+            capacity,
+            handling: c.handling.clone(),
+            containment: c.containment.clone(),
+            accuracy: c.accuracy,
+        })
     }
 }

@@ -8,7 +8,7 @@ pub mod model;
 pub mod spec;
 
 pub use model::{
-    BenignProcess, Campaign, Customer, Detection, Entity, EntityKind, Rule, Scenario, Separations, SigmaRule, Step, StepTelemetry,
-    TelemetryProcess,
+    BenignProcess, Campaign, Customer, Detection, Entity, EntityKind, Rule, Scenario, Separations,
+    SigmaRule, Step, StepTelemetry, TelemetryProcess,
 };
 pub use spec::{BenignTruth, Condition, ScenarioSpec, Severity};

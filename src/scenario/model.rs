@@ -9,7 +9,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::dist::{DurationDist, NumberDist};
-use super::spec::{BenignTruth, Condition, ContainmentSpec, EvidenceOverride, EvidenceSpec, FieldValue, Severity};
+use super::spec::{
+    BenignTruth, Condition, ContainmentSpec, EvidenceOverride, EvidenceSpec, FieldValue, Severity,
+};
 use crate::calendar::Capacity;
 use crate::event::ContextKind;
 use crate::ids::{EntityId, RuleId, StepId};
@@ -304,17 +306,27 @@ impl Scenario {
     }
 
     /// Validates a parsed spec; `text` is the file's text, for line numbers.
-    pub fn compile(spec: super::ScenarioSpec, text: &str, file: &std::path::Path) -> crate::Result<Scenario> {
+    pub fn compile(
+        spec: super::ScenarioSpec,
+        text: &str,
+        file: &std::path::Path,
+    ) -> crate::Result<Scenario> {
         super::compile::compile(spec, text, file)
     }
 
     /// The id of `name`, if such an entity exists.
     pub fn entity(&self, name: &str) -> Option<EntityId> {
-        self.entities.iter().position(|e| e.id == name).map(|i| EntityId(i as u32))
+        self.entities
+            .iter()
+            .position(|e| e.id == name)
+            .map(|i| EntityId(i as u32))
     }
 
     /// The index of a telemetry source.
     pub fn source(&self, name: &str) -> Option<u32> {
-        self.sources.iter().position(|s| s == name).map(|i| i as u32)
+        self.sources
+            .iter()
+            .position(|s| s == name)
+            .map(|i| i as u32)
     }
 }

@@ -109,7 +109,12 @@ fn default_hist_half() -> f64 {
 
 impl Default for EvidenceSpec {
     fn default() -> Self {
-        EvidenceSpec { telemetry: 1.5, organizational: 1.0, historic: 2.0, historic_half: 20.0 }
+        EvidenceSpec {
+            telemetry: 1.5,
+            organizational: 1.0,
+            historic: 2.0,
+            historic_half: 20.0,
+        }
     }
 }
 
@@ -161,7 +166,12 @@ fn d10m() -> SimDuration {
 
 impl Default for ContainmentSpec {
     fn default() -> Self {
-        ContainmentSpec { isolate_host: d2m(), disable_account: d1m(), revoke_sessions: d5m(), block_domain: d10m() }
+        ContainmentSpec {
+            isolate_host: d2m(),
+            disable_account: d1m(),
+            revoke_sessions: d5m(),
+            block_domain: d10m(),
+        }
     }
 }
 
@@ -194,10 +204,15 @@ fn customer_hours() -> crate::calendar::ScheduleSpec {
     crate::calendar::ScheduleSpec::business_hours("UTC", "09:00", "17:00")
 }
 fn customer_handling() -> DurationDist {
-    DurationDist::Lognormal { median: SimDuration::from_mins(30), sigma: 0.7 }
+    DurationDist::Lognormal {
+        median: SimDuration::from_mins(30),
+        sigma: 0.7,
+    }
 }
 fn customer_containment() -> DurationDist {
-    DurationDist::Fixed { value: SimDuration::from_mins(15) }
+    DurationDist::Fixed {
+        value: SimDuration::from_mins(15),
+    }
 }
 fn customer_accuracy() -> f64 {
     0.9
@@ -245,7 +260,10 @@ fn benign_positive() -> BenignTruth {
     BenignTruth::BenignPositive
 }
 fn mid_score() -> NumberDist {
-    NumberDist::Beta { alpha: 2.0, beta: 2.0 }
+    NumberDist::Beta {
+        alpha: 2.0,
+        beta: 2.0,
+    }
 }
 
 /// A telemetry field value: fixed, or one of several.
@@ -314,7 +332,10 @@ pub struct StepTelemetrySpec {
 }
 
 fn high_score() -> NumberDist {
-    NumberDist::Beta { alpha: 5.0, beta: 2.0 }
+    NumberDist::Beta {
+        alpha: 5.0,
+        beta: 2.0,
+    }
 }
 
 /// One entity, `kind:name`, with free-form attributes.

@@ -73,7 +73,9 @@ pub struct Metrics {
     pub peak_backlog: u64,
     /// Provider worker time, hours.
     pub provider_work_hours: f64,
-    /// Customer team time (escalations, recommended containment), hours.
+    /// Customer team time the service pushed onto the customer (escalations to
+    /// resolve, recommended containment to execute), hours, whether or not the team got
+    /// to it within the horizon.
     pub customer_work_hours: f64,
     /// Containment executed on entities no attack step had compromised.
     pub false_containments: u64,
@@ -102,11 +104,17 @@ impl Metrics {
         let mut compromised: Vec<bool> = vec![false; header.entities.len()];
         let mut camps: Vec<Campaign> = (0..n).map(|_| Campaign::default()).collect();
         let (mut waits, mut backlog, mut peak) = (Vec::new(), 0u64, 0u64);
-        let (mut provider_ms, mut customer_ms) = (0u64, 0u64);
+        let (mut provider_ms, mut customer_ms_owed) = (0u64, 0u64);
         let (mut final_right, mut final_total, mut covered) = (0u64, 0u64, 0u64);
         let mut m = Metrics::empty(n as u64);
         let at_of = |seq: u64| events.get(seq as usize).map(|e| e.at.0);
-        let is_malicious = |truth: &Vec<Option<(Truth, Option<u32>)>>, a: usize| truth.get(a).copied().flatten().is_some_and(|(t, _)| t.is_malicious());
+        let is_malicious = |truth: &Vec<Option<(Truth, Option<u32>)>>, a: usize| {
+            truth
+                .get(a)
+                .copied()
+                .flatten()
+                .is_some_and(|(t, _)| t.is_malicious())
+        };
         let mut instant = None;
         for e in events {
             // The backlog is measured at the end of each instant, so cases taken up the
@@ -122,7 +130,12 @@ impl Metrics {
                 }
             };
             match &e.payload {
-                Payload::AlertLabeled { alert, truth: t, campaign, .. } => set(&mut truth, alert.index(), (*t, campaign.map(|c| c.0))),
+                Payload::AlertLabeled {
+                    alert,
+                    truth: t,
+                    campaign,
+                    ..
+                } => set(&mut truth, alert.index(), (*t, campaign.map(|c| c.0))),
                 Payload::AlertQueued { alert, .. } => {
                     m.alerts += 1;
                     set(&mut queued_at, alert.index(), e.at.0);
@@ -154,11 +167,22 @@ impl Metrics {
                         m.missed += 1;
                     }
                 }
-                Payload::Escalated { alert, .. } => {
+                Payload::Escalated {
+                    alert, customer_ms, ..
+                } => {
                     unwait(alert.index(), &mut backlog);
                     m.escalated += 1;
+                    customer_ms_owed += customer_ms;
                 }
-                Payload::VerdictReached { alert, verdict, evidence, .. } => {
+                Payload::ContainmentRequested { customer_ms, .. } => {
+                    customer_ms_owed += customer_ms
+                }
+                Payload::VerdictReached {
+                    alert,
+                    verdict,
+                    evidence,
+                    ..
+                } => {
                     unwait(alert.index(), &mut backlog);
                     m.verdicts += 1;
                     let malicious = is_malicious(&truth, alert.index());
@@ -176,20 +200,29 @@ impl Metrics {
                     let resolves = |s: &u64| {
                         *s < e.seq
                             && events.get(*s as usize).is_some_and(|c| {
-                                c.payload.alert() == Some(*alert) || matches!(c.payload, Payload::TelemetryObserved { .. })
+                                c.payload.alert() == Some(*alert)
+                                    || matches!(c.payload, Payload::TelemetryObserved { .. })
                             })
                     };
                     covered += u64::from(!evidence.is_empty() && evidence.iter().all(resolves));
                 }
                 Payload::CustomerResolved { alert, verdict, .. } => {
                     final_total += 1;
-                    final_right += u64::from((*verdict == Verdict::Malicious) == is_malicious(&truth, alert.index()));
+                    final_right += u64::from(
+                        (*verdict == Verdict::Malicious) == is_malicious(&truth, alert.index()),
+                    );
                 }
-                Payload::WorkCompleted { party, duration_ms, .. } => match party {
-                    Party::Provider => provider_ms += duration_ms,
-                    Party::Customer => customer_ms += duration_ms,
-                },
-                Payload::AttackStepExecuted { campaign, target, objective, .. } => {
+                Payload::WorkCompleted {
+                    party: Party::Provider,
+                    duration_ms,
+                    ..
+                } => provider_ms += duration_ms,
+                Payload::AttackStepExecuted {
+                    campaign,
+                    target,
+                    objective,
+                    ..
+                } => {
                     if let Some(c) = camps.get_mut(campaign.index()) {
                         c.first_step.get_or_insert(e.at.0);
                         c.impact |= *objective;
@@ -201,7 +234,10 @@ impl Metrics {
                         *x = true;
                     }
                 }
-                Payload::CampaignStopped { campaign, containment } => {
+                Payload::CampaignStopped {
+                    campaign,
+                    containment,
+                } => {
                     if let Some(c) = camps.get_mut(campaign.index()) {
                         c.contained_at = at_of(*containment);
                     }
@@ -253,7 +289,7 @@ impl Metrics {
         m.queue_wait_p99_s = quantile(&mut waits, 0.99);
         m.peak_backlog = peak;
         m.provider_work_hours = provider_ms as f64 / 3_600_000.0;
-        m.customer_work_hours = customer_ms as f64 / 3_600_000.0;
+        m.customer_work_hours = customer_ms_owed as f64 / 3_600_000.0;
         m.evidence_coverage = ratio(covered, m.verdicts);
         m
     }
@@ -313,5 +349,9 @@ fn flag(v: &mut Vec<bool>, i: usize, x: bool) {
 
 /// `num / den`, or `None` when there is nothing to divide by.
 pub fn ratio(num: u64, den: u64) -> Option<f64> {
-    if den == 0 { None } else { Some(num as f64 / den as f64) }
+    if den == 0 {
+        None
+    } else {
+        Some(num as f64 / den as f64)
+    }
 }

@@ -3,5 +3,6 @@
 
 pub mod metrics;
 pub mod quantile;
+pub mod queueing;
 
 pub use metrics::Metrics;

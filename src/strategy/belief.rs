@@ -21,7 +21,11 @@ pub struct BeliefParams {
 
 impl Default for BeliefParams {
     fn default() -> Self {
-        BeliefParams { prior: 0.1, score_weight: 4.0, severity_weight: [-0.5, 0.0, 0.5, 1.0] }
+        BeliefParams {
+            prior: 0.1,
+            score_weight: 4.0,
+            severity_weight: [-0.5, 0.0, 0.5, 1.0],
+        }
     }
 }
 
@@ -35,7 +39,10 @@ impl BeliefParams {
             Severity::High => 2,
             Severity::Critical => 3,
         };
-        (p / (1.0 - p)).ln() + self.score_weight * (case.alert.score - 0.5) + self.severity_weight[sev] + case.evidence_llr()
+        (p / (1.0 - p)).ln()
+            + self.score_weight * (case.alert.score - 0.5)
+            + self.severity_weight[sev]
+            + case.evidence_llr()
     }
 
     /// Probability that the case is malicious.

@@ -81,13 +81,23 @@ impl StrategyDef {
                 message: e.inner().to_string(),
             })?;
         }
-        let provider = spec.compile(&scenario.epoch, scenario.horizon).map_err(|(field, message)| Error::Scenario {
-            file: if scenario.provider_pin.is_some() { scenario.path.clone() } else { format!("strategy {}", self.name).into() },
-            line: None,
-            field: format!("provider.{field}"),
-            message,
-        })?;
-        Ok(Decider { name: self.name.clone(), provider, policy: builtin::policy(&self.name, &self.params)? })
+        let provider =
+            spec.compile(&scenario.epoch, scenario.horizon)
+                .map_err(|(field, message)| Error::Scenario {
+                    file: if scenario.provider_pin.is_some() {
+                        scenario.path.clone()
+                    } else {
+                        format!("strategy {}", self.name).into()
+                    },
+                    line: None,
+                    field: format!("provider.{field}"),
+                    message,
+                })?;
+        Ok(Decider {
+            name: self.name.clone(),
+            provider,
+            policy: builtin::policy(&self.name, &self.params)?,
+        })
     }
 }
 

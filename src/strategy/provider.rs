@@ -83,7 +83,9 @@ pub struct HandlingSpec {
 }
 
 fn instant() -> DurationDist {
-    DurationDist::Fixed { value: SimDuration(0) }
+    DurationDist::Fixed {
+        value: SimDuration(0),
+    }
 }
 
 impl Default for HandlingSpec {
@@ -144,7 +146,12 @@ pub struct AuthoritySpec {
 impl AuthoritySpec {
     /// The same authority for every action.
     pub fn all(a: Authority) -> Self {
-        AuthoritySpec { isolate_host: a, disable_account: a, revoke_sessions: a, block_domain: a }
+        AuthoritySpec {
+            isolate_host: a,
+            disable_account: a,
+            revoke_sessions: a,
+            block_domain: a,
+        }
     }
 
     /// Authority for `action`.
@@ -228,32 +235,71 @@ pub struct Pool {
 
 impl ProviderSpec {
     /// Validates names and compiles schedules. Errors name the offending field.
-    pub fn compile(&self, epoch: &Epoch, horizon: SimDuration) -> Result<Provider, (String, String)> {
+    pub fn compile(
+        &self,
+        epoch: &Epoch,
+        horizon: SimDuration,
+    ) -> Result<Provider, (String, String)> {
         if self.pools.is_empty() {
             return Err(("pools".into(), "a provider needs at least one pool".into()));
         }
         let mut pools = Vec::new();
         for (i, p) in self.pools.iter().enumerate() {
             if p.size == 0 {
-                return Err((format!("pools[{i}].size"), "a pool needs at least one worker".into()));
+                return Err((
+                    format!("pools[{i}].size"),
+                    "a pool needs at least one worker".into(),
+                ));
             }
             if self.pools[..i].iter().any(|q| q.name == p.name) {
-                return Err((format!("pools[{i}].name"), format!("duplicate pool {:?}", p.name)));
+                return Err((
+                    format!("pools[{i}].name"),
+                    format!("duplicate pool {:?}", p.name),
+                ));
             }
             let h = &p.handling;
-            for (f, d) in [("triage", &h.triage), ("telemetry", &h.telemetry), ("organizational", &h.organizational), ("historic", &h.historic), ("verdict", &h.verdict), ("containment", &h.containment)] {
+            for (f, d) in [
+                ("triage", &h.triage),
+                ("telemetry", &h.telemetry),
+                ("organizational", &h.organizational),
+                ("historic", &h.historic),
+                ("verdict", &h.verdict),
+                ("containment", &h.containment),
+            ] {
                 if let Some(problem) = d.problem() {
                     return Err((format!("pools[{i}].handling.{f}"), problem));
                 }
             }
-            let capacity = p.schedule.compile(p.size, epoch, horizon).map_err(|e| (format!("pools[{i}].schedule.{}", e.0.split(':').next().unwrap_or("")), e.0))?;
-            pools.push(Pool { name: p.name.clone(), size: p.size, capacity, handling: p.handling.clone() });
+            let capacity = p.schedule.compile(p.size, epoch, horizon).map_err(|e| {
+                (
+                    format!(
+                        "pools[{i}].schedule.{}",
+                        e.0.split(':').next().unwrap_or("")
+                    ),
+                    e.0,
+                )
+            })?;
+            pools.push(Pool {
+                name: p.name.clone(),
+                size: p.size,
+                capacity,
+                handling: p.handling.clone(),
+            });
         }
         let find = |field: &str, name: &str| {
-            self.pools.iter().position(|p| p.name == name).ok_or_else(|| {
-                let known: Vec<&str> = self.pools.iter().map(|p| p.name.as_str()).collect();
-                (field.to_string(), format!("unknown pool {name:?}: the provider's pools are {}", known.join(", ")))
-            })
+            self.pools
+                .iter()
+                .position(|p| p.name == name)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = self.pools.iter().map(|p| p.name.as_str()).collect();
+                    (
+                        field.to_string(),
+                        format!(
+                            "unknown pool {name:?}: the provider's pools are {}",
+                            known.join(", ")
+                        ),
+                    )
+                })
         };
         let first_line = find("first_line", &self.first_line)?;
         let mut experts = None;

@@ -104,8 +104,14 @@ pub fn action_applies(action: ContainAction, kind: EntityKind) -> bool {
     matches!(
         (action, kind),
         (ContainAction::IsolateHost, EntityKind::Host)
-            | (ContainAction::DisableAccount, EntityKind::User | EntityKind::Cloud)
-            | (ContainAction::RevokeSessions, EntityKind::User | EntityKind::App | EntityKind::Cloud)
+            | (
+                ContainAction::DisableAccount,
+                EntityKind::User | EntityKind::Cloud
+            )
+            | (
+                ContainAction::RevokeSessions,
+                EntityKind::User | EntityKind::App | EntityKind::Cloud
+            )
             | (ContainAction::BlockDomain, EntityKind::Domain)
     )
 }

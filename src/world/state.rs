@@ -138,12 +138,30 @@ fn severity_index(s: Severity) -> usize {
 
 impl RunState {
     /// State before the first event.
-    pub fn new(entities: usize, campaign_steps: &[usize], pools: &[u32], customer: u32, rules: usize) -> Self {
+    pub fn new(
+        entities: usize,
+        campaign_steps: &[usize],
+        pools: &[u32],
+        customer: u32,
+        rules: usize,
+    ) -> Self {
         RunState {
-            pools: pools.iter().map(|&n| PoolState { workers: vec![None; n as usize], ..Default::default() }).collect(),
+            pools: pools
+                .iter()
+                .map(|&n| PoolState {
+                    workers: vec![None; n as usize],
+                    ..Default::default()
+                })
+                .collect(),
             customer_workers: vec![None; customer as usize],
             entities: vec![EntityState::default(); entities],
-            campaigns: campaign_steps.iter().map(|&n| CampaignState { executed: vec![false; n], ..Default::default() }).collect(),
+            campaigns: campaign_steps
+                .iter()
+                .map(|&n| CampaignState {
+                    executed: vec![false; n],
+                    ..Default::default()
+                })
+                .collect(),
             closed_by_rule: vec![0; rules],
             ..Default::default()
         }
@@ -164,7 +182,13 @@ impl RunState {
     }
 
     fn enqueue(&mut self, seq: u64, alert: AlertId, pool: u32) {
-        let Some(sev) = self.alerts.get(alert.index()).map(|a| severity_index(a.severity)) else { return };
+        let Some(sev) = self
+            .alerts
+            .get(alert.index())
+            .map(|a| severity_index(a.severity))
+        else {
+            return;
+        };
         if let Some(p) = self.pools.get_mut(pool as usize) {
             p.queues[sev].push_back((seq, alert));
         }
@@ -196,7 +220,12 @@ impl RunState {
     pub fn apply(&mut self, e: &Envelope) {
         match &e.payload {
             Payload::TelemetryObserved { .. } => {}
-            Payload::AttackStepExecuted { campaign, step, target, objective } => {
+            Payload::AttackStepExecuted {
+                campaign,
+                step,
+                target,
+                objective,
+            } => {
                 if let Some(c) = self.campaigns.get_mut(campaign.index()) {
                     if let Some(x) = c.executed.get_mut(step.index()) {
                         *x = true;
@@ -214,7 +243,14 @@ impl RunState {
                     c.stopped = true;
                 }
             }
-            Payload::AlertRaised { alert, rule, severity, entities, score, telemetry } => {
+            Payload::AlertRaised {
+                alert,
+                rule,
+                severity,
+                entities,
+                score,
+                telemetry,
+            } => {
                 let i = alert.index();
                 let record = AlertRecord {
                     raised_seq: e.seq,
@@ -234,8 +270,19 @@ impl RunState {
                 }
                 self.alerts[i] = record;
             }
-            Payload::AlertLabeled { alert, truth, campaign, step } => {
-                self.truth.set(*alert, Label { truth: *truth, origin: campaign.zip(*step) });
+            Payload::AlertLabeled {
+                alert,
+                truth,
+                campaign,
+                step,
+            } => {
+                self.truth.set(
+                    *alert,
+                    Label {
+                        truth: *truth,
+                        origin: campaign.zip(*step),
+                    },
+                );
             }
             Payload::AlertQueued { alert, pool } => {
                 if let Some(a) = self.alert(*alert) {
@@ -244,17 +291,35 @@ impl RunState {
                 self.enqueue(e.seq, *alert, *pool);
             }
             Payload::AlertExpired { alert } => self.close(*alert),
-            Payload::TriageStarted { alert, pool, worker } => {
+            Payload::TriageStarted {
+                alert,
+                pool,
+                worker,
+            } => {
                 self.unqueue(*alert);
-                if let Some(w) = self.pools.get_mut(*pool as usize).and_then(|p| p.workers.get_mut(*worker as usize)) {
+                if let Some(w) = self
+                    .pools
+                    .get_mut(*pool as usize)
+                    .and_then(|p| p.workers.get_mut(*worker as usize))
+                {
                     *w = Some(*alert);
                 }
             }
-            Payload::WorkCompleted { party, pool, worker, releases_worker, .. } => {
+            Payload::WorkCompleted {
+                party,
+                pool,
+                worker,
+                releases_worker,
+                ..
+            } => {
                 if *releases_worker {
                     match party {
                         Party::Provider => {
-                            if let Some(w) = self.pools.get_mut(*pool as usize).and_then(|p| p.workers.get_mut(*worker as usize)) {
+                            if let Some(w) = self
+                                .pools
+                                .get_mut(*pool as usize)
+                                .and_then(|p| p.workers.get_mut(*worker as usize))
+                            {
                                 *w = None;
                             }
                         }
@@ -267,10 +332,16 @@ impl RunState {
                 }
             }
             Payload::CaseHandedOff { alert, pool, .. } => self.enqueue(e.seq, *alert, *pool),
-            Payload::ContextQueried { alert, kind, llr, .. } => {
+            Payload::ContextQueried {
+                alert, kind, llr, ..
+            } => {
                 let (kind, llr): (ContextKind, f64) = (*kind, *llr);
                 if let Some(a) = self.alert(*alert) {
-                    a.evidence.push(EvidenceView { seq: e.seq, kind, llr });
+                    a.evidence.push(EvidenceView {
+                        seq: e.seq,
+                        kind,
+                        llr,
+                    });
                 }
             }
             Payload::VerdictReached { alert, .. } => {
@@ -281,7 +352,12 @@ impl RunState {
                 self.close(*alert);
                 self.customer_queue.push_back((e.seq, *alert));
             }
-            Payload::ContainmentRequested { alert, by, executor, .. } => {
+            Payload::ContainmentRequested {
+                alert,
+                by,
+                executor,
+                ..
+            } => {
                 if *by == Party::Provider && *executor == Party::Customer {
                     self.customer_queue.push_back((e.seq, *alert));
                 }

@@ -10,16 +10,30 @@ use crate::time::SimTime;
 
 impl Engine<'_> {
     /// Evaluates the rules that apply to a telemetry record and raises their alerts.
-    pub(super) fn match_rules(&mut self, now: SimTime, seq: u64, source: u32, entity: EntityId, origin_of: impl Fn(u32) -> Origin) {
-        let Some(source_name) = self.sc.sources.get(source as usize) else { return };
+    pub(super) fn match_rules(
+        &mut self,
+        now: SimTime,
+        seq: u64,
+        source: u32,
+        entity: EntityId,
+        origin_of: impl Fn(u32) -> Origin,
+    ) {
+        let Some(source_name) = self.sc.sources.get(source as usize) else {
+            return;
+        };
         if !self.decider.provider.runs_rules_over(source_name) {
             return;
         }
-        let applicable: Vec<usize> = (0..self.sc.sigma.len()).filter(|&i| self.sc.sigma[i].sources.contains(&source)).collect();
+        let applicable: Vec<usize> = (0..self.sc.sigma.len())
+            .filter(|&i| self.sc.sigma[i].sources.contains(&source))
+            .collect();
         if applicable.is_empty() {
             return;
         }
-        let Some(Payload::TelemetryObserved { fields, .. }) = self.log.get(seq).map(|e| &e.payload) else { return };
+        let Some(Payload::TelemetryObserved { fields, .. }) = self.log.get(seq).map(|e| &e.payload)
+        else {
+            return;
+        };
         let mut event = sigma_rust::Event::new();
         for (k, v) in fields {
             insert_typed(&mut event, k.clone(), v);
@@ -30,22 +44,42 @@ impl Engine<'_> {
             }
         }
         event.insert("entity", self.sc.entities[entity.index()].id.clone());
-        let matched: Vec<usize> = applicable.into_iter().filter(|&i| self.sc.sigma[i].sigma.is_match(&event)).collect();
+        let matched: Vec<usize> = applicable
+            .into_iter()
+            .filter(|&i| self.sc.sigma[i].sigma.is_match(&event))
+            .collect();
         for i in matched {
             let rule = &self.sc.sigma[i];
             let origin = origin_of(i as u32);
             let mut rng = self.seeds.stream(Purpose::BenignAlert, &origin.key());
             let dist = match origin {
-                Origin::BenignRule { process, .. } => Some(&self.sc.telemetry[process as usize].score),
-                Origin::AttackRule { campaign, step, record, .. } => {
-                    self.sc.campaigns[campaign.index()].steps[step.index()].telemetry.iter().find(|t| t.index == record).map(|t| &t.score)
+                Origin::BenignRule { process, .. } => {
+                    Some(&self.sc.telemetry[process as usize].score)
                 }
+                Origin::AttackRule {
+                    campaign,
+                    step,
+                    record,
+                    ..
+                } => self.sc.campaigns[campaign.index()].steps[step.index()]
+                    .telemetry
+                    .iter()
+                    .find(|t| t.index == record)
+                    .map(|t| &t.score),
                 _ => None,
             };
             let Some(dist) = dist else { continue };
             let score = dist.sample(&mut rng).clamp(0.0, 1.0);
             let (rule_id, severity) = (rule.rule, rule.severity);
-            self.raise_alert(now, origin, rule_id, severity, vec![entity], score, Some(seq));
+            self.raise_alert(
+                now,
+                origin,
+                rule_id,
+                severity,
+                vec![entity],
+                score,
+                Some(seq),
+            );
         }
     }
 }

@@ -37,7 +37,11 @@ pub struct RunOutput {
 impl<'s> Simulation<'s> {
     /// A run of `scenario` with master seed `seed`.
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
-        Simulation { scenario, seed, run: 0 }
+        Simulation {
+            scenario,
+            seed,
+            run: 0,
+        }
     }
 
     /// Sets the run id stored in every event (the grid index in an evaluation).
@@ -49,11 +53,20 @@ impl<'s> Simulation<'s> {
     /// Runs to the horizon with `decider` deciding every case. The decider must have
     /// been instantiated for this scenario.
     pub fn run(&self, decider: &mut Decider) -> RunOutput {
-        let header = RunHeader::new(self.scenario, &decider.name, &decider.provider, self.seed, self.run);
+        let header = RunHeader::new(
+            self.scenario,
+            &decider.name,
+            &decider.provider,
+            self.seed,
+            self.run,
+        );
         let mut engine = Engine::new(self.scenario, self.seed, self.run, decider);
         engine.start();
         engine.run_to_horizon();
-        RunOutput { header, log: engine.log }
+        RunOutput {
+            header,
+            log: engine.log,
+        }
     }
 }
 
@@ -61,10 +74,26 @@ impl<'s> Simulation<'s> {
 /// same handling times and evidence for the same alert (common random numbers).
 #[derive(Clone, Copy, Debug)]
 enum Origin {
-    Benign { process: u32, n: u64 },
-    BenignRule { process: u32, n: u64, rule: u32 },
-    Attack { campaign: CampaignId, step: StepId, detector: u32 },
-    AttackRule { campaign: CampaignId, step: StepId, record: u32, rule: u32 },
+    Benign {
+        process: u32,
+        n: u64,
+    },
+    BenignRule {
+        process: u32,
+        n: u64,
+        rule: u32,
+    },
+    Attack {
+        campaign: CampaignId,
+        step: StepId,
+        detector: u32,
+    },
+    AttackRule {
+        campaign: CampaignId,
+        step: StepId,
+        record: u32,
+        rule: u32,
+    },
 }
 
 impl Origin {
@@ -72,14 +101,31 @@ impl Origin {
         match self {
             Origin::Benign { process, n } => [0, process as u64, n, 0, 0],
             Origin::BenignRule { process, n, rule } => [1, process as u64, n, rule as u64, 0],
-            Origin::Attack { campaign, step, detector } => [2, campaign.0 as u64, step.0 as u64, detector as u64, 0],
-            Origin::AttackRule { campaign, step, record, rule } => [3, campaign.0 as u64, step.0 as u64, record as u64, rule as u64],
+            Origin::Attack {
+                campaign,
+                step,
+                detector,
+            } => [2, campaign.0 as u64, step.0 as u64, detector as u64, 0],
+            Origin::AttackRule {
+                campaign,
+                step,
+                record,
+                rule,
+            } => [
+                3,
+                campaign.0 as u64,
+                step.0 as u64,
+                record as u64,
+                rule as u64,
+            ],
         }
     }
 
     fn malicious(self) -> Option<(CampaignId, StepId)> {
         match self {
-            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => Some((campaign, step)),
+            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
+                Some((campaign, step))
+            }
             _ => None,
         }
     }
@@ -90,7 +136,12 @@ impl Origin {
 enum Pending {
     Triage,
     Query(ContextKind),
-    Verdict { verdict: Verdict, confidence: f64, rationale: String, contain: Vec<ContainRequest> },
+    Verdict {
+        verdict: Verdict,
+        confidence: f64,
+        rationale: String,
+        contain: Vec<ContainRequest>,
+    },
     Containment(Vec<ContainRequest>),
 }
 
@@ -98,20 +149,58 @@ enum Pending {
 #[derive(Clone, Copy, Debug)]
 enum CustomerTask {
     Resolve,
-    Contain { action: ContainAction, target: EntityId },
+    Contain {
+        action: ContainAction,
+        target: EntityId,
+    },
 }
 
 enum Job {
-    BenignArrival { process: u32 },
-    TelemetryArrival { process: u32 },
-    CampaignStart { campaign: CampaignId },
-    StepDue { campaign: CampaignId, step: StepId },
-    AlertDue { origin: Origin, rule: RuleId, severity: Severity, entity: EntityId, score: f64 },
-    ActionDone { alert: AlertId, pool: u32, worker: u32, started: SimTime, action: Pending },
-    ContainmentEffect { alert: AlertId, action: ContainAction, target: EntityId, request: u64, by: Party },
-    CustomerDone { alert: AlertId, task: u64, worker: u32, started: SimTime, work: CustomerTask },
+    BenignArrival {
+        process: u32,
+    },
+    TelemetryArrival {
+        process: u32,
+    },
+    CampaignStart {
+        campaign: CampaignId,
+    },
+    StepDue {
+        campaign: CampaignId,
+        step: StepId,
+    },
+    AlertDue {
+        origin: Origin,
+        rule: RuleId,
+        severity: Severity,
+        entity: EntityId,
+        score: f64,
+    },
+    ActionDone {
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        action: Pending,
+    },
+    ContainmentEffect {
+        alert: AlertId,
+        action: ContainAction,
+        target: EntityId,
+        request: u64,
+        by: Party,
+    },
+    CustomerDone {
+        alert: AlertId,
+        task: u64,
+        worker: u32,
+        started: SimTime,
+        work: CustomerTask,
+    },
     ShiftChange,
-    Expire { alert: AlertId },
+    Expire {
+        alert: AlertId,
+    },
 }
 
 struct Engine<'a> {
@@ -139,13 +228,23 @@ impl<'a> Engine<'a> {
         Engine {
             sc,
             seeds,
-            state: RunState::new(sc.entities.len(), &steps, &pools, sc.customer.size, sc.rules.len()),
+            state: RunState::new(
+                sc.entities.len(),
+                &steps,
+                &pools,
+                sc.customer.size,
+                sc.rules.len(),
+            ),
             decider,
             log: EventLog::with_capacity(run, 4096),
             agenda: Agenda::default(),
-            benign_streams: (0..sc.benign.len()).map(|p| seeds.stream(Purpose::BenignArrivals, &[p as u64])).collect(),
+            benign_streams: (0..sc.benign.len())
+                .map(|p| seeds.stream(Purpose::BenignArrivals, &[p as u64]))
+                .collect(),
             benign_seen: vec![0; sc.benign.len()],
-            telemetry_streams: (0..sc.telemetry.len()).map(|p| seeds.stream(Purpose::TelemetryArrivals, &[p as u64])).collect(),
+            telemetry_streams: (0..sc.telemetry.len())
+                .map(|p| seeds.stream(Purpose::TelemetryArrivals, &[p as u64]))
+                .collect(),
             telemetry_seen: vec![0; sc.telemetry.len()],
             pending: vec![Vec::new(); sc.campaigns.len()],
             origins: Vec::new(),
@@ -171,9 +270,20 @@ impl<'a> Engine<'a> {
         for (c, campaign) in self.sc.campaigns.iter().enumerate() {
             let mut rng = self.seeds.stream(Purpose::CampaignStart, &[c as u64]);
             let at = SimTime::ZERO.after(campaign.start.sample(&mut rng));
-            self.agenda.schedule(at, Job::CampaignStart { campaign: CampaignId(c as u32) });
+            self.agenda.schedule(
+                at,
+                Job::CampaignStart {
+                    campaign: CampaignId(c as u32),
+                },
+            );
         }
-        let mut changes: Vec<SimTime> = self.decider.provider.pools.iter().flat_map(|p| p.capacity.changes().map(|(t, _)| t)).collect();
+        let mut changes: Vec<SimTime> = self
+            .decider
+            .provider
+            .pools
+            .iter()
+            .flat_map(|p| p.capacity.changes().map(|(t, _)| t))
+            .collect();
         changes.extend(self.sc.customer.capacity.changes().map(|(t, _)| t));
         changes.sort();
         changes.dedup();
@@ -187,7 +297,9 @@ impl<'a> Engine<'a> {
             if t > self.horizon {
                 break;
             }
-            let Some((now, job)) = self.agenda.pop() else { break };
+            let Some((now, job)) = self.agenda.pop() else {
+                break;
+            };
             self.step(now, job);
         }
     }
@@ -198,12 +310,34 @@ impl<'a> Engine<'a> {
             Job::TelemetryArrival { process } => self.telemetry_arrival(now, process),
             Job::CampaignStart { campaign } => self.campaign_start(now, campaign),
             Job::StepDue { campaign, step } => self.step_due(now, campaign, step),
-            Job::AlertDue { origin, rule, severity, entity, score } => {
-                self.raise_alert(now, origin, rule, severity, vec![entity], score, None)
-            }
-            Job::ActionDone { alert, pool, worker, started, action } => self.action_done(now, alert, pool, worker, started, action),
-            Job::ContainmentEffect { alert, action, target, request, by } => self.containment_effect(now, alert, action, target, request, by),
-            Job::CustomerDone { alert, task, worker, started, work } => self.customer_done(now, alert, task, worker, started, work),
+            Job::AlertDue {
+                origin,
+                rule,
+                severity,
+                entity,
+                score,
+            } => self.raise_alert(now, origin, rule, severity, vec![entity], score, None),
+            Job::ActionDone {
+                alert,
+                pool,
+                worker,
+                started,
+                action,
+            } => self.action_done(now, alert, pool, worker, started, action),
+            Job::ContainmentEffect {
+                alert,
+                action,
+                target,
+                request,
+                by,
+            } => self.containment_effect(now, alert, action, target, request, by),
+            Job::CustomerDone {
+                alert,
+                task,
+                worker,
+                started,
+                work,
+            } => self.customer_done(now, alert, task, worker, started, work),
             Job::ShiftChange => self.dispatch(now),
             Job::Expire { alert } => self.expire(now, alert),
         }

@@ -11,13 +11,24 @@ use crate::ids::{AlertId, EntityId, RuleId};
 use crate::random::Purpose;
 use crate::scenario::Severity;
 use crate::strategy::provider::{Authority, QueueOrder};
-use crate::strategy::view::{AlertView, CaseView, ContainRequest, Decision, Triage, action_applies, default_action};
+use crate::strategy::view::{
+    AlertView, CaseView, ContainRequest, Decision, Triage, action_applies, default_action,
+};
 use crate::strategy::{Policy, TruthDoor};
 use crate::time::{SimDuration, SimTime};
 
 impl Engine<'_> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn raise_alert(&mut self, now: SimTime, origin: Origin, rule: RuleId, severity: Severity, entities: Vec<EntityId>, score: f64, telemetry: Option<u64>) {
+    pub(super) fn raise_alert(
+        &mut self,
+        now: SimTime,
+        origin: Origin,
+        rule: RuleId,
+        severity: Severity,
+        entities: Vec<EntityId>,
+        score: f64,
+        telemetry: Option<u64>,
+    ) {
         let alert = AlertId(self.origins.len() as u32);
         self.origins.push(origin);
         let truth = match origin.malicious() {
@@ -35,9 +46,31 @@ impl Engine<'_> {
             }
         };
         let (campaign, step) = origin.malicious().unzip();
-        self.emit(now, Payload::AlertRaised { alert, rule, severity, entities, score, telemetry });
-        self.emit(now, Payload::AlertLabeled { alert, truth, campaign, step });
-        let visible = telemetry.is_some() || self.decider.provider.ingests(&self.sc.rules[rule.index()].source);
+        self.emit(
+            now,
+            Payload::AlertRaised {
+                alert,
+                rule,
+                severity,
+                entities,
+                score,
+                telemetry,
+            },
+        );
+        self.emit(
+            now,
+            Payload::AlertLabeled {
+                alert,
+                truth,
+                campaign,
+                step,
+            },
+        );
+        let visible = telemetry.is_some()
+            || self
+                .decider
+                .provider
+                .ingests(&self.sc.rules[rule.index()].source);
         if !visible {
             return;
         }
@@ -45,29 +78,70 @@ impl Engine<'_> {
         self.emit(now, Payload::AlertQueued { alert, pool });
         let triage = match &mut self.decider.policy {
             Policy::Honest(s) => {
-                let view = case_view(self.sc, &self.state, &self.decider.provider, alert, now, None);
+                let view = case_view(
+                    self.sc,
+                    &self.state,
+                    &self.decider.provider,
+                    alert,
+                    now,
+                    None,
+                );
                 s.triage(&view)
             }
             Policy::Oracle(_) => Triage::Investigate,
         };
         match triage {
-            Triage::Escalate { reason } => {
-                self.emit(now, Payload::Escalated { alert, reason });
-            }
+            Triage::Escalate { reason } => self.escalate(now, alert, reason),
             Triage::Dismiss { rationale } => {
                 let evidence = self.evidence_of(alert);
-                self.emit(now, Payload::VerdictReached { alert, verdict: Verdict::Benign, confidence: 0.5, evidence, rationale });
+                self.emit(
+                    now,
+                    Payload::VerdictReached {
+                        alert,
+                        verdict: Verdict::Benign,
+                        confidence: 0.5,
+                        evidence,
+                        rationale,
+                    },
+                );
             }
             _ => {
                 if let Some(o) = &self.decider.provider.spec.triage.overload
                     && let Some(after) = o.expire_after
                     && severity < o.review
                 {
-                    self.agenda.schedule(now.after(after), Job::Expire { alert });
+                    self.agenda
+                        .schedule(now.after(after), Job::Expire { alert });
                 }
             }
         }
         self.dispatch(now);
+    }
+
+    fn escalate(&mut self, now: SimTime, alert: AlertId, reason: String) {
+        let customer_ms = self.customer_cost(alert, CustomerTask::Resolve).ms();
+        self.emit(
+            now,
+            Payload::Escalated {
+                alert,
+                reason,
+                customer_ms,
+            },
+        );
+    }
+
+    /// Customer team time for a task, from a stream keyed by the alert and the task.
+    fn customer_cost(&self, alert: AlertId, work: CustomerTask) -> SimDuration {
+        let mut key = self.origins[alert.index()].key().to_vec();
+        let dist = match work {
+            CustomerTask::Resolve => &self.sc.customer.handling,
+            CustomerTask::Contain { action, target } => {
+                key.extend([action as u64 + 1, target.0 as u64]);
+                &self.sc.customer.containment
+            }
+        };
+        key.push(99);
+        dist.sample(&mut self.seeds.stream(Purpose::Customer, &key))
     }
 
     fn evidence_of(&self, alert: AlertId) -> Vec<u64> {
@@ -79,7 +153,9 @@ impl Engine<'_> {
     }
 
     pub(super) fn expire(&mut self, now: SimTime, alert: AlertId) {
-        let Some(o) = &self.decider.provider.spec.triage.overload else { return };
+        let Some(o) = &self.decider.provider.spec.triage.overload else {
+            return;
+        };
         let waiting = self.state.alerts[alert.index()].waiting;
         if waiting && self.state.backlog() > o.backlog_above as usize {
             self.emit(now, Payload::AlertExpired { alert });
@@ -91,33 +167,78 @@ impl Engine<'_> {
         for p in 0..self.decider.provider.pools.len() {
             loop {
                 let cap = self.decider.provider.pools[p].capacity.at(now) as usize;
-                let Some(worker) = self.state.pools[p].workers.iter().take(cap).position(Option::is_none) else { break };
+                let Some(worker) = self.state.pools[p]
+                    .workers
+                    .iter()
+                    .take(cap)
+                    .position(Option::is_none)
+                else {
+                    break;
+                };
                 let Some(alert) = self.pick(p) else { break };
                 let (pool, worker) = (p as u32, worker as u32);
-                self.emit(now, Payload::TriageStarted { alert, pool, worker });
+                self.emit(
+                    now,
+                    Payload::TriageStarted {
+                        alert,
+                        pool,
+                        worker,
+                    },
+                );
                 self.start_action(now, alert, pool, worker, Pending::Triage);
             }
         }
         loop {
             let cap = self.sc.customer.capacity.at(now) as usize;
-            let Some(worker) = self.state.customer_workers.iter().take(cap).position(Option::is_none) else { break };
-            let Some(&(task, alert)) = self.state.customer_queue.front() else { break };
+            let Some(worker) = self
+                .state
+                .customer_workers
+                .iter()
+                .take(cap)
+                .position(Option::is_none)
+            else {
+                break;
+            };
+            let Some(&(task, alert)) = self.state.customer_queue.front() else {
+                break;
+            };
             let worker = worker as u32;
-            let work = match self.log.get(task).map(|e| &e.payload) {
-                Some(Payload::ContainmentRequested { action, target, .. }) => CustomerTask::Contain { action: *action, target: *target },
-                _ => CustomerTask::Resolve,
-            };
-            self.emit(now, Payload::CustomerStarted { alert, task, worker });
-            let mut key = self.origins[alert.index()].key().to_vec();
-            let dist = match work {
-                CustomerTask::Resolve => &self.sc.customer.handling,
-                CustomerTask::Contain { action, target } => {
-                    key.extend([action as u64 + 1, target.0 as u64]);
-                    &self.sc.customer.containment
+            let (work, cost) = match self.log.get(task).map(|e| &e.payload) {
+                Some(Payload::ContainmentRequested {
+                    action,
+                    target,
+                    customer_ms,
+                    ..
+                }) => (
+                    CustomerTask::Contain {
+                        action: *action,
+                        target: *target,
+                    },
+                    *customer_ms,
+                ),
+                Some(Payload::Escalated { customer_ms, .. }) => {
+                    (CustomerTask::Resolve, *customer_ms)
                 }
+                _ => (CustomerTask::Resolve, 0),
             };
-            let d = dist.sample(&mut self.seeds.stream(Purpose::Customer, &key));
-            self.agenda.schedule(now.after(d), Job::CustomerDone { alert, task, worker, started: now, work });
+            self.emit(
+                now,
+                Payload::CustomerStarted {
+                    alert,
+                    task,
+                    worker,
+                },
+            );
+            self.agenda.schedule(
+                now.after(SimDuration(cost)),
+                Job::CustomerDone {
+                    alert,
+                    task,
+                    worker,
+                    started: now,
+                    work,
+                },
+            );
         }
     }
 
@@ -130,12 +251,24 @@ impl Engine<'_> {
             _ => 0,
         };
         match spec.order {
-            QueueOrder::Severity => (lowest..4).rev().find_map(|s| ps.queues[s].front().map(|(_, a)| *a)),
-            QueueOrder::Fifo => (lowest..4).filter_map(|s| ps.queues[s].front()).min_by_key(|(seq, _)| *seq).map(|(_, a)| *a),
+            QueueOrder::Severity => (lowest..4)
+                .rev()
+                .find_map(|s| ps.queues[s].front().map(|(_, a)| *a)),
+            QueueOrder::Fifo => (lowest..4)
+                .filter_map(|s| ps.queues[s].front())
+                .min_by_key(|(seq, _)| *seq)
+                .map(|(_, a)| *a),
         }
     }
 
-    fn start_action(&mut self, now: SimTime, alert: AlertId, pool: u32, worker: u32, action: Pending) {
+    fn start_action(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        action: Pending,
+    ) {
         let h = &self.decider.provider.pools[pool as usize].handling;
         let (dist, code) = match &action {
             Pending::Triage => (&h.triage, 0),
@@ -146,15 +279,52 @@ impl Engine<'_> {
         let mut key = self.origins[alert.index()].key().to_vec();
         key.extend([pool as u64, code]);
         let d = dist.sample(&mut self.seeds.stream(Purpose::Handling, &key));
-        self.agenda.schedule(now.after(d), Job::ActionDone { alert, pool, worker, started: now, action });
+        self.agenda.schedule(
+            now.after(d),
+            Job::ActionDone {
+                alert,
+                pool,
+                worker,
+                started: now,
+                action,
+            },
+        );
     }
 
-    fn work_done(&mut self, now: SimTime, alert: AlertId, pool: u32, worker: u32, started: SimTime, action: ActionKind, releases_worker: bool) {
+    fn work_done(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        action: ActionKind,
+        releases_worker: bool,
+    ) {
         let duration_ms = now.since(started).ms();
-        self.emit(now, Payload::WorkCompleted { alert, party: Party::Provider, pool, worker, action, duration_ms, releases_worker });
+        self.emit(
+            now,
+            Payload::WorkCompleted {
+                alert,
+                party: Party::Provider,
+                pool,
+                worker,
+                action,
+                duration_ms,
+                releases_worker,
+            },
+        );
     }
 
-    pub(super) fn action_done(&mut self, now: SimTime, alert: AlertId, pool: u32, worker: u32, started: SimTime, action: Pending) {
+    pub(super) fn action_done(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        action: Pending,
+    ) {
         match action {
             Pending::Triage | Pending::Query(_) => {
                 let kind = if let Pending::Query(k) = action {
@@ -166,27 +336,107 @@ impl Engine<'_> {
                 let decision = self.decide(now, alert, pool);
                 self.follow(now, alert, pool, worker, started, kind, decision);
             }
-            Pending::Verdict { verdict, confidence, rationale, contain } => {
+            Pending::Verdict {
+                verdict,
+                confidence,
+                rationale,
+                contain,
+            } => {
                 let kind = |a: ContainAction| self.decider.provider.spec.authority.of(a);
-                let contain: Vec<ContainRequest> = if verdict == Verdict::Malicious { contain } else { Vec::new() };
-                let pre: Vec<ContainRequest> = contain.iter().copied().filter(|r| kind(r.action) == Authority::PreApproved).collect();
-                let rec: Vec<ContainRequest> = contain.iter().copied().filter(|r| kind(r.action) == Authority::Recommend).collect();
-                self.work_done(now, alert, pool, worker, started, ActionKind::Verdict, pre.is_empty());
+                let contain: Vec<ContainRequest> = if verdict == Verdict::Malicious {
+                    contain
+                } else {
+                    Vec::new()
+                };
+                let pre: Vec<ContainRequest> = contain
+                    .iter()
+                    .copied()
+                    .filter(|r| kind(r.action) == Authority::PreApproved)
+                    .collect();
+                let rec: Vec<ContainRequest> = contain
+                    .iter()
+                    .copied()
+                    .filter(|r| kind(r.action) == Authority::Recommend)
+                    .collect();
+                self.work_done(
+                    now,
+                    alert,
+                    pool,
+                    worker,
+                    started,
+                    ActionKind::Verdict,
+                    pre.is_empty(),
+                );
                 let evidence = self.evidence_of(alert);
-                self.emit(now, Payload::VerdictReached { alert, verdict, confidence, evidence, rationale });
+                self.emit(
+                    now,
+                    Payload::VerdictReached {
+                        alert,
+                        verdict,
+                        confidence,
+                        evidence,
+                        rationale,
+                    },
+                );
                 for r in rec {
-                    self.emit(now, Payload::ContainmentRequested { alert, action: r.action, target: r.target, by: Party::Provider, executor: Party::Customer });
+                    let customer_ms = self
+                        .customer_cost(
+                            alert,
+                            CustomerTask::Contain {
+                                action: r.action,
+                                target: r.target,
+                            },
+                        )
+                        .ms();
+                    self.emit(
+                        now,
+                        Payload::ContainmentRequested {
+                            alert,
+                            action: r.action,
+                            target: r.target,
+                            by: Party::Provider,
+                            executor: Party::Customer,
+                            customer_ms,
+                        },
+                    );
                 }
                 if !pre.is_empty() {
                     self.start_action(now, alert, pool, worker, Pending::Containment(pre));
                 }
             }
             Pending::Containment(reqs) => {
-                self.work_done(now, alert, pool, worker, started, ActionKind::Containment, true);
+                self.work_done(
+                    now,
+                    alert,
+                    pool,
+                    worker,
+                    started,
+                    ActionKind::Containment,
+                    true,
+                );
                 for r in reqs {
-                    let request = self.emit(now, Payload::ContainmentRequested { alert, action: r.action, target: r.target, by: Party::Provider, executor: Party::Provider });
+                    let request = self.emit(
+                        now,
+                        Payload::ContainmentRequested {
+                            alert,
+                            action: r.action,
+                            target: r.target,
+                            by: Party::Provider,
+                            executor: Party::Provider,
+                            customer_ms: 0,
+                        },
+                    );
                     let delay = self.execution_delay(r.action);
-                    self.agenda.schedule(now.after(delay), Job::ContainmentEffect { alert, action: r.action, target: r.target, request, by: Party::Provider });
+                    self.agenda.schedule(
+                        now.after(delay),
+                        Job::ContainmentEffect {
+                            alert,
+                            action: r.action,
+                            target: r.target,
+                            request,
+                            by: Party::Provider,
+                        },
+                    );
                 }
             }
         }
@@ -195,18 +445,38 @@ impl Engine<'_> {
 
     /// Turns a decision after triage or a query into the next piece of work.
     #[allow(clippy::too_many_arguments)]
-    fn follow(&mut self, now: SimTime, alert: AlertId, pool: u32, worker: u32, started: SimTime, kind: ActionKind, decision: Decision) {
+    fn follow(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        kind: ActionKind,
+        decision: Decision,
+    ) {
         let experts = self.decider.provider.experts.map(|e| e as u32);
         let problem = match &decision {
-            Decision::Query(k) if !self.decider.provider.context.contains(k) => Some(format!("no {k:?} integration")),
-            Decision::Query(k) if self.state.alerts[alert.index()].evidence.iter().any(|e| e.kind == *k) => Some(format!("{k:?} context already queried")),
-            Decision::HandOff { .. } if experts.is_none() || experts == Some(pool) => Some("no expert pool to hand off to".into()),
+            Decision::Query(k) if !self.decider.provider.context.contains(k) => {
+                Some(format!("no {k:?} integration"))
+            }
+            Decision::Query(k)
+                if self.state.alerts[alert.index()]
+                    .evidence
+                    .iter()
+                    .any(|e| e.kind == *k) =>
+            {
+                Some(format!("{k:?} context already queried"))
+            }
+            Decision::HandOff { .. } if experts.is_none() || experts == Some(pool) => {
+                Some("no expert pool to hand off to".into())
+            }
             _ => None,
         };
         if let Some(message) = problem {
             self.emit(now, Payload::StrategyFailed { alert, message });
             self.work_done(now, alert, pool, worker, started, kind, true);
-            self.emit(now, Payload::Escalated { alert, reason: "strategy error: escalated".into() });
+            self.escalate(now, alert, "strategy error: escalated".into());
             return;
         }
         match decision {
@@ -214,25 +484,57 @@ impl Engine<'_> {
                 self.work_done(now, alert, pool, worker, started, kind, false);
                 self.start_action(now, alert, pool, worker, Pending::Query(k));
             }
-            Decision::Verdict { verdict, confidence, rationale, contain } => {
+            Decision::Verdict {
+                verdict,
+                confidence,
+                rationale,
+                contain,
+            } => {
                 self.work_done(now, alert, pool, worker, started, kind, false);
                 let contain = self.valid_requests(now, alert, contain);
-                let confidence = if confidence.is_finite() { confidence.clamp(0.0, 1.0) } else { 0.0 };
-                self.start_action(now, alert, pool, worker, Pending::Verdict { verdict, confidence, rationale, contain });
+                let confidence = if confidence.is_finite() {
+                    confidence.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                self.start_action(
+                    now,
+                    alert,
+                    pool,
+                    worker,
+                    Pending::Verdict {
+                        verdict,
+                        confidence,
+                        rationale,
+                        contain,
+                    },
+                );
             }
             Decision::Escalate { reason } => {
                 self.work_done(now, alert, pool, worker, started, kind, true);
-                self.emit(now, Payload::Escalated { alert, reason });
+                self.escalate(now, alert, reason);
             }
             Decision::HandOff { reason } => {
                 self.work_done(now, alert, pool, worker, started, kind, true);
                 let pool = experts.unwrap_or(pool);
-                self.emit(now, Payload::CaseHandedOff { alert, pool, reason });
+                self.emit(
+                    now,
+                    Payload::CaseHandedOff {
+                        alert,
+                        pool,
+                        reason,
+                    },
+                );
             }
         }
     }
 
-    fn valid_requests(&mut self, now: SimTime, alert: AlertId, contain: Vec<ContainRequest>) -> Vec<ContainRequest> {
+    fn valid_requests(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        contain: Vec<ContainRequest>,
+    ) -> Vec<ContainRequest> {
         let mut ok = Vec::new();
         for r in contain {
             match self.sc.entities.get(r.target.index()) {
@@ -251,11 +553,22 @@ impl Engine<'_> {
     }
 
     fn decide(&mut self, now: SimTime, alert: AlertId, pool: u32) -> Decision {
-        let view = case_view(self.sc, &self.state, &self.decider.provider, alert, now, Some(pool as usize));
+        let view = case_view(
+            self.sc,
+            &self.state,
+            &self.decider.provider,
+            alert,
+            now,
+            Some(pool as usize),
+        );
         match &mut self.decider.policy {
             Policy::Honest(s) => s.decide(&view),
             Policy::Oracle(o) => {
-                let truth = self.state.truth().get(alert).map_or(Truth::FalsePositive, |l| l.truth);
+                let truth = self
+                    .state
+                    .truth()
+                    .get(alert)
+                    .map_or(Truth::FalsePositive, |l| l.truth);
                 o.decide(&view, TruthDoor::open(truth))
             }
         }
@@ -263,7 +576,13 @@ impl Engine<'_> {
 
     /// The noisy channel: a calibrated LLR whose sign follows the hidden truth, drawn
     /// from a stream keyed by the alert and the query kind (common random numbers).
-    fn context_result(&mut self, now: SimTime, alert: AlertId, kind: ContextKind, cost: SimDuration) {
+    fn context_result(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        kind: ContextKind,
+        cost: SimDuration,
+    ) {
         let origin = self.origins[alert.index()];
         let mut d = self.separations(origin).of(kind);
         if kind == ContextKind::Historic {
@@ -273,9 +592,21 @@ impl Engine<'_> {
         let mut key = origin.key().to_vec();
         key.push(kind as u64);
         let z: f64 = StandardNormal.sample(&mut self.seeds.stream(Purpose::Evidence, &key));
-        let sign = if origin.malicious().is_some() { 1.0 } else { -1.0 };
+        let sign = if origin.malicious().is_some() {
+            1.0
+        } else {
+            -1.0
+        };
         let llr = sign * d * d / 2.0 + d * z;
-        self.emit(now, Payload::ContextQueried { alert, kind, llr, cost_ms: cost.ms() });
+        self.emit(
+            now,
+            Payload::ContextQueried {
+                alert,
+                kind,
+                llr,
+                cost_ms: cost.ms(),
+            },
+        );
     }
 
     fn execution_delay(&self, action: ContainAction) -> SimDuration {
@@ -288,39 +619,115 @@ impl Engine<'_> {
         }
     }
 
-    pub(super) fn customer_done(&mut self, now: SimTime, alert: AlertId, task: u64, worker: u32, started: SimTime, work: CustomerTask) {
+    pub(super) fn customer_done(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        task: u64,
+        worker: u32,
+        started: SimTime,
+        work: CustomerTask,
+    ) {
         let action = match work {
             CustomerTask::Resolve => ActionKind::Resolution,
             CustomerTask::Contain { .. } => ActionKind::Containment,
         };
         let duration_ms = now.since(started).ms();
-        self.emit(now, Payload::WorkCompleted { alert, party: Party::Customer, pool: 0, worker, action, duration_ms, releases_worker: true });
+        self.emit(
+            now,
+            Payload::WorkCompleted {
+                alert,
+                party: Party::Customer,
+                pool: 0,
+                worker,
+                action,
+                duration_ms,
+                releases_worker: true,
+            },
+        );
         match work {
             CustomerTask::Resolve => {
-                let malicious = self.state.truth().get(alert).is_some_and(|l| l.truth.is_malicious());
-                let u: f64 = self.seeds.stream(Purpose::Customer, &self.origins[alert.index()].key()).random();
+                let malicious = self
+                    .state
+                    .truth()
+                    .get(alert)
+                    .is_some_and(|l| l.truth.is_malicious());
+                let u: f64 = self
+                    .seeds
+                    .stream(Purpose::Customer, &self.origins[alert.index()].key())
+                    .random();
                 let correct = u < self.sc.customer.accuracy;
-                let verdict = if malicious == correct { Verdict::Malicious } else { Verdict::Benign };
-                self.emit(now, Payload::CustomerResolved { alert, verdict, task });
+                let verdict = if malicious == correct {
+                    Verdict::Malicious
+                } else {
+                    Verdict::Benign
+                };
+                self.emit(
+                    now,
+                    Payload::CustomerResolved {
+                        alert,
+                        verdict,
+                        task,
+                    },
+                );
                 if verdict == Verdict::Malicious {
                     let entities = self.state.alerts[alert.index()].entities.clone();
                     for target in entities {
-                        let Some(action) = default_action(self.sc.entities[target.index()].kind) else { continue };
-                        let request = self.emit(now, Payload::ContainmentRequested { alert, action, target, by: Party::Customer, executor: Party::Customer });
+                        let Some(action) = default_action(self.sc.entities[target.index()].kind)
+                        else {
+                            continue;
+                        };
+                        let request = self.emit(
+                            now,
+                            Payload::ContainmentRequested {
+                                alert,
+                                action,
+                                target,
+                                by: Party::Customer,
+                                executor: Party::Customer,
+                                customer_ms: 0,
+                            },
+                        );
                         let delay = self.execution_delay(action);
-                        self.agenda.schedule(now.after(delay), Job::ContainmentEffect { alert, action, target, request, by: Party::Customer });
+                        self.agenda.schedule(
+                            now.after(delay),
+                            Job::ContainmentEffect {
+                                alert,
+                                action,
+                                target,
+                                request,
+                                by: Party::Customer,
+                            },
+                        );
                     }
                 }
             }
             CustomerTask::Contain { action, target } => {
                 let delay = self.execution_delay(action);
-                self.agenda.schedule(now.after(delay), Job::ContainmentEffect { alert, action, target, request: task, by: Party::Customer });
+                self.agenda.schedule(
+                    now.after(delay),
+                    Job::ContainmentEffect {
+                        alert,
+                        action,
+                        target,
+                        request: task,
+                        by: Party::Customer,
+                    },
+                );
             }
         }
         self.dispatch(now);
     }
 
-    pub(super) fn containment_effect(&mut self, now: SimTime, alert: AlertId, action: ContainAction, target: EntityId, request: u64, by: Party) {
+    pub(super) fn containment_effect(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        action: ContainAction,
+        target: EntityId,
+        request: u64,
+        by: Party,
+    ) {
         let s = &self.state.entities[target.index()];
         let already = match action {
             ContainAction::IsolateHost => s.isolated,
@@ -331,7 +738,16 @@ impl Engine<'_> {
         if already.is_some() {
             return;
         }
-        self.emit(now, Payload::ContainmentExecuted { alert, action, target, request, by });
+        self.emit(
+            now,
+            Payload::ContainmentExecuted {
+                alert,
+                action,
+                target,
+                request,
+                by,
+            },
+        );
         self.prevent_pending(now);
     }
 }

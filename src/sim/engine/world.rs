@@ -18,7 +18,10 @@ fn exponential_gap(rng: &mut Stream, per_hour: f64) -> SimDuration {
 }
 
 /// Draws concrete field values from templates.
-pub(super) fn sample_fields(fields: &std::collections::BTreeMap<String, FieldValue>, rng: &mut Stream) -> std::collections::BTreeMap<String, String> {
+pub(super) fn sample_fields(
+    fields: &std::collections::BTreeMap<String, FieldValue>,
+    rng: &mut Stream,
+) -> std::collections::BTreeMap<String, String> {
     fields
         .iter()
         .map(|(k, v)| {
@@ -36,7 +39,8 @@ impl Engine<'_> {
         let rate = self.sc.benign[process as usize].per_hour;
         if rate > 0.0 {
             let gap = exponential_gap(&mut self.benign_streams[process as usize], rate);
-            self.agenda.schedule(from.after(gap), Job::BenignArrival { process });
+            self.agenda
+                .schedule(from.after(gap), Job::BenignArrival { process });
         }
     }
 
@@ -44,7 +48,8 @@ impl Engine<'_> {
         let rate = self.sc.telemetry[process as usize].per_hour;
         if rate > 0.0 {
             let gap = exponential_gap(&mut self.telemetry_streams[process as usize], rate);
-            self.agenda.schedule(from.after(gap), Job::TelemetryArrival { process });
+            self.agenda
+                .schedule(from.after(gap), Job::TelemetryArrival { process });
         }
     }
 
@@ -52,11 +57,21 @@ impl Engine<'_> {
         let p = &self.sc.benign[process as usize];
         let n = self.benign_seen[process as usize];
         self.benign_seen[process as usize] += 1;
-        let mut rng = self.seeds.stream(Purpose::BenignAlert, &[process as u64, n]);
+        let mut rng = self
+            .seeds
+            .stream(Purpose::BenignAlert, &[process as u64, n]);
         let entity = p.entities[rng.random_range(0..p.entities.len())];
         let score = p.score.sample(&mut rng).clamp(0.0, 1.0);
         let (rule, severity) = (p.rule, p.severity);
-        self.raise_alert(now, Origin::Benign { process, n }, rule, severity, vec![entity], score, None);
+        self.raise_alert(
+            now,
+            Origin::Benign { process, n },
+            rule,
+            severity,
+            vec![entity],
+            score,
+            None,
+        );
         self.schedule_benign(now, process);
     }
 
@@ -68,8 +83,19 @@ impl Engine<'_> {
         let entity = p.entities[rng.random_range(0..p.entities.len())];
         let fields = sample_fields(&p.fields, &mut rng);
         let source = p.source;
-        let seq = self.emit(now, Payload::TelemetryObserved { source, entity, fields });
-        self.match_rules(now, seq, source, entity, |rule| Origin::BenignRule { process, n, rule });
+        let seq = self.emit(
+            now,
+            Payload::TelemetryObserved {
+                source,
+                entity,
+                fields,
+            },
+        );
+        self.match_rules(now, seq, source, entity, |rule| Origin::BenignRule {
+            process,
+            n,
+            rule,
+        });
         self.schedule_telemetry(now, process);
     }
 
@@ -88,7 +114,9 @@ impl Engine<'_> {
 
     fn schedule_step(&mut self, now: SimTime, campaign: CampaignId, step: StepId) {
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
-        let mut rng = self.seeds.stream(Purpose::StepDelay, &[campaign.0 as u64, step.0 as u64]);
+        let mut rng = self
+            .seeds
+            .stream(Purpose::StepDelay, &[campaign.0 as u64, step.0 as u64]);
         let at = now.after(s.delay.sample(&mut rng));
         self.pending[campaign.index()].push(step);
         self.agenda.schedule(at, Job::StepDue { campaign, step });
@@ -97,37 +125,90 @@ impl Engine<'_> {
     /// The first requirement containment broke, with the entity and the containment.
     fn broken_requirement(&self, campaign: CampaignId, step: StepId) -> Option<(EntityId, u64)> {
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
-        s.requires.iter().find_map(|&(e, cond)| self.state.entities[e.index()].breaks(cond).map(|seq| (e, seq)))
+        s.requires.iter().find_map(|&(e, cond)| {
+            self.state.entities[e.index()]
+                .breaks(cond)
+                .map(|seq| (e, seq))
+        })
     }
 
     pub(super) fn step_due(&mut self, now: SimTime, campaign: CampaignId, step: StepId) {
         let pending = &mut self.pending[campaign.index()];
-        let Some(pos) = pending.iter().position(|&s| s == step) else { return };
+        let Some(pos) = pending.iter().position(|&s| s == step) else {
+            return;
+        };
         pending.swap_remove(pos);
         if let Some((blocked_by, containment)) = self.broken_requirement(campaign, step) {
-            self.emit(now, Payload::AttackStepPrevented { campaign, step, blocked_by, containment });
+            self.emit(
+                now,
+                Payload::AttackStepPrevented {
+                    campaign,
+                    step,
+                    blocked_by,
+                    containment,
+                },
+            );
             self.maybe_stopped(now, campaign, containment);
             return;
         }
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
         let (target, objective) = (s.target, s.objective);
-        self.emit(now, Payload::AttackStepExecuted { campaign, step, target, objective });
+        self.emit(
+            now,
+            Payload::AttackStepExecuted {
+                campaign,
+                step,
+                target,
+                objective,
+            },
+        );
         for d in &s.detect {
-            let mut rng = self.seeds.stream(Purpose::StepDetection, &[campaign.0 as u64, step.0 as u64, d.index as u64]);
+            let mut rng = self.seeds.stream(
+                Purpose::StepDetection,
+                &[campaign.0 as u64, step.0 as u64, d.index as u64],
+            );
             let seen = rng.random::<f64>() < d.probability;
             let latency = d.latency.sample(&mut rng);
             let score = d.score.sample(&mut rng).clamp(0.0, 1.0);
             if seen {
-                let origin = Origin::Attack { campaign, step, detector: d.index };
-                self.agenda.schedule(now.after(latency), Job::AlertDue { origin, rule: d.rule, severity: d.severity, entity: target, score });
+                let origin = Origin::Attack {
+                    campaign,
+                    step,
+                    detector: d.index,
+                };
+                self.agenda.schedule(
+                    now.after(latency),
+                    Job::AlertDue {
+                        origin,
+                        rule: d.rule,
+                        severity: d.severity,
+                        entity: target,
+                        score,
+                    },
+                );
             }
         }
         for t in &s.telemetry {
-            let mut rng = self.seeds.stream(Purpose::StepTelemetry, &[campaign.0 as u64, step.0 as u64, t.index as u64]);
+            let mut rng = self.seeds.stream(
+                Purpose::StepTelemetry,
+                &[campaign.0 as u64, step.0 as u64, t.index as u64],
+            );
             let fields = super::world::sample_fields(&t.fields, &mut rng);
             let (source, record) = (t.source, t.index);
-            let seq = self.emit(now, Payload::TelemetryObserved { source, entity: target, fields });
-            self.match_rules(now, seq, source, target, |rule| Origin::AttackRule { campaign, step, record, rule });
+            let seq = self.emit(
+                now,
+                Payload::TelemetryObserved {
+                    source,
+                    entity: target,
+                    fields,
+                },
+            );
+            self.match_rules(now, seq, source, target, |rule| Origin::AttackRule {
+                campaign,
+                step,
+                record,
+                rule,
+            });
         }
         let executed = &self.state.campaigns[campaign.index()].executed;
         let ready: Vec<StepId> = self.sc.campaigns[campaign.index()]
@@ -145,7 +226,13 @@ impl Engine<'_> {
     pub(super) fn maybe_stopped(&mut self, now: SimTime, campaign: CampaignId, containment: u64) {
         let c = &self.state.campaigns[campaign.index()];
         if self.pending[campaign.index()].is_empty() && !c.impact && !c.stopped {
-            self.emit(now, Payload::CampaignStopped { campaign, containment });
+            self.emit(
+                now,
+                Payload::CampaignStopped {
+                    campaign,
+                    containment,
+                },
+            );
         }
     }
 
@@ -155,7 +242,10 @@ impl Engine<'_> {
             let campaign = CampaignId(c as u32);
             let blocked: Vec<(StepId, EntityId, u64)> = self.pending[c]
                 .iter()
-                .filter_map(|&s| self.broken_requirement(campaign, s).map(|(e, seq)| (s, e, seq)))
+                .filter_map(|&s| {
+                    self.broken_requirement(campaign, s)
+                        .map(|(e, seq)| (s, e, seq))
+                })
                 .collect();
             if blocked.is_empty() {
                 continue;
@@ -163,7 +253,15 @@ impl Engine<'_> {
             self.pending[c].retain(|s| !blocked.iter().any(|(b, ..)| b == s));
             let mut last = 0;
             for (step, blocked_by, containment) in blocked {
-                self.emit(now, Payload::AttackStepPrevented { campaign, step, blocked_by, containment });
+                self.emit(
+                    now,
+                    Payload::AttackStepPrevented {
+                        campaign,
+                        step,
+                        blocked_by,
+                        containment,
+                    },
+                );
                 last = last.max(containment);
             }
             self.maybe_stopped(now, campaign, last);

@@ -28,7 +28,11 @@ impl Default for AiMdrParams {
         AiMdrParams {
             autonomy: 0.95,
             expert_decides_at: 0.6,
-            query_order: vec![ContextKind::Historic, ContextKind::Telemetry, ContextKind::Organizational],
+            query_order: vec![
+                ContextKind::Historic,
+                ContextKind::Telemetry,
+                ContextKind::Organizational,
+            ],
             belief: BeliefParams::default(),
         }
     }
@@ -52,7 +56,12 @@ impl AiMdr {
                 contain: case.default_containment(),
             }
         } else {
-            Decision::Verdict { verdict: Verdict::Benign, confidence: 1.0 - p, rationale: format!("{who}: belief {p:.3} from {n} context queries"), contain: Vec::new() }
+            Decision::Verdict {
+                verdict: Verdict::Benign,
+                confidence: 1.0 - p,
+                rationale: format!("{who}: belief {p:.3} from {n} context queries"),
+                contain: Vec::new(),
+            }
         }
     }
 }
@@ -72,11 +81,17 @@ impl Strategy for AiMdr {
             return Decision::Query(kind);
         }
         if !case.expert && case.has_experts {
-            return Decision::HandOff { reason: format!("edge case: belief {p:.2} after all context") };
+            return Decision::HandOff {
+                reason: format!("edge case: belief {p:.2} after all context"),
+            };
         }
-        if confidence >= self.params.expert_decides_at || !case.expert && !case.has_experts && confidence >= self.params.expert_decides_at {
+        if confidence >= self.params.expert_decides_at
+            || !case.expert && !case.has_experts && confidence >= self.params.expert_decides_at
+        {
             return self.verdict(case, p, who);
         }
-        Decision::Escalate { reason: format!("{who}: genuinely ambiguous (belief {p:.2})") }
+        Decision::Escalate {
+            reason: format!("{who}: genuinely ambiguous (belief {p:.2})"),
+        }
     }
 }

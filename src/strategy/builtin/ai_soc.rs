@@ -21,7 +21,10 @@ pub struct AiSocParams {
 
 impl Default for AiSocParams {
     fn default() -> Self {
-        AiSocParams { auto_close_at: 0.05, belief: BeliefParams::default() }
+        AiSocParams {
+            auto_close_at: 0.05,
+            belief: BeliefParams::default(),
+        }
     }
 }
 
@@ -45,9 +48,16 @@ impl Strategy for AiSoc {
         }
         let p = self.params.belief.probability(case);
         if p <= self.params.auto_close_at {
-            Decision::Verdict { verdict: Verdict::Benign, confidence: 1.0 - p, rationale: format!("auto-closed: belief {p:.3}"), contain: Vec::new() }
+            Decision::Verdict {
+                verdict: Verdict::Benign,
+                confidence: 1.0 - p,
+                rationale: format!("auto-closed: belief {p:.3}"),
+                contain: Vec::new(),
+            }
         } else {
-            Decision::Escalate { reason: format!("for customer decision: belief {p:.2} malicious") }
+            Decision::Escalate {
+                reason: format!("for customer decision: belief {p:.2} malicious"),
+            }
         }
     }
 }

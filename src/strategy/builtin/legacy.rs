@@ -23,7 +23,11 @@ pub struct LegacyParams {
 
 impl Default for LegacyParams {
     fn default() -> Self {
-        LegacyParams { malicious_at: 0.9, benign_at: 0.1, belief: BeliefParams::default() }
+        LegacyParams {
+            malicious_at: 0.9,
+            benign_at: 0.1,
+            belief: BeliefParams::default(),
+        }
     }
 }
 
@@ -51,9 +55,16 @@ impl Strategy for LegacyMdr {
                 contain: case.default_containment(),
             }
         } else if p <= self.params.benign_at {
-            Decision::Verdict { verdict: Verdict::Benign, confidence: 1.0 - p, rationale: format!("analyst: belief {p:.2}, likely benign"), contain: Vec::new() }
+            Decision::Verdict {
+                verdict: Verdict::Benign,
+                confidence: 1.0 - p,
+                rationale: format!("analyst: belief {p:.2}, likely benign"),
+                contain: Vec::new(),
+            }
         } else {
-            Decision::Escalate { reason: format!("analyst: insufficient context (belief {p:.2})") }
+            Decision::Escalate {
+                reason: format!("analyst: insufficient context (belief {p:.2})"),
+            }
         }
     }
 }

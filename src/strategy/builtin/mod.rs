@@ -18,10 +18,19 @@ use super::{Policy, Strategy, StrategyDef};
 use crate::error::{Error, Result};
 
 /// Names of the built-in strategies, sorted.
-pub const BUILTIN: &[&str] = &["ai_mdr", "ai_soc", "dismiss_all", "escalate_all", "legacy_mdr", "oracle", "threshold"];
+pub const BUILTIN: &[&str] = &[
+    "ai_mdr",
+    "ai_soc",
+    "dismiss_all",
+    "escalate_all",
+    "legacy_mdr",
+    "oracle",
+    "threshold",
+];
 
 fn profile(text: &str) -> Result<ProviderSpec> {
-    toml::from_str(text).map_err(|e| Error::Usage(format!("built-in provider profile is invalid: {e}")))
+    toml::from_str(text)
+        .map_err(|e| Error::Usage(format!("built-in provider profile is invalid: {e}")))
 }
 
 fn params<T: serde::Serialize>(p: T) -> serde_json::Value {
@@ -32,37 +41,70 @@ fn params<T: serde::Serialize>(p: T) -> serde_json::Value {
 pub fn definition(name: &str) -> Result<StrategyDef> {
     let instant = || profile(include_str!("../profiles/instant.toml"));
     let (provider, p) = match name {
-        "ai_mdr" => (profile(include_str!("../profiles/ai_mdr.toml"))?, params(AiMdrParams::default())),
-        "ai_soc" => (profile(include_str!("../profiles/ai_soc.toml"))?, params(AiSocParams::default())),
-        "legacy_mdr" => (profile(include_str!("../profiles/legacy_mdr.toml"))?, params(LegacyParams::default())),
-        "threshold" => (profile(include_str!("../profiles/threshold.toml"))?, params(ThresholdParams::default())),
+        "ai_mdr" => (
+            profile(include_str!("../profiles/ai_mdr.toml"))?,
+            params(AiMdrParams::default()),
+        ),
+        "ai_soc" => (
+            profile(include_str!("../profiles/ai_soc.toml"))?,
+            params(AiSocParams::default()),
+        ),
+        "legacy_mdr" => (
+            profile(include_str!("../profiles/legacy_mdr.toml"))?,
+            params(LegacyParams::default()),
+        ),
+        "threshold" => (
+            profile(include_str!("../profiles/threshold.toml"))?,
+            params(ThresholdParams::default()),
+        ),
         "escalate_all" | "dismiss_all" => (instant()?, serde_json::json!({})),
         "oracle" => {
             let mut p = instant()?;
             p.authority = AuthoritySpec::all(Authority::PreApproved);
             (p, serde_json::json!({}))
         }
-        _ => return Err(Error::Usage(format!("unknown strategy {name:?}: expected one of {}", BUILTIN.join(", ")))),
+        _ => {
+            return Err(Error::Usage(format!(
+                "unknown strategy {name:?}: expected one of {}",
+                BUILTIN.join(", ")
+            )));
+        }
     };
-    Ok(StrategyDef { name: name.to_string(), provider, params: p })
+    Ok(StrategyDef {
+        name: name.to_string(),
+        provider,
+        params: p,
+    })
 }
 
 fn typed<T: serde::de::DeserializeOwned>(name: &str, v: &serde_json::Value) -> Result<T> {
-    serde_json::from_value(v.clone()).map_err(|e| Error::Usage(format!("strategy {name}: bad parameters: {e}")))
+    serde_json::from_value(v.clone())
+        .map_err(|e| Error::Usage(format!("strategy {name}: bad parameters: {e}")))
 }
 
 /// The decision policy of a built-in strategy with parameters `params`.
 pub fn policy(name: &str, params: &serde_json::Value) -> Result<Policy> {
     let honest = |s: Box<dyn Strategy>| Ok(Policy::Honest(s));
     match name {
-        "ai_mdr" => honest(Box::new(AiMdr { params: typed(name, params)? })),
-        "ai_soc" => honest(Box::new(AiSoc { params: typed(name, params)? })),
-        "legacy_mdr" => honest(Box::new(LegacyMdr { params: typed(name, params)? })),
-        "threshold" => honest(Box::new(Threshold { params: typed(name, params)? })),
+        "ai_mdr" => honest(Box::new(AiMdr {
+            params: typed(name, params)?,
+        })),
+        "ai_soc" => honest(Box::new(AiSoc {
+            params: typed(name, params)?,
+        })),
+        "legacy_mdr" => honest(Box::new(LegacyMdr {
+            params: typed(name, params)?,
+        })),
+        "threshold" => honest(Box::new(Threshold {
+            params: typed(name, params)?,
+        })),
         "escalate_all" => honest(Box::new(EscalateAll)),
         "dismiss_all" => honest(Box::new(DismissAll)),
         "oracle" => Ok(Policy::Oracle(Oracle)),
-        _ => Err(Error::Usage(format!("unknown strategy {name:?}: expected one of {}", BUILTIN.join(", ")))),
+        _ => Err(Error::Usage(format!(
+            "unknown strategy {name:?}: expected one of {}",
+            BUILTIN.join(", ")
+        ))),
     }
 }
 

@@ -31,7 +31,12 @@ impl Oracle {
                 contain: case.default_containment(),
             }
         } else {
-            Decision::Verdict { verdict: Verdict::Benign, confidence: 1.0, rationale: "oracle: ground truth is benign".into(), contain: Vec::new() }
+            Decision::Verdict {
+                verdict: Verdict::Benign,
+                confidence: 1.0,
+                rationale: "oracle: ground truth is benign".into(),
+                contain: Vec::new(),
+            }
         }
     }
 }

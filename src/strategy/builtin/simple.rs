@@ -16,10 +16,14 @@ impl Strategy for EscalateAll {
         "escalate_all"
     }
     fn triage(&mut self, _: &CaseView<'_>) -> Triage {
-        Triage::Escalate { reason: "policy: escalate every alert".into() }
+        Triage::Escalate {
+            reason: "policy: escalate every alert".into(),
+        }
     }
     fn decide(&mut self, _: &CaseView<'_>) -> Decision {
-        Decision::Escalate { reason: "policy: escalate every alert".into() }
+        Decision::Escalate {
+            reason: "policy: escalate every alert".into(),
+        }
     }
 }
 
@@ -32,10 +36,17 @@ impl Strategy for DismissAll {
         "dismiss_all"
     }
     fn triage(&mut self, _: &CaseView<'_>) -> Triage {
-        Triage::Dismiss { rationale: "policy: dismiss every alert".into() }
+        Triage::Dismiss {
+            rationale: "policy: dismiss every alert".into(),
+        }
     }
     fn decide(&mut self, _: &CaseView<'_>) -> Decision {
-        Decision::Verdict { verdict: Verdict::Benign, confidence: 0.5, rationale: "policy: dismiss every alert".into(), contain: Vec::new() }
+        Decision::Verdict {
+            verdict: Verdict::Benign,
+            confidence: 0.5,
+            rationale: "policy: dismiss every alert".into(),
+            contain: Vec::new(),
+        }
     }
 }
 
@@ -53,7 +64,11 @@ pub struct ThresholdParams {
 
 impl Default for ThresholdParams {
     fn default() -> Self {
-        ThresholdParams { malicious_at: 0.7, benign_below: 0.2, belief: BeliefParams::default() }
+        ThresholdParams {
+            malicious_at: 0.7,
+            benign_below: 0.2,
+            belief: BeliefParams::default(),
+        }
     }
 }
 
@@ -74,18 +89,26 @@ impl Strategy for Threshold {
             Decision::Verdict {
                 verdict: Verdict::Malicious,
                 confidence: p,
-                rationale: format!("belief {p:.2} ≥ {:.2} from score and severity", self.params.malicious_at),
+                rationale: format!(
+                    "belief {p:.2} ≥ {:.2} from score and severity",
+                    self.params.malicious_at
+                ),
                 contain: case.default_containment(),
             }
         } else if p < self.params.benign_below {
             Decision::Verdict {
                 verdict: Verdict::Benign,
                 confidence: 1.0 - p,
-                rationale: format!("belief {p:.2} < {:.2} from score and severity", self.params.benign_below),
+                rationale: format!(
+                    "belief {p:.2} < {:.2} from score and severity",
+                    self.params.benign_below
+                ),
                 contain: Vec::new(),
             }
         } else {
-            Decision::Escalate { reason: format!("belief {p:.2} between thresholds") }
+            Decision::Escalate {
+                reason: format!("belief {p:.2} between thresholds"),
+            }
         }
     }
 }

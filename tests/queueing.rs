@@ -1,0 +1,111 @@
+//! The engine against queueing theory: Poisson arrivals, exponential handling and `c`
+//! workers must reproduce the M/M/c (Erlang C) mean wait, and Little's law must hold.
+
+mod common;
+
+use common::{compile, repo};
+use mdrsim::event::Payload;
+use mdrsim::scenario::Scenario;
+use mdrsim::score::Metrics;
+use mdrsim::score::queueing::mmc_mean_wait;
+use mdrsim::sim::Simulation;
+use mdrsim::strategy;
+
+/// Mean queue wait over `seeds` runs, and the largest Little's-law error of any run.
+fn measure(scenario: &Scenario, seeds: u64) -> (f64, f64) {
+    let (mut total_wait, mut n, mut worst_little) = (0.0, 0u64, 0.0f64);
+    for seed in 1..=seeds {
+        let mut d = strategy::builtin("legacy_mdr", scenario).unwrap();
+        let out = Simulation::new(scenario, seed).run(&mut d);
+        let m = Metrics::from_events(&out.header, out.log.events());
+        // Waits of every alert that started, and the time-average number waiting.
+        let horizon = scenario.horizon.ms() as f64;
+        let (mut area, mut waiting, mut last, mut queued, mut wait_sum) =
+            (0.0, 0i64, 0u64, 0u64, 0.0);
+        let mut queued_at = std::collections::HashMap::new();
+        for e in out.log.events() {
+            area += waiting as f64 * (e.at.ms() - last) as f64;
+            last = e.at.ms();
+            match &e.payload {
+                Payload::AlertQueued { alert, .. } => {
+                    waiting += 1;
+                    queued += 1;
+                    queued_at.insert(*alert, e.at.ms());
+                }
+                Payload::TriageStarted { alert, .. } => {
+                    waiting -= 1;
+                    if let Some(q) = queued_at.remove(alert) {
+                        wait_sum += (e.at.ms() - q) as f64;
+                    }
+                }
+                _ => {}
+            }
+        }
+        area += waiting as f64 * (horizon - last as f64);
+        // Alerts still waiting at the horizon have waited until the horizon.
+        let still: f64 = queued_at.values().map(|&q| horizon - q as f64).sum();
+        let l = area / horizon;
+        let lambda_w = (queued as f64 / horizon) * ((wait_sum + still) / queued as f64);
+        worst_little = worst_little.max((l - lambda_w).abs() / lambda_w.max(1e-9));
+        total_wait += m.queue_wait_mean_s.unwrap() * m.alerts as f64;
+        n += m.alerts;
+    }
+    (total_wait / n as f64, worst_little)
+}
+
+#[test]
+fn mmc_validation_scenario_matches_erlang_c_within_3_percent() {
+    let scenario = Scenario::load(&repo("scenarios/validation/mmc.toml")).unwrap();
+    let expected = mmc_mean_wait(3, 10.0, 4.0).unwrap() * 3600.0;
+    let (mean, little) = measure(&scenario, 40);
+    let err = (mean - expected).abs() / expected;
+    assert!(
+        err < 0.03,
+        "mean wait {mean:.1} s vs Erlang C {expected:.1} s ({:.1}% off)",
+        err * 100.0
+    );
+    assert!(little < 1e-9, "Little's law off by {:.2e}", little);
+}
+
+fn mmc_text(lambda: f64, mean_min: f64, c: u32, days: u32) -> String {
+    format!(
+        r#"name = "mmc-generated"
+start = "2026-11-27T00:00:00Z"
+horizon = "{days}d"
+[[entities]]
+id = "host:any"
+[[benign]]
+name = "poisson"
+source = "edr"
+rule = "Any"
+per_hour = {lambda}
+truth = "false_positive"
+severity = "medium"
+entities = ["host:any"]
+score = 0.5
+[provider]
+first_line = "q"
+experts = []
+ingests = ["*"]
+context = []
+triage = {{ order = "fifo" }}
+pools = [{{ name = "q", size = {c}, handling = {{ triage = {{ dist = "exponential", mean = "{mean_min}m" }} }} }}]
+"#
+    )
+}
+
+#[test]
+fn other_mmc_parameters_match_erlang_c_too() {
+    // (λ per hour, mean service minutes, servers): light, medium and heavy load.
+    for (lambda, mean_min, c) in [(6.0, 20.0, 4), (30.0, 3.0, 2), (4.0, 10.0, 1)] {
+        let scenario = compile(&mmc_text(lambda, mean_min, c, 30));
+        let expected = mmc_mean_wait(c, lambda, 60.0 / mean_min).unwrap() * 3600.0;
+        let (mean, little) = measure(&scenario, 30);
+        let err = (mean - expected).abs() / expected;
+        assert!(
+            err < 0.05,
+            "λ={lambda} 1/μ={mean_min}m c={c}: {mean:.1} s vs {expected:.1} s"
+        );
+        assert!(little < 1e-9);
+    }
+}
