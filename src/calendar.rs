@@ -24,7 +24,7 @@ pub enum ScheduleSpec {
 }
 
 /// A list of shifts with a default time zone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftsSpec {
     /// IANA time zone of the shifts (`America/New_York`); a shift may override it.
@@ -34,7 +34,7 @@ pub struct ShiftsSpec {
 }
 
 /// One recurring shift.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftSpec {
     /// `"mon-fri"`, `"sat,sun"`, `"daily"`: the days the shift starts on.
@@ -359,5 +359,18 @@ mod tests {
         assert!(e.0.contains("Mars/Olympus"));
         assert!(parse_days("mon-fry").is_err());
         assert!(parse_clock("25:00").is_err());
+    }
+}
+
+impl schemars::JsonSchema for ScheduleSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Schedule".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let shifts = generator.subschema_for::<ShiftsSpec>();
+        schemars::json_schema!({
+            "description": "\"24/7\", or shifts in a time zone.",
+            "anyOf": [{ "const": "24/7" }, shifts]
+        })
     }
 }

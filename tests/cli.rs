@@ -278,11 +278,22 @@ fn usage_errors_exit_2_and_help_explains() {
 #[test]
 fn an_unknown_pool_in_a_pinned_provider_names_file_and_field() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(repo("scenarios/validation/mmc.toml")).unwrap().replace("first_line = \"analysts\"", "first_line = \"tier1\"");
+    let text = std::fs::read_to_string(repo("scenarios/validation/mmc.toml"))
+        .unwrap()
+        .replace("first_line = \"analysts\"", "first_line = \"tier1\"");
     let p = dir.path().join("pool.toml");
     std::fs::write(&p, text).unwrap();
-    let o = mdrsim(&["run", "--scenario", p.to_str().unwrap(), "--strategy", "ai_mdr"]);
-    assert_bad_input(&o, &["pool.toml", "provider.first_line", "unknown pool \"tier1\""]);
+    let o = mdrsim(&[
+        "run",
+        "--scenario",
+        p.to_str().unwrap(),
+        "--strategy",
+        "ai_mdr",
+    ]);
+    assert_bad_input(
+        &o,
+        &["pool.toml", "provider.first_line", "unknown pool \"tier1\""],
+    );
 }
 
 #[test]
@@ -290,20 +301,41 @@ fn a_sigma_rule_that_does_not_parse_names_file_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo("scenarios/identity-takeover.toml"))
         .unwrap()
-        .replace("path = \"rules/mdrsim/idp_new_mfa_method.yml\"", "yaml = \"title: broken\\ndetection: [not, a, map\"")
-        .replace("path = \"rules/", &format!("path = \"{}/", repo("scenarios/rules").display()));
+        .replace(
+            "path = \"rules/mdrsim/idp_new_mfa_method.yml\"",
+            "yaml = \"title: broken\\ndetection: [not, a, map\"",
+        )
+        .replace(
+            "path = \"rules/",
+            &format!("path = \"{}/", repo("scenarios/rules").display()),
+        );
     let p = dir.path().join("sigma.toml");
     std::fs::write(&p, text).unwrap();
     let o = mdrsim(&["run", "--scenario", p.to_str().unwrap()]);
-    assert_bad_input(&o, &["sigma.toml", "rules[2].yaml", "Sigma rule does not parse"]);
+    assert_bad_input(
+        &o,
+        &["sigma.toml", "rules[2].yaml", "Sigma rule does not parse"],
+    );
 }
 
 #[test]
 fn a_step_requiring_an_unknown_entity_names_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write_variant(&dir, "requires.toml", "requires = [\"host:ws-017\", \"user:svc-backup\", \"host:srv-file01\"]", "requires = [\"host:ws-017\", \"user:nobody\"]");
+    let p = write_variant(
+        &dir,
+        "requires.toml",
+        "requires = [\"host:ws-017\", \"user:svc-backup\", \"host:srv-file01\"]",
+        "requires = [\"host:ws-017\", \"user:nobody\"]",
+    );
     let o = mdrsim(&["run", "--scenario", &p]);
-    assert_bad_input(&o, &["requires.toml:", "campaigns[0].steps[3].requires[1]", "user:nobody"]);
+    assert_bad_input(
+        &o,
+        &[
+            "requires.toml:",
+            "campaigns[0].steps[3].requires[1]",
+            "user:nobody",
+        ],
+    );
 }
 
 #[test]
@@ -311,8 +343,61 @@ fn every_builtin_scenario_runs_from_the_command_line() {
     for entry in std::fs::read_dir(repo("scenarios")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let o = mdrsim(&["run", "--scenario", path.to_str().unwrap(), "--strategy", "ai_mdr", "--format", "json"]);
+            let o = mdrsim(&[
+                "run",
+                "--scenario",
+                path.to_str().unwrap(),
+                "--strategy",
+                "ai_mdr",
+                "--format",
+                "json",
+            ]);
             assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
         }
     }
+}
+
+#[test]
+fn schema_describes_every_key_the_builtin_scenarios_use() {
+    let o = mdrsim(&["schema"]);
+    assert!(o.status.success());
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let props = schema["properties"]
+        .as_object()
+        .expect("top-level properties");
+    for key in [
+        "name",
+        "start",
+        "horizon",
+        "entities",
+        "benign",
+        "telemetry",
+        "rules",
+        "sigma",
+        "campaigns",
+        "environment",
+        "evidence",
+        "containment",
+        "customer",
+        "provider",
+    ] {
+        assert!(props.contains_key(key), "schema lacks {key}");
+    }
+    for entry in std::fs::read_dir(repo("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+            for key in table.keys() {
+                assert!(
+                    props.contains_key(key),
+                    "{}: {key} not in the schema",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert_eq!(
+        schema["additionalProperties"], false,
+        "unknown fields are rejected"
+    );
 }

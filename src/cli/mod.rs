@@ -3,6 +3,7 @@
 
 mod replay;
 mod run;
+mod schema;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ enum Command {
     Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
     Replay(replay::ReplayArgs),
+    /// Print the JSON Schema of the scenario format (for editor validation).
+    Schema(schema::SchemaArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -33,6 +36,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::execute(args),
         Command::Replay(args) => replay::execute(args),
+        Command::Schema(args) => schema::execute(args),
     };
     match result {
         Ok(code) => code,

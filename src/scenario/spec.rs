@@ -13,7 +13,7 @@ use super::dist::{DurationDist, NumberDist, dist_serde};
 use crate::time::{Epoch, SimDuration};
 
 /// A whole scenario: the customer's world, independent of the defender.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSpec {
     /// Short, unique name (`friday-night-ransomware`).
@@ -58,12 +58,13 @@ pub struct ScenarioSpec {
     /// Provider parameters pinned by this scenario (top-level keys of a provider
     /// profile); every strategy run on the scenario uses them.
     #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, serde_json::Value>>")]
     pub provider: Option<toml::Table>,
 }
 
 /// Which security tools are deployed and which telemetry sources exist. Absent lists
 /// mean "every tool or source the scenario names".
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentSpec {
     /// Deployed security tools (`edr`, `av`, `cdr`, `idp_protection`, …).
@@ -77,7 +78,7 @@ pub struct EnvironmentSpec {
 /// Evidence strength per context kind: the separation `d` of a calibrated Gaussian
 /// channel. A query's log-likelihood ratio for "malicious" is drawn from N(+d²/2, d)
 /// when the truth is malicious and N(−d²/2, d) otherwise, so LLRs add up honestly.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceSpec {
     /// Telemetry context.
@@ -119,7 +120,7 @@ impl Default for EvidenceSpec {
 }
 
 /// Per-alert-source overrides of the evidence separations.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceOverride {
     /// Telemetry separation.
@@ -134,7 +135,7 @@ pub struct EvidenceOverride {
 }
 
 /// Execution delay per containment action (world property: how fast the control acts).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContainmentSpec {
     /// EDR network isolation.
@@ -177,7 +178,7 @@ impl Default for ContainmentSpec {
 
 /// The customer's security team: it handles escalations and executes recommended
 /// containment on its own schedule.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerSpec {
     /// Headcount.
@@ -188,9 +189,11 @@ pub struct CustomerSpec {
     pub schedule: crate::calendar::ScheduleSpec,
     /// Time to resolve one escalated alert.
     #[serde(default = "customer_handling", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub handling: DurationDist,
     /// Time to execute one recommended containment action.
     #[serde(default = "customer_containment", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub containment: DurationDist,
     /// Probability the team resolves an escalation correctly.
     #[serde(default = "customer_accuracy")]
@@ -231,7 +234,7 @@ impl Default for CustomerSpec {
 }
 
 /// A benign telemetry process: records from one source, e.g. sign-ins or audit entries.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetrySpec {
     /// Name, for reports.
@@ -239,8 +242,10 @@ pub struct TelemetrySpec {
     /// The telemetry source (`idp`, `azure_audit`, `cloudtrail`, …).
     pub source: String,
     /// Mean records per hour (Poisson), ≥ 0.
+    #[schemars(with = "f64")]
     pub per_hour: Spanned<f64>,
     /// Entities a record may concern; one is picked uniformly.
+    #[schemars(with = "Vec<String>")]
     pub entities: Vec<Spanned<String>>,
     /// Record fields: a value, or a list to pick from uniformly.
     #[serde(default)]
@@ -250,6 +255,7 @@ pub struct TelemetrySpec {
     pub truth: BenignTruth,
     /// Detector score of such alerts.
     #[serde(default = "mid_score", with = "dist_serde")]
+    #[schemars(with = "NumberDist")]
     pub score: NumberDist,
     /// Evidence separation overrides for such alerts.
     #[serde(default)]
@@ -267,7 +273,7 @@ fn mid_score() -> NumberDist {
 }
 
 /// A telemetry field value: fixed, or one of several.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum FieldValue {
     /// Always this value.
@@ -277,7 +283,7 @@ pub enum FieldValue {
 }
 
 /// A Sigma rule, from a file (relative to the scenario) or inline YAML.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     /// Path of a `.yml` rule, relative to the scenario file.
@@ -289,7 +295,7 @@ pub struct RuleSpec {
 }
 
 /// Maps Sigma logsources and field names onto the scenario's telemetry.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SigmaMappingSpec {
     /// Logsource → telemetry source.
@@ -301,7 +307,7 @@ pub struct SigmaMappingSpec {
 }
 
 /// Rules whose logsource has these values (absent: any) run over `source`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogsourceMapSpec {
     /// Sigma `product`.
@@ -318,7 +324,7 @@ pub struct LogsourceMapSpec {
 }
 
 /// Telemetry an attack step leaves behind.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepTelemetrySpec {
     /// The telemetry source.
@@ -328,6 +334,7 @@ pub struct StepTelemetrySpec {
     pub fields: BTreeMap<String, FieldValue>,
     /// Detector score of alerts that rules raise on it.
     #[serde(default = "high_score", with = "dist_serde")]
+    #[schemars(with = "NumberDist")]
     pub score: NumberDist,
 }
 
@@ -339,10 +346,11 @@ fn high_score() -> NumberDist {
 }
 
 /// One entity, `kind:name`, with free-form attributes.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntitySpec {
     /// `user:…`, `host:…`, `cloud:…`, `app:…` or `domain:…`.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Department, role, location, owner, criticality, …
     #[serde(default)]
@@ -350,7 +358,19 @@ pub struct EntitySpec {
 }
 
 /// How bad a detector says an alert is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    schemars::JsonSchema,
+    Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Informational or low.
@@ -376,7 +396,7 @@ impl Severity {
 }
 
 /// Ground truth of an alert that is not part of an attack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BenignTruth {
     /// A detection error.
@@ -386,7 +406,7 @@ pub enum BenignTruth {
 }
 
 /// A Poisson process of benign alerts from one detector rule.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BenignSpec {
     /// Name of the process, for reports.
@@ -399,15 +419,18 @@ pub struct BenignSpec {
     #[serde(default)]
     pub technique: Option<String>,
     /// Mean alerts per hour (Poisson arrivals), ≥ 0.
+    #[schemars(with = "f64")]
     pub per_hour: Spanned<f64>,
     /// Whether these alerts are detection errors or authorised activity.
     pub truth: BenignTruth,
     /// Severity the detector assigns.
     pub severity: Severity,
     /// Entities an alert may concern; one is picked uniformly per alert.
+    #[schemars(with = "Vec<String>")]
     pub entities: Vec<Spanned<String>>,
     /// The detector's risk score in [0, 1] (clamped), an observable feature.
     #[serde(with = "dist_serde")]
+    #[schemars(with = "NumberDist")]
     pub score: NumberDist,
     /// Evidence separation overrides for these alerts (e.g. HR context settles them).
     #[serde(default)]
@@ -415,39 +438,45 @@ pub struct BenignSpec {
 }
 
 /// An attack campaign: steps with predecessors, so campaigns may branch.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignSpec {
     /// Name, for reports.
     pub name: String,
     /// When the first steps become due, after the scenario start.
     #[serde(with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub start: DurationDist,
     /// The steps; at least one should be an `objective`.
     pub steps: Vec<StepSpec>,
 }
 
 /// One attack step.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
     /// Id, unique in the campaign.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// ATT&CK technique id (`T1566.001`).
     pub technique: String,
     /// The entity the step compromises or acts on.
+    #[schemars(with = "String")]
     pub target: Spanned<String>,
     /// Steps that must have executed first. Absent: the previous step (none for the
     /// first); `[]`: due at the campaign start.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub after: Option<Vec<Spanned<String>>>,
     /// Delay after the last predecessor executed (or after the campaign start).
     #[serde(default = "zero_delay", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub delay: DurationDist,
     /// What must still hold for the step to happen; absent: the target is usable.
     /// Each entry is an entity (`"host:ws-1"`, meaning its kind's default condition) or
     /// `{ entity = "user:bob", condition = "sessions_valid" }`.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<RequirementSpec>>")]
     pub requires: Option<Vec<Spanned<RequirementSpec>>>,
     /// Reaching this step is the attacker's objective (impact).
     #[serde(default)]
@@ -464,7 +493,7 @@ pub struct StepSpec {
 }
 
 /// A requirement of a step.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(untagged)]
 pub enum RequirementSpec {
     /// The entity's default condition.
@@ -479,7 +508,7 @@ pub enum RequirementSpec {
 }
 
 /// What containment can break.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     /// The host is not isolated (broken by `isolate_host`).
@@ -499,7 +528,7 @@ fn zero_delay() -> DurationDist {
 }
 
 /// A detector's chance to raise an alert on a step.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetectionSpec {
     /// The detector (`edr`, `idp`, …).
@@ -507,13 +536,16 @@ pub struct DetectionSpec {
     /// The rule or alert title.
     pub rule: String,
     /// Probability in [0, 1] that the step raises this alert.
+    #[schemars(with = "f64")]
     pub probability: Spanned<f64>,
     /// Severity of the alert.
     pub severity: Severity,
     /// Time from the step to the alert.
     #[serde(default = "zero_delay", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub latency: DurationDist,
     /// The detector's risk score in [0, 1].
     #[serde(with = "dist_serde")]
+    #[schemars(with = "NumberDist")]
     pub score: NumberDist,
 }

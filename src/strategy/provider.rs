@@ -15,7 +15,7 @@ use crate::scenario::dist::{DurationDist, dist_serde};
 use crate::time::{Epoch, SimDuration};
 
 /// A provider profile as written (TOML or JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSpec {
     /// Worker pools.
@@ -43,7 +43,7 @@ pub struct ProviderSpec {
 }
 
 /// A pool of interchangeable workers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PoolSpec {
     /// Name, referenced by `first_line` and `experts`.
@@ -59,26 +59,32 @@ pub struct PoolSpec {
 }
 
 /// Worker time per kind of action; absent means instant.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HandlingSpec {
     /// First look at an alert.
     #[serde(default = "instant", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub triage: DurationDist,
     /// A telemetry context query.
     #[serde(default = "instant", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub telemetry: DurationDist,
     /// An organizational context query (HR, device management).
     #[serde(default = "instant", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub organizational: DurationDist,
     /// A historic context query (past verdicts).
     #[serde(default = "instant", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub historic: DurationDist,
     /// Writing up a verdict.
     #[serde(default = "instant", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub verdict: DurationDist,
     /// Carrying out pre-approved containment.
     #[serde(default = "instant", with = "dist_serde")]
+    #[schemars(with = "DurationDist")]
     pub containment: DurationDist,
 }
 
@@ -113,7 +119,9 @@ impl HandlingSpec {
 }
 
 /// What the provider may do about a containment action.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     /// Nothing: the customer decides and acts on its own.
@@ -126,7 +134,9 @@ pub enum Authority {
 }
 
 /// Authority per action.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct AuthoritySpec {
     /// Isolate a host.
@@ -166,7 +176,9 @@ impl AuthoritySpec {
 }
 
 /// Order in which a pool takes waiting alerts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueOrder {
     /// First in, first out.
@@ -177,7 +189,7 @@ pub enum QueueOrder {
 }
 
 /// Queue discipline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TriageSpec {
     /// FIFO or severity priority.
@@ -189,7 +201,7 @@ pub struct TriageSpec {
 }
 
 /// "Only critical and high while the backlog is large."
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverloadSpec {
     /// Backlog (waiting alerts) above which only `review` and higher are taken.
