@@ -12,7 +12,7 @@ fn simulate(c: &mut Criterion) {
     let mut group = c.benchmark_group("simulate");
     for name in ["ai_mdr", "legacy_mdr"] {
         let events = Simulation::new(&scenario, 1)
-            .run(&mut strategy::builtin(name).unwrap())
+            .run(&mut strategy::builtin(name, &scenario).unwrap())
             .log
             .len();
         group.throughput(Throughput::Elements(events as u64));

@@ -280,6 +280,19 @@ fn parse_days(s: &str) -> Result<Vec<Weekday>, String> {
     Ok(out)
 }
 
+impl schemars::JsonSchema for ScheduleSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Schedule".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let shifts = generator.subschema_for::<ShiftsSpec>();
+        schemars::json_schema!({
+            "description": "\"24/7\", or shifts in a time zone.",
+            "anyOf": [{ "const": "24/7" }, shifts]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,18 +372,5 @@ mod tests {
         assert!(e.0.contains("Mars/Olympus"));
         assert!(parse_days("mon-fry").is_err());
         assert!(parse_clock("25:00").is_err());
-    }
-}
-
-impl schemars::JsonSchema for ScheduleSpec {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Schedule".into()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let shifts = generator.subschema_for::<ShiftsSpec>();
-        schemars::json_schema!({
-            "description": "\"24/7\", or shifts in a time zone.",
-            "anyOf": [{ "const": "24/7" }, shifts]
-        })
     }
 }

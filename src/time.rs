@@ -251,6 +251,32 @@ impl<'de> Deserialize<'de> for Epoch {
     }
 }
 
+impl schemars::JsonSchema for SimDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A number and a unit (ms, s, m, h, d, w), or a sum: \"90s\", \"15m\", \"1h30m\".",
+            "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w))+$"
+        })
+    }
+}
+
+impl schemars::JsonSchema for Epoch {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Start".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 date-time with an explicit offset, e.g. \"2026-11-27T18:00:00-05:00\"."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,31 +323,5 @@ mod tests {
         assert!(Epoch::parse("2026-11-27T18:00:00").is_err());
         assert!(Epoch::parse("yesterday").is_err());
         assert!(Epoch::parse("2026-11-27T23:00:00Z").is_ok());
-    }
-}
-
-impl schemars::JsonSchema for SimDuration {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Duration".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A number and a unit (ms, s, m, h, d, w), or a sum: \"90s\", \"15m\", \"1h30m\".",
-            "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w))+$"
-        })
-    }
-}
-
-impl schemars::JsonSchema for Epoch {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Start".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "format": "date-time",
-            "description": "RFC 3339 date-time with an explicit offset, e.g. \"2026-11-27T18:00:00-05:00\"."
-        })
     }
 }

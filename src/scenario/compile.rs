@@ -116,7 +116,7 @@ impl Compiler<'_> {
         if spec.horizon.0 == 0 {
             return Err(self.err(None, "horizon", "must be longer than 0s"));
         }
-        if !(spec.evidence.historic_half > 0.0) {
+        if spec.evidence.historic_half.is_nan() || spec.evidence.historic_half <= 0.0 {
             return Err(self.err(None, "evidence.historic_half", "must be > 0"));
         }
 

@@ -241,6 +241,34 @@ pub mod dist_serde {
     }
 }
 
+impl<V: DistValue + schemars::JsonSchema> schemars::JsonSchema for Dist<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Dist_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let value = generator.subschema_for::<V>();
+        schemars::json_schema!({
+            "description": "A fixed value, or a distribution table such as { dist = \"exponential\", mean = \"15m\" }.",
+            "anyOf": [
+                value,
+                {
+                    "type": "object",
+                    "required": ["dist"],
+                    "properties": {
+                        "dist": { "enum": ["fixed", "exponential", "lognormal", "uniform", "beta", "empirical"] },
+                        "value": value, "mean": value, "median": value, "low": value, "high": value,
+                        "sigma": { "type": "number", "minimum": 0 },
+                        "alpha": { "type": "number", "exclusiveMinimum": 0 },
+                        "beta": { "type": "number", "exclusiveMinimum": 0 },
+                        "values": { "type": "array", "items": value }
+                    },
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,33 +316,5 @@ mod tests {
         let n = 20_000;
         let mean = (0..n).map(|_| d.sample(&mut rng).0 as f64).sum::<f64>() / n as f64;
         assert!((mean / 900_000.0 - 1.0).abs() < 0.03, "mean {mean}");
-    }
-}
-
-impl<V: DistValue + schemars::JsonSchema> schemars::JsonSchema for Dist<V> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("Dist_{}", V::schema_name()).into()
-    }
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let value = generator.subschema_for::<V>();
-        schemars::json_schema!({
-            "description": "A fixed value, or a distribution table such as { dist = \"exponential\", mean = \"15m\" }.",
-            "anyOf": [
-                value,
-                {
-                    "type": "object",
-                    "required": ["dist"],
-                    "properties": {
-                        "dist": { "enum": ["fixed", "exponential", "lognormal", "uniform", "beta", "empirical"] },
-                        "value": value, "mean": value, "median": value, "low": value, "high": value,
-                        "sigma": { "type": "number", "minimum": 0 },
-                        "alpha": { "type": "number", "exclusiveMinimum": 0 },
-                        "beta": { "type": "number", "exclusiveMinimum": 0 },
-                        "values": { "type": "array", "items": value }
-                    },
-                    "additionalProperties": false
-                }
-            ]
-        })
     }
 }

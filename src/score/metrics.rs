@@ -242,10 +242,10 @@ impl Metrics {
                         c.contained_at = at_of(*containment);
                     }
                 }
-                Payload::ContainmentExecuted { target, .. } => {
-                    if !compromised.get(target.index()).copied().unwrap_or(false) {
-                        m.false_containments += 1;
-                    }
+                Payload::ContainmentExecuted { target, .. }
+                    if !compromised.get(target.index()).copied().unwrap_or(false) =>
+                {
+                    m.false_containments += 1;
                 }
                 _ => {}
             }

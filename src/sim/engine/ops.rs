@@ -291,6 +291,7 @@ impl Engine<'_> {
         );
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn work_done(
         &mut self,
         now: SimTime,

@@ -85,9 +85,8 @@ impl Strategy for AiMdr {
                 reason: format!("edge case: belief {p:.2} after all context"),
             };
         }
-        if confidence >= self.params.expert_decides_at
-            || !case.expert && !case.has_experts && confidence >= self.params.expert_decides_at
-        {
+        // Experts, or agents with no experts to ask, decide at the lower bar.
+        if confidence >= self.params.expert_decides_at {
             return self.verdict(case, p, who);
         }
         Decision::Escalate {
