@@ -24,6 +24,7 @@ pub mod calendar;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod params;
 pub mod random;
 pub mod report;
 pub mod scenario;

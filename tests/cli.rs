@@ -401,3 +401,63 @@ fn schema_describes_every_key_the_builtin_scenarios_use() {
         "unknown fields are rejected"
     );
 }
+
+#[test]
+fn set_overrides_strategy_parameters_and_rejects_typos() {
+    let base = mdrsim(&[
+        "run",
+        "--strategy",
+        "threshold",
+        "--scenario",
+        &scenario(),
+        "--format",
+        "json",
+    ]);
+    let strict = mdrsim(&[
+        "run",
+        "--strategy",
+        "threshold",
+        "--scenario",
+        &scenario(),
+        "--format",
+        "json",
+        "--set",
+        "params.malicious_at=0.99",
+        "--set",
+        "params.benign_below=0.01",
+    ]);
+    assert!(base.status.success() && strict.status.success());
+    let esc = |o: &std::process::Output| {
+        serde_json::from_str::<serde_json::Value>(&stdout(o)).unwrap()["metrics"]["escalated"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(
+        esc(&strict) > esc(&base),
+        "a wider escalation band escalates more"
+    );
+    assert_bad_input(
+        &mdrsim(&[
+            "run",
+            "--strategy",
+            "threshold",
+            "--scenario",
+            &scenario(),
+            "--set",
+            "params.malicous_at=0.9",
+        ]),
+        &["malicous_at"],
+    );
+    assert_bad_input(
+        &mdrsim(&[
+            "run",
+            "--strategy",
+            "threshold",
+            "--scenario",
+            &scenario(),
+            "--set",
+            "provider.pools.analysts.size=zero",
+        ]),
+        &["size"],
+    );
+}

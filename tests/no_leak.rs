@@ -98,3 +98,24 @@ fn flipping_every_benign_label_changes_nothing_a_strategy_sees() {
         assert_eq!(record(&original, seed), record(&flipped, seed));
     }
 }
+
+mod random_worlds {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Over random worlds (campaigns, telemetry, Sigma rules), nothing a strategy is
+        /// shown names a truth label or a campaign.
+        #[test]
+        fn labels_never_reach_a_strategy(text in common::arb_scenario_text(), seed in any::<u64>()) {
+            let scenario = common::compile(&text);
+            for view in record(&scenario, seed) {
+                for word in ["Truth", "Malicious", "BenignPositive", "FalsePositive", "Campaign", "StepId", "origin"] {
+                    prop_assert!(!view.contains(word), "a strategy was shown {}: {}", word, view);
+                }
+            }
+        }
+    }
+}

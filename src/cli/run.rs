@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// Store the run's event log here: Parquet, or JSON Lines if the path ends in .jsonl.
     #[arg(long, value_name = "PATH")]
     events: Option<PathBuf>,
+    /// Override a strategy parameter by path, e.g. `provider.pools.analysts.size=6` or
+    /// `params.autonomy=0.9` (repeatable; see the profiles in src/strategy/profiles).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -40,7 +44,12 @@ pub struct RunArgs {
 /// Runs the command.
 pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&args.scenario)?;
-    let mut decider = strategy::builtin(&args.strategy, &scenario)?;
+    let mut def = strategy::builtin::definition(&args.strategy)?;
+    for assignment in &args.set {
+        let (key, value) = mdrsim::params::parse_assignment(assignment)?;
+        def.set(&key, value)?;
+    }
+    let mut decider = def.instantiate(&scenario)?;
     let out = Simulation::new(&scenario, args.seed).run(&mut decider);
     if let Some(path) = &args.events {
         write_log(path, &out.header, &out.log)?;

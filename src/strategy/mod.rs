@@ -62,6 +62,19 @@ pub struct Decider {
 }
 
 impl StrategyDef {
+    /// Overrides one parameter by path (`provider.pools.agents.size`, `params.autonomy`),
+    /// checking that the result is still a valid profile.
+    pub fn set(&mut self, path: &str, value: serde_json::Value) -> Result<()> {
+        let mut whole = serde_json::json!({ "provider": &self.provider, "params": &self.params });
+        crate::params::set_path(&mut whole, path, value)?;
+        let bad = |e: String| Error::Usage(format!("--set {path}: {e}"));
+        self.provider = serde_path_to_error::deserialize(whole["provider"].clone())
+            .map_err(|e| bad(format!("provider.{}: {}", e.path(), e.inner())))?;
+        self.params = whole["params"].clone();
+        builtin::policy(&self.name, &self.params).map_err(|e| bad(e.to_string()))?;
+        Ok(())
+    }
+
     /// Applies the scenario's provider pins, validates and compiles the provider.
     /// Errors name the scenario file and the offending `provider.*` field.
     pub fn instantiate(&self, scenario: &Scenario) -> Result<Decider> {
