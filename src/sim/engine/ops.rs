@@ -165,7 +165,7 @@ impl Engine<'_> {
     /// Hands waiting work to idle workers on shift, pool by pool, then the customer.
     pub(super) fn dispatch(&mut self, now: SimTime) {
         for p in 0..self.decider.provider.pools.len() {
-            loop {
+            while self.state.pools[p].backlog() > 0 {
                 let cap = self.decider.provider.pools[p].capacity.at(now) as usize;
                 let Some(worker) = self.state.pools[p]
                     .workers
@@ -188,7 +188,7 @@ impl Engine<'_> {
                 self.start_action(now, alert, pool, worker, Pending::Triage);
             }
         }
-        loop {
+        while !self.state.customer_queue.is_empty() {
             let cap = self.sc.customer.capacity.at(now) as usize;
             let Some(worker) = self
                 .state
