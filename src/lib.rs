@@ -23,6 +23,7 @@ pub mod atomic;
 pub mod calendar;
 pub mod error;
 pub mod event;
+pub mod harness;
 pub mod ids;
 pub mod params;
 pub mod random;

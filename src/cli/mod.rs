@@ -1,6 +1,7 @@
 //! The command line: one file per command. Each command turns its flags into library
 //! calls; the library does the work.
 
+mod eval;
 mod replay;
 mod run;
 mod schema;
@@ -22,6 +23,8 @@ const EXIT_CODES: &str = "Exit codes: 0 success, 1 a check failed, 2 bad input o
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
+    Eval(eval::EvalArgs),
     /// Run one scenario with one strategy and print its scores.
     Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
@@ -34,6 +37,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Eval(args) => eval::execute(args),
         Command::Run(args) => run::execute(args),
         Command::Replay(args) => replay::execute(args),
         Command::Schema(args) => schema::execute(args),

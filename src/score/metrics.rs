@@ -294,7 +294,8 @@ impl Metrics {
         m
     }
 
-    fn empty(campaigns: u64) -> Metrics {
+    /// Metrics of a run in which nothing happened (every count 0, every rate null).
+    pub fn empty(campaigns: u64) -> Metrics {
         Metrics {
             alerts: 0,
             escalated: 0,

@@ -1,0 +1,154 @@
+//! `mdrsim eval`: the grid scenario × strategy × parameters × seed, in parallel.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use mdrsim::harness::grid::{Shard, parse_seeds, parse_sweep};
+use mdrsim::harness::output::{write_manifest, write_runs};
+use mdrsim::harness::summary::render_table;
+use mdrsim::harness::{EvalConfig, summarize_runs};
+use mdrsim::params::parse_assignment;
+use mdrsim::report::Format;
+use mdrsim::scenario::Scenario;
+use mdrsim::strategy::{self, BUILTIN};
+
+/// Flags of `mdrsim eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Scenario files or folders (a folder's *.toml, not its subfolders; so the default
+    /// leaves out scenarios/validation).
+    #[arg(long, value_name = "PATH", num_args = 1.., default_value = "scenarios")]
+    suite: Vec<PathBuf>,
+    /// Strategies, comma-separated (default: every built-in).
+    #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
+    strategies: Vec<String>,
+    /// Seeds: a count N (seeds 1..=N) or an inclusive range A..B.
+    #[arg(long, default_value = "16")]
+    seeds: String,
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Override a strategy parameter for every strategy that has it, e.g.
+    /// provider.pools.analysts.size=6 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Add a parameter axis to the grid, e.g. params.autonomy=0.8,0.9,0.95 (repeatable).
+    #[arg(long = "sweep", value_name = "KEY=V1,V2,…")]
+    sweep: Vec<String>,
+    /// Folder for result files.
+    #[arg(long, default_value = "results")]
+    out: PathBuf,
+    /// Also store every run's event log under OUT/events/, hive-partitioned.
+    #[arg(long)]
+    events: bool,
+    /// Run only the deterministic slice K of N of the grid.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Report paired differences against this strategy (matched scenario and seed).
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| mdrsim::Error::io(p, e))?;
+            for e in entries {
+                let path = e.map_err(|e| mdrsim::Error::io(p, e))?.path();
+                if path.is_file() && path.extension().is_some_and(|x| x == "toml") {
+                    files.push(path);
+                }
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Runs the command.
+pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let mut scenarios = scenario_files(&args.suite)?
+        .iter()
+        .map(|p| Scenario::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    scenarios.sort_by(|a, b| a.name.cmp(&b.name).then(a.path.cmp(&b.path)));
+    if scenarios.is_empty() {
+        return Err(mdrsim::Error::Usage("no scenario files found in --suite".into()).into());
+    }
+    let names: Vec<String> = if args.strategies.is_empty() {
+        BUILTIN.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.strategies.clone()
+    };
+    let mut strategies = Vec::new();
+    for name in &names {
+        let mut def = strategy::builtin::definition(name.trim())?;
+        for a in &args.set {
+            let (k, v) = parse_assignment(a)?;
+            // A key a strategy does not have (params of another policy) is left alone.
+            if k.starts_with("provider.") || def.clone().set(&k, v.clone()).is_ok() {
+                def.set(&k, v)?;
+            }
+        }
+        strategies.push(def);
+    }
+    if let Some(b) = &args.baseline
+        && !names.contains(b)
+    {
+        return Err(mdrsim::Error::Usage(format!(
+            "--baseline {b}: not among the strategies being run"
+        ))
+        .into());
+    }
+    let config = EvalConfig {
+        scenarios,
+        strategies,
+        sweeps: args
+            .sweep
+            .iter()
+            .map(|s| parse_sweep(s))
+            .collect::<Result<_, _>>()?,
+        seeds: parse_seeds(&args.seeds)?,
+        shard: args.shard.as_deref().map(Shard::parse).transpose()?,
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        events_dir: args.events.then(|| args.out.join("events")),
+    };
+    config.validate()?;
+    std::fs::create_dir_all(&args.out).map_err(|e| mdrsim::Error::io(&args.out, e))?;
+    let total = config.cells().len() as u64;
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed_precise} (eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let results = config.run(&|n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    write_runs(&args.out.join("runs.parquet"), &results)?;
+    write_manifest(&args.out.join("manifest.json"), &config, results.len())?;
+    let summary = summarize_runs(&results, args.baseline.as_deref());
+    let text = match args.format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&summary)?),
+        Format::Table => format!(
+            "{}\n{} runs; results in {}\n",
+            render_table(&summary),
+            results.len(),
+            display(&args.out)
+        ),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

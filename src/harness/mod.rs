@@ -1,0 +1,13 @@
+//! The evaluation harness: the grid scenario × strategy × parameters × seed, run in
+//! parallel and deterministically, summarised with confidence intervals, and written as
+//! Parquet results.
+
+pub mod grid;
+pub mod output;
+pub mod run;
+pub mod stats;
+pub mod summary;
+
+pub use grid::{Cell, Shard, SweepAxis};
+pub use run::{EvalConfig, RunResult};
+pub use summary::{EvalSummary, summarize_runs};

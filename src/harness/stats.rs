@@ -1,0 +1,91 @@
+//! Statistics over seeds: mean, sample standard deviation and a 95% confidence interval
+//! from Student's t (statrs), and paired differences on matched seeds.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Mean, spread and 95% confidence interval of one metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Values that were not null.
+    pub n: u64,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Sample standard deviation (n − 1).
+    pub sd: Option<f64>,
+    /// Lower end of the 95% CI of the mean.
+    pub ci_low: Option<f64>,
+    /// Upper end of the 95% CI of the mean.
+    pub ci_high: Option<f64>,
+}
+
+/// Summarises the non-null values.
+pub fn summarize(values: &[Option<f64>]) -> Summary {
+    let xs: Vec<f64> = values.iter().flatten().copied().collect();
+    let n = xs.len();
+    if n == 0 {
+        return Summary {
+            n: 0,
+            mean: None,
+            sd: None,
+            ci_low: None,
+            ci_high: None,
+        };
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    if n == 1 {
+        return Summary {
+            n: 1,
+            mean: Some(mean),
+            sd: None,
+            ci_low: None,
+            ci_high: None,
+        };
+    }
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let sd = var.sqrt();
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+        .map(|d| d.inverse_cdf(0.975))
+        .unwrap_or(f64::NAN);
+    let half = t * sd / (n as f64).sqrt();
+    Summary {
+        n: n as u64,
+        mean: Some(mean),
+        sd: Some(sd),
+        ci_low: Some(mean - half),
+        ci_high: Some(mean + half),
+    }
+}
+
+/// Paired differences `a − b` over matched positions where both are present.
+pub fn paired(a: &[Option<f64>], b: &[Option<f64>]) -> Summary {
+    let d: Vec<Option<f64>> = a.iter().zip(b).map(|(x, y)| Some((*x)? - (*y)?)).collect();
+    summarize(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_matches_a_hand_computed_t_interval() {
+        let s = summarize(&[Some(1.0), Some(2.0), Some(3.0), Some(4.0), None]);
+        assert_eq!(s.n, 4);
+        assert_eq!(s.mean, Some(2.5));
+        let sd = (5.0f64 / 3.0).sqrt();
+        assert!((s.sd.unwrap() - sd).abs() < 1e-12);
+        // t(0.975, 3) = 3.182446305
+        assert!((s.ci_high.unwrap() - (2.5 + 3.182446305 * sd / 2.0)).abs() < 1e-6);
+        assert_eq!(summarize(&[None]).mean, None);
+    }
+
+    #[test]
+    fn paired_differences_use_matched_seeds() {
+        let p = paired(
+            &[Some(3.0), Some(5.0), None],
+            &[Some(1.0), Some(2.0), Some(9.0)],
+        );
+        assert_eq!(p.n, 2);
+        assert_eq!(p.mean, Some(2.5));
+    }
+}
