@@ -19,6 +19,28 @@ pub fn parse_assignment(text: &str) -> Result<(String, Value)> {
     Ok((key.trim().to_string(), value))
 }
 
+/// Whether `path` names a value in `root`.
+pub fn has_path(root: &Value, path: &str) -> bool {
+    let mut here = root;
+    for seg in path.split('.') {
+        let next = match here {
+            Value::Object(map) => map.get(seg),
+            Value::Array(items) => match seg.parse::<usize>() {
+                Ok(n) => items.get(n),
+                Err(_) => items
+                    .iter()
+                    .find(|v| v.get("name").and_then(Value::as_str) == Some(seg)),
+            },
+            _ => None,
+        };
+        match next {
+            Some(n) => here = n,
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Replaces the value at `path` in `root`.
 pub fn set_path(root: &mut Value, path: &str, new: Value) -> Result<()> {
     let mut here = root;

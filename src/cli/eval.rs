@@ -88,17 +88,25 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.strategies.clone()
     };
-    let mut strategies = Vec::new();
-    for name in &names {
-        let mut def = strategy::builtin::definition(name.trim())?;
-        for a in &args.set {
-            let (k, v) = parse_assignment(a)?;
-            // A key a strategy does not have (params of another policy) is left alone.
-            if k.starts_with("provider.") || def.clone().set(&k, v.clone()).is_ok() {
-                def.set(&k, v)?;
-            }
+    let mut strategies = names
+        .iter()
+        .map(|n| strategy::builtin::definition(n.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    for a in &args.set {
+        let (k, v) = parse_assignment(a)?;
+        // A key applies to the strategies that have it (a pool name, a policy
+        // parameter); a key no strategy has is a typo.
+        let mut applied = 0;
+        for def in strategies.iter_mut().filter(|d| d.has(&k)) {
+            def.set(&k, v.clone())?;
+            applied += 1;
         }
-        strategies.push(def);
+        if applied == 0 {
+            return Err(mdrsim::Error::Usage(format!(
+                "--set {k}: none of the strategies has this parameter"
+            ))
+            .into());
+        }
     }
     if let Some(b) = &args.baseline
         && !names.contains(b)

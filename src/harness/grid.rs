@@ -114,14 +114,8 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>> {
     }
 }
 
-/// Every cell, in grid order: scenario, then strategy, then parameter combination
-/// (first axis slowest), then seed.
-pub fn cells(
-    scenarios: usize,
-    strategies: usize,
-    sweeps: &[SweepAxis],
-    seeds: &[u64],
-) -> Vec<Cell> {
+/// Parameter combinations of the axes, first axis slowest.
+fn combos(sweeps: &[&SweepAxis]) -> Vec<Vec<(String, serde_json::Value)>> {
     let mut combos: Vec<Vec<(String, serde_json::Value)>> = vec![Vec::new()];
     for axis in sweeps {
         combos = combos
@@ -133,10 +127,35 @@ pub fn cells(
             })
             .collect();
     }
+    combos
+}
+
+/// Every cell, in grid order: scenario, then strategy, then parameter combination
+/// (first axis slowest), then seed. `applies[s][a]` says whether sweep axis `a` is a
+/// parameter of strategy `s`; a strategy is only swept over the axes it has.
+pub fn cells(
+    scenarios: usize,
+    applies: &[Vec<bool>],
+    sweeps: &[SweepAxis],
+    seeds: &[u64],
+) -> Vec<Cell> {
+    let per_strategy: Vec<Vec<Vec<(String, serde_json::Value)>>> = applies
+        .iter()
+        .map(|a| {
+            combos(
+                &sweeps
+                    .iter()
+                    .zip(a)
+                    .filter(|(_, on)| **on)
+                    .map(|(s, _)| s)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
     let mut out = Vec::new();
     for scenario in 0..scenarios {
-        for strategy in 0..strategies {
-            for params in &combos {
+        for (strategy, combos) in per_strategy.iter().enumerate() {
+            for params in combos {
                 for &seed in seeds {
                     out.push(Cell {
                         index: out.len() as u64,
@@ -163,7 +182,9 @@ mod tests {
             parse_sweep("b=x,y,z").unwrap(),
         ];
         let seeds = parse_seeds("3").unwrap();
-        let g = cells(2, 2, &sweep, &seeds);
+        let g = cells(2, &[vec![true, true], vec![true, true]], &sweep, &seeds);
+        let partial = cells(1, &[vec![true, false], vec![false, false]], &sweep, &seeds);
+        assert_eq!(partial.len(), 2 * 3 + 3);
         assert_eq!(g.len(), 2 * 2 * 6 * 3);
         assert_eq!(
             g[3].params,

@@ -47,15 +47,15 @@ pub struct RunResult {
 impl EvalConfig {
     /// The cells this process runs.
     pub fn cells(&self) -> Vec<Cell> {
-        cells(
-            self.scenarios.len(),
-            self.strategies.len(),
-            &self.sweeps,
-            &self.seeds,
-        )
-        .into_iter()
-        .filter(|c| self.shard.is_none_or(|s| s.owns(c.index)))
-        .collect()
+        let applies: Vec<Vec<bool>> = self
+            .strategies
+            .iter()
+            .map(|d| self.sweeps.iter().map(|a| d.has(&a.key)).collect())
+            .collect();
+        cells(self.scenarios.len(), &applies, &self.sweeps, &self.seeds)
+            .into_iter()
+            .filter(|c| self.shard.is_none_or(|s| s.owns(c.index)))
+            .collect()
     }
 
     /// The strategy of `cell` with its parameters applied.
@@ -70,6 +70,14 @@ impl EvalConfig {
     /// Checks every (scenario, strategy, parameters) combination before anything runs,
     /// so a bad `--set` or pin fails at once with exit code 2.
     pub fn validate(&self) -> Result<()> {
+        for axis in &self.sweeps {
+            if !self.strategies.iter().any(|d| d.has(&axis.key)) {
+                return Err(Error::Usage(format!(
+                    "--sweep {}: none of the strategies has this parameter",
+                    axis.key
+                )));
+            }
+        }
         let mut seen = std::collections::BTreeSet::new();
         for cell in self.cells() {
             if seen.insert((

@@ -62,6 +62,12 @@ pub struct Decider {
 }
 
 impl StrategyDef {
+    /// Whether this strategy has a parameter at `path`.
+    pub fn has(&self, path: &str) -> bool {
+        let whole = serde_json::json!({ "provider": &self.provider, "params": &self.params });
+        crate::params::has_path(&whole, path)
+    }
+
     /// Overrides one parameter by path (`provider.pools.agents.size`, `params.autonomy`),
     /// checking that the result is still a valid profile.
     pub fn set(&mut self, path: &str, value: serde_json::Value) -> Result<()> {
