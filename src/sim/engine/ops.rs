@@ -427,16 +427,13 @@ impl Engine<'_> {
                             customer_ms: 0,
                         },
                     );
-                    let delay = self.execution_delay(r.action);
-                    self.agenda.schedule(
-                        now.after(delay),
-                        Job::ContainmentEffect {
-                            alert,
-                            action: r.action,
-                            target: r.target,
-                            request,
-                            by: Party::Provider,
-                        },
+                    self.schedule_containment(
+                        now,
+                        alert,
+                        r.action,
+                        r.target,
+                        request,
+                        Party::Provider,
                     );
                 }
             }
@@ -610,6 +607,29 @@ impl Engine<'_> {
         );
     }
 
+    /// Containment takes effect after the control's execution delay.
+    fn schedule_containment(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        action: ContainAction,
+        target: EntityId,
+        request: u64,
+        by: Party,
+    ) {
+        let at = now.after(self.execution_delay(action));
+        self.agenda.schedule(
+            at,
+            Job::ContainmentEffect {
+                alert,
+                action,
+                target,
+                request,
+                by,
+            },
+        );
+    }
+
     fn execution_delay(&self, action: ContainAction) -> SimDuration {
         let c = &self.sc.containment;
         match action {
@@ -689,32 +709,19 @@ impl Engine<'_> {
                                 customer_ms: 0,
                             },
                         );
-                        let delay = self.execution_delay(action);
-                        self.agenda.schedule(
-                            now.after(delay),
-                            Job::ContainmentEffect {
-                                alert,
-                                action,
-                                target,
-                                request,
-                                by: Party::Customer,
-                            },
+                        self.schedule_containment(
+                            now,
+                            alert,
+                            action,
+                            target,
+                            request,
+                            Party::Customer,
                         );
                     }
                 }
             }
             CustomerTask::Contain { action, target } => {
-                let delay = self.execution_delay(action);
-                self.agenda.schedule(
-                    now.after(delay),
-                    Job::ContainmentEffect {
-                        alert,
-                        action,
-                        target,
-                        request: task,
-                        by: Party::Customer,
-                    },
-                );
+                self.schedule_containment(now, alert, action, target, task, Party::Customer);
             }
         }
         self.dispatch(now);
