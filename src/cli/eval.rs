@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mdrsim::harness::grid::{Shard, parse_seeds, parse_sweep};
-use mdrsim::harness::output::{write_manifest, write_runs};
+use mdrsim::harness::output::write_manifest;
 use mdrsim::harness::summary::render_table;
+use mdrsim::harness::tables::{completed_runs, finalize, read_runs, write_part};
 use mdrsim::harness::{EvalConfig, summarize_runs};
 use mdrsim::params::parse_assignment;
 use mdrsim::report::Format;
@@ -47,6 +48,10 @@ pub struct EvalArgs {
     /// Run only the deterministic slice K of N of the grid.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+    /// Continue an interrupted eval in --out: runs already written are skipped; the
+    /// result is identical to an uninterrupted run.
+    #[arg(long)]
+    resume: bool,
     /// Report paired differences against this strategy (matched scenario and seed).
     #[arg(long, value_name = "NAME")]
     baseline: Option<String>,
@@ -132,17 +137,30 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         events_dir: args.events.then(|| args.out.join("events")),
     };
     config.validate()?;
-    std::fs::create_dir_all(&args.out).map_err(|e| mdrsim::Error::io(&args.out, e))?;
+    let parts = args.out.join("parts");
+    let skip = if args.resume {
+        completed_runs(&parts)?
+    } else {
+        if parts.exists() {
+            std::fs::remove_dir_all(&parts).map_err(|e| mdrsim::Error::io(&parts, e))?;
+        }
+        Default::default()
+    };
+    std::fs::create_dir_all(&parts).map_err(|e| mdrsim::Error::io(&parts, e))?;
     let total = config.cells().len() as u64;
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed_precise} (eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let results = config.run(&|n| bar.set_position(n))?;
+    bar.set_position(skip.len() as u64);
+    config.run(&skip, &|n| bar.set_position(n), &mut |chunk| {
+        write_part(&parts, chunk)
+    })?;
     bar.finish_and_clear();
-    write_runs(&args.out.join("runs.parquet"), &results)?;
-    write_manifest(&args.out.join("manifest.json"), &config, results.len())?;
+    finalize(&args.out)?;
+    write_manifest(&args.out.join("manifest.json"), &config)?;
+    let results = read_runs(&args.out.join("runs.parquet"))?;
     let summary = summarize_runs(&results, args.baseline.as_deref());
     let text = match args.format {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&summary)?),

@@ -2,6 +2,7 @@
 //! calls; the library does the work.
 
 mod eval;
+mod merge;
 mod replay;
 mod run;
 mod schema;
@@ -25,6 +26,8 @@ const EXIT_CODES: &str = "Exit codes: 0 success, 1 a check failed, 2 bad input o
 enum Command {
     /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
     Eval(eval::EvalArgs),
+    /// Merge the outputs of sharded evals (eval --shard K/N) into one.
+    Merge(merge::MergeArgs),
     /// Run one scenario with one strategy and print its scores.
     Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Eval(args) => eval::execute(args),
+        Command::Merge(args) => merge::execute(args),
         Command::Run(args) => run::execute(args),
         Command::Replay(args) => replay::execute(args),
         Command::Schema(args) => schema::execute(args),

@@ -4,10 +4,12 @@
 
 pub mod grid;
 pub mod output;
+pub mod rows;
 pub mod run;
 pub mod stats;
 pub mod summary;
+pub mod tables;
 
 pub use grid::{Cell, Shard, SweepAxis};
 pub use run::{EvalConfig, RunResult};
-pub use summary::{EvalSummary, summarize_runs};
+pub use summary::{EvalSummary, RunRecord, summarize_runs};

@@ -1,20 +1,12 @@
-//! Result files: `runs.parquet` (one row per run, every metric) and `manifest.json`
-//! (enough to reproduce every row). Both are written atomically. Layout:
-//! `docs/results-schema.md`.
+//! `manifest.json` (enough to reproduce every row) and the metric column list shared by
+//! the result tables. Layout: `docs/results-schema.md`.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, StringBuilder, UInt64Builder};
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 use serde::Serialize;
 
 use super::grid::{Shard, SweepAxis};
-use super::run::{EvalConfig, RunResult, params_label};
+use super::run::EvalConfig;
 use crate::atomic::write_atomically;
 use crate::error::{Error, Result};
 use crate::score::Metrics;
@@ -26,80 +18,6 @@ pub fn metric_columns() -> Vec<(String, bool)> {
     v.as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.is_u64())).collect())
         .unwrap_or_default()
-}
-
-/// Writes `runs.parquet`.
-pub fn write_runs(path: &Path, results: &[RunResult]) -> Result<()> {
-    let metrics = metric_columns();
-    let mut fields = vec![
-        Field::new("run", DataType::UInt64, false),
-        Field::new("scenario", DataType::Utf8, false),
-        Field::new("scenario_hash", DataType::Utf8, false),
-        Field::new("strategy", DataType::Utf8, false),
-        Field::new("params", DataType::Utf8, false),
-        Field::new("seed", DataType::UInt64, false),
-    ];
-    for (name, int) in &metrics {
-        fields.push(if *int {
-            Field::new(name, DataType::UInt64, false)
-        } else {
-            Field::new(name, DataType::Float64, true)
-        });
-    }
-    let schema = Arc::new(Schema::new(fields));
-    let mut run = UInt64Builder::new();
-    let (mut sc, mut hash, mut st, mut params) = (
-        StringBuilder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-    );
-    let mut seed = UInt64Builder::new();
-    let mut ints: Vec<UInt64Builder> = metrics.iter().map(|_| UInt64Builder::new()).collect();
-    let mut floats: Vec<Float64Builder> = metrics.iter().map(|_| Float64Builder::new()).collect();
-    for r in results {
-        run.append_value(r.cell.index);
-        sc.append_value(&r.header.scenario);
-        hash.append_value(&r.header.scenario_hash);
-        st.append_value(&r.header.strategy);
-        params.append_value(params_label(&r.cell.params));
-        seed.append_value(r.cell.seed);
-        let v = serde_json::to_value(&r.metrics).unwrap_or_default();
-        for (i, (name, int)) in metrics.iter().enumerate() {
-            if *int {
-                ints[i].append_value(v[name].as_u64().unwrap_or(0));
-            } else {
-                floats[i].append_option(v[name].as_f64());
-            }
-        }
-    }
-    let mut cols: Vec<ArrayRef> = vec![
-        Arc::new(run.finish()),
-        Arc::new(sc.finish()),
-        Arc::new(hash.finish()),
-        Arc::new(st.finish()),
-        Arc::new(params.finish()),
-        Arc::new(seed.finish()),
-    ];
-    for (i, (_, int)) in metrics.iter().enumerate() {
-        cols.push(if *int {
-            Arc::new(ints[i].finish())
-        } else {
-            Arc::new(floats[i].finish())
-        });
-    }
-    let batch = RecordBatch::try_new(schema.clone(), cols)
-        .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
-        .build();
-    let pq = |e: parquet::errors::ParquetError| Error::io(path, std::io::Error::other(e));
-    write_atomically(path, |w| {
-        let mut writer = ArrowWriter::try_new(w, schema, Some(props)).map_err(pq)?;
-        writer.write(&batch).map_err(pq)?;
-        writer.close().map_err(pq)?;
-        Ok(())
-    })
 }
 
 /// What `manifest.json` records.
@@ -122,7 +40,8 @@ struct ScenarioEntry {
 }
 
 /// Writes `manifest.json`.
-pub fn write_manifest(path: &Path, config: &EvalConfig, runs: usize) -> Result<()> {
+pub fn write_manifest(path: &Path, config: &EvalConfig) -> Result<()> {
+    let runs = config.grid_size();
     let m = Manifest {
         mdrsim_version: env!("CARGO_PKG_VERSION"),
         scenarios: config

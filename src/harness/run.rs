@@ -42,6 +42,12 @@ pub struct RunResult {
     pub header: RunHeader,
     /// Its scores.
     pub metrics: Metrics,
+    /// Per-alert rows.
+    pub alerts: Vec<super::rows::AlertRow>,
+    /// Per-campaign rows.
+    pub campaigns: Vec<super::rows::CampaignRow>,
+    /// Backlog samples.
+    pub backlog: Vec<super::rows::BacklogRow>,
 }
 
 impl EvalConfig {
@@ -56,6 +62,16 @@ impl EvalConfig {
             .into_iter()
             .filter(|c| self.shard.is_none_or(|s| s.owns(c.index)))
             .collect()
+    }
+
+    /// Runs in the whole grid (all shards).
+    pub fn grid_size(&self) -> usize {
+        let applies: Vec<Vec<bool>> = self
+            .strategies
+            .iter()
+            .map(|d| self.sweeps.iter().map(|a| d.has(&a.key)).collect())
+            .collect();
+        cells(self.scenarios.len(), &applies, &self.sweeps, &self.seeds).len()
     }
 
     /// The strategy of `cell` with its parameters applied.
@@ -111,32 +127,51 @@ impl EvalConfig {
             std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
             event::write_log(&path.join("log.parquet"), &out.header, &out.log)?;
         }
+        let (alerts, campaigns, backlog) = super::rows::fold(&out.header, out.log.events());
         Ok(RunResult {
             cell: cell.clone(),
             header: out.header,
             metrics,
+            alerts,
+            campaigns,
+            backlog,
         })
     }
 
-    /// Runs every cell on `threads` threads, calling `progress` after each run; results
-    /// come back in grid order.
-    pub fn run(&self, progress: &(dyn Fn(u64) + Sync)) -> Result<Vec<RunResult>> {
+    /// Runs every cell not in `skip` on `threads` threads, in chunks of a few runs per
+    /// thread; each chunk's results go to `sink` in grid order, so memory grows with the
+    /// thread count, not with the number of runs.
+    pub fn run(
+        &self,
+        skip: &std::collections::BTreeSet<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+        sink: &mut dyn FnMut(&[RunResult]) -> Result<()>,
+    ) -> Result<()> {
+        let threads = self.threads.max(1);
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads.max(1))
+            .num_threads(threads)
             .build()
-            .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", self.threads)))?;
-        let done = AtomicU64::new(0);
-        let cells = self.cells();
-        pool.install(|| {
-            cells
-                .par_iter()
-                .map(|c| {
-                    let r = self.run_cell(c);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    r
-                })
-                .collect::<Result<Vec<_>>>()
-        })
+            .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+        let done = AtomicU64::new(skip.len() as u64);
+        let cells: Vec<Cell> = self
+            .cells()
+            .into_iter()
+            .filter(|c| !skip.contains(&c.index))
+            .collect();
+        for chunk in cells.chunks(threads * 8) {
+            let results = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|c| {
+                        let r = self.run_cell(c);
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                        r
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            sink(&results)?;
+        }
+        Ok(())
     }
 }
 

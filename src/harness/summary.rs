@@ -7,9 +7,26 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::run::{RunResult, params_label};
 use super::stats::{Summary, paired, summarize};
 use crate::harness::output::metric_columns;
+use crate::score::Metrics;
+
+/// What the summary needs of one run (read back from `runs.parquet`).
+#[derive(Clone, Debug)]
+pub struct RunRecord {
+    /// Grid index.
+    pub run: u64,
+    /// Scenario name.
+    pub scenario: String,
+    /// Strategy name.
+    pub strategy: String,
+    /// Parameter label.
+    pub params: String,
+    /// Seed.
+    pub seed: u64,
+    /// Scores.
+    pub metrics: Metrics,
+}
 
 /// Summary of one group of runs.
 #[derive(Clone, Debug, Serialize)]
@@ -37,7 +54,7 @@ pub struct EvalSummary {
     pub baseline: Option<(String, Vec<GroupSummary>)>,
 }
 
-fn values(runs: &[&RunResult]) -> BTreeMap<String, Vec<Option<f64>>> {
+fn values(runs: &[&RunRecord]) -> BTreeMap<String, Vec<Option<f64>>> {
     let mut out: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
     for r in runs {
         let v = serde_json::to_value(&r.metrics).unwrap_or_default();
@@ -48,7 +65,7 @@ fn values(runs: &[&RunResult]) -> BTreeMap<String, Vec<Option<f64>>> {
     out
 }
 
-fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunResult]) -> GroupSummary {
+fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunRecord]) -> GroupSummary {
     GroupSummary {
         scenario: scenario.into(),
         strategy: strategy.into(),
@@ -61,69 +78,64 @@ fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunResult]) -> G
     }
 }
 
-/// Summarises results (in grid order).
-pub fn summarize_runs(results: &[RunResult], baseline: Option<&str>) -> EvalSummary {
-    let key = |r: &RunResult| {
-        (
-            r.cell.scenario,
-            r.cell.strategy,
-            params_label(&r.cell.params),
-        )
-    };
-    let mut order: Vec<(usize, usize, String)> = Vec::new();
-    let mut by: BTreeMap<(usize, usize, String), Vec<&RunResult>> = BTreeMap::new();
-    for r in results {
-        let k = key(r);
-        if !by.contains_key(&k) {
-            order.push(k.clone());
+/// Summarises runs (in run order); groups keep the order they first appear in.
+pub fn summarize_runs(results: &[RunRecord], baseline: Option<&str>) -> EvalSummary {
+    fn grouped<K: Ord + Clone>(
+        results: &[RunRecord],
+        key: impl Fn(&RunRecord) -> K,
+    ) -> Vec<(K, Vec<&RunRecord>)> {
+        let mut order: Vec<K> = Vec::new();
+        let mut by: BTreeMap<K, Vec<&RunRecord>> = BTreeMap::new();
+        for r in results {
+            let k = key(r);
+            if !by.contains_key(&k) {
+                order.push(k.clone());
+            }
+            by.entry(k).or_default().push(r);
         }
-        by.entry(k).or_default().push(r);
+        order
+            .into_iter()
+            .map(|k| {
+                let v = by.remove(&k).unwrap_or_default();
+                (k, v)
+            })
+            .collect()
     }
-    let groups = order
+    let groups = grouped(results, |r| {
+        (r.scenario.clone(), r.strategy.clone(), r.params.clone())
+    })
+    .into_iter()
+    .map(|((sc, st, p), rs)| group(&sc, &st, &p, &rs))
+    .collect();
+    let overall_groups = grouped(results, |r| (r.strategy.clone(), r.params.clone()));
+    let overall = overall_groups
         .iter()
-        .map(|k| {
-            let rs = &by[k];
-            group(&rs[0].header.scenario, &rs[0].header.strategy, &k.2, rs)
-        })
-        .collect();
-    let mut overall_order: Vec<(usize, String)> = Vec::new();
-    let mut overall: BTreeMap<(usize, String), Vec<&RunResult>> = BTreeMap::new();
-    for r in results {
-        let k = (r.cell.strategy, params_label(&r.cell.params));
-        if !overall.contains_key(&k) {
-            overall_order.push(k.clone());
-        }
-        overall.entry(k).or_default().push(r);
-    }
-    let overall_rows: Vec<GroupSummary> = overall_order
-        .iter()
-        .map(|k| group("*", &overall[k][0].header.strategy, &k.1, &overall[k]))
+        .map(|((st, p), rs)| group("*", st, p, rs))
         .collect();
     let baseline = baseline.map(|b| {
-        let rows = overall_order
+        let theirs: BTreeMap<(String, String, u64), &RunRecord> = results
             .iter()
-            .filter(|k| overall[*k][0].header.strategy != b)
-            .map(|k| {
-                let mine = &overall[k];
-                let theirs: BTreeMap<(usize, String, u64), &RunResult> = results
-                    .iter()
-                    .filter(|r| r.header.strategy == b && params_label(&r.cell.params) == k.1)
-                    .map(|r| ((r.cell.scenario, k.1.clone(), r.cell.seed), r))
-                    .collect();
-                let matched: Vec<(&RunResult, &RunResult)> = mine
+            .filter(|r| r.strategy == b)
+            .map(|r| ((r.scenario.clone(), r.params.clone(), r.seed), r))
+            .collect();
+        let rows = overall_groups
+            .iter()
+            .filter(|((st, _), _)| st != b)
+            .map(|((st, p), mine)| {
+                let matched: Vec<(&RunRecord, &RunRecord)> = mine
                     .iter()
                     .filter_map(|r| {
                         theirs
-                            .get(&(r.cell.scenario, k.1.clone(), r.cell.seed))
+                            .get(&(r.scenario.clone(), p.clone(), r.seed))
                             .map(|t| (*r, *t))
                     })
                     .collect();
-                let (a, c): (Vec<&RunResult>, Vec<&RunResult>) = matched.into_iter().unzip();
+                let (a, c): (Vec<&RunRecord>, Vec<&RunRecord>) = matched.into_iter().unzip();
                 let (va, vc) = (values(&a), values(&c));
                 GroupSummary {
                     scenario: "*".into(),
-                    strategy: mine[0].header.strategy.clone(),
-                    params: k.1.clone(),
+                    strategy: st.clone(),
+                    params: p.clone(),
                     runs: a.len() as u64,
                     metrics: va
                         .iter()
@@ -136,7 +148,7 @@ pub fn summarize_runs(results: &[RunResult], baseline: Option<&str>) -> EvalSumm
     });
     EvalSummary {
         groups,
-        overall: overall_rows,
+        overall,
         baseline,
     }
 }
