@@ -16,7 +16,10 @@ fn config(threads: usize) -> EvalConfig {
         .collect();
     EvalConfig {
         scenarios,
-        strategies: ["ai_mdr", "legacy_mdr"].iter().map(|n| definition(n).expect("built-in")).collect(),
+        strategies: ["ai_mdr", "legacy_mdr"]
+            .iter()
+            .map(|n| definition(n).expect("built-in"))
+            .collect(),
         sweeps: Vec::new(),
         seeds: (1..=8).collect(),
         shard: None,
@@ -36,7 +39,10 @@ fn eval(c: &mut Criterion) {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let parts = dir.path().join("parts");
                 std::fs::create_dir_all(&parts).expect("parts dir");
-                cfg.run(&Default::default(), &|_| {}, &mut |chunk| write_part(&parts, chunk)).expect("runs");
+                cfg.run(&Default::default(), &|_| {}, &mut |chunk| {
+                    write_part(&parts, chunk)
+                })
+                .expect("runs");
                 finalize(dir.path()).expect("tables");
             })
         });

@@ -200,23 +200,83 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
         .map_err(|e| Error::Usage(format!("building {table} table: {e}")))
 }
 
+/// Rows per batch and per row group. Batches are re-cut to this size so the file's
+/// bytes do not depend on how the rows arrived (parts, shards, one batch), and the
+/// writer never buffers more than one row group.
+const WRITE_ROWS: usize = 65_536;
+
+/// A Parquet file being written from a stream of batches, atomically.
+struct TableWriter {
+    file: AtomicFile,
+    writer: ArrowWriter<std::io::BufWriter<File>>,
+    schema: SchemaRef,
+    pending: Vec<RecordBatch>,
+    pending_rows: usize,
+    path: PathBuf,
+}
+
+impl TableWriter {
+    fn create(path: &Path, schema: SchemaRef) -> Result<Self> {
+        let file = AtomicFile::create(path)?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
+            .set_max_row_group_row_count(Some(WRITE_ROWS))
+            .build();
+        let sink = std::io::BufWriter::new(file.writer()?);
+        let writer = ArrowWriter::try_new(sink, schema.clone(), Some(props))
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        Ok(TableWriter {
+            file,
+            writer,
+            schema,
+            pending: Vec::new(),
+            pending_rows: 0,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn push(&mut self, batch: RecordBatch) -> Result<()> {
+        self.pending_rows += batch.num_rows();
+        self.pending.push(batch);
+        while self.pending_rows >= WRITE_ROWS {
+            self.flush(WRITE_ROWS)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, rows: usize) -> Result<()> {
+        let all = arrow_select::concat::concat_batches(&self.schema, &self.pending)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        let rows = rows.min(all.num_rows());
+        self.writer
+            .write(&all.slice(0, rows))
+            .map_err(|e| Error::io(&self.path, std::io::Error::other(e)))?;
+        let rest = all.slice(rows, all.num_rows() - rows);
+        self.pending_rows = rest.num_rows();
+        self.pending = vec![rest];
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        if self.pending_rows > 0 {
+            self.flush(self.pending_rows)?;
+        }
+        let path = self.path.clone();
+        let pq = |e: parquet::errors::ParquetError| Error::io(&path, std::io::Error::other(e));
+        let sink = self.writer.into_inner().map_err(pq)?;
+        sink.into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        self.file.commit()
+    }
+}
+
 /// Writes batches to `path` as one Parquet file, atomically.
 pub fn write_parquet(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<()> {
-    let file = AtomicFile::create(path)?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
-        .build();
-    let pq = |e: parquet::errors::ParquetError| Error::io(path, std::io::Error::other(e));
-    let mut w = ArrowWriter::try_new(std::io::BufWriter::new(file.writer()?), schema, Some(props))
-        .map_err(pq)?;
+    let mut w = TableWriter::create(path, schema)?;
     for b in batches {
-        w.write(b).map_err(pq)?;
+        w.push(b.clone())?;
     }
-    w.into_inner()
-        .map_err(pq)?
-        .into_inner()
-        .map_err(|e| Error::io(path, e.into_error()))?;
-    file.commit()
+    w.finish()
 }
 
 /// Reads every batch of a Parquet file.
@@ -306,14 +366,18 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
 }
 
 /// Turns the completed parts in `out/parts` into the final tables and removes the parts.
+/// Parts hold consecutive runs in grid order, so they are streamed one after another:
+/// memory stays at about one part, however many runs there are.
 pub fn finalize(out: &Path) -> Result<()> {
     let parts = out.join("parts");
     for t in TABLES {
-        combine(
-            t,
-            &part_files(&parts, t)?,
-            &out.join(format!("{t}.parquet")),
-        )?;
+        let mut w = TableWriter::create(&out.join(format!("{t}.parquet")), schema(t))?;
+        for p in part_files(&parts, t)? {
+            for b in read_parquet(&p)? {
+                w.push(b)?;
+            }
+        }
+        w.finish()?;
     }
     std::fs::remove_dir_all(&parts).map_err(|e| Error::io(&parts, e))
 }
