@@ -158,7 +158,7 @@ impl EvalConfig {
             .into_iter()
             .filter(|c| !skip.contains(&c.index))
             .collect();
-        for chunk in cells.chunks(threads * 8) {
+        for chunk in cells.chunks(threads * 32) {
             let results = pool.install(|| {
                 chunk
                     .par_iter()
