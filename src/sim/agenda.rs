@@ -115,11 +115,17 @@ mod tests {
                 a.pop();
             }
         }
-        let mut last = (SimTime(0), 0);
+        let mut last: Option<(SimTime, u64)> = None;
         while let Some((t, j)) = a.pop() {
-            assert!(t > last.0 || (t == last.0 && j > last.1) || last == (SimTime(0), 0));
-            last = (t, j);
+            if let Some((lt, lj)) = last {
+                assert!(
+                    t > lt || (t == lt && j > lj),
+                    "({t:?}, {j}) after ({lt:?}, {lj})"
+                );
+            }
+            last = Some((t, j));
         }
+        assert!(last.is_some(), "jobs were left to pop");
         assert!(a.is_empty());
     }
 }
