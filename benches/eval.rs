@@ -4,7 +4,6 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdrsim::harness::EvalConfig;
-use mdrsim::harness::tables::{finalize, write_part};
 use mdrsim::scenario::Scenario;
 use mdrsim::strategy::builtin::definition;
 
@@ -37,13 +36,7 @@ fn eval(c: &mut Criterion) {
         group.bench_function(format!("threads_{threads}"), |b| {
             b.iter(|| {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let parts = dir.path().join("parts");
-                std::fs::create_dir_all(&parts).expect("parts dir");
-                cfg.run(&Default::default(), &|_| {}, &mut |chunk| {
-                    write_part(&parts, chunk)
-                })
-                .expect("runs");
-                finalize(dir.path()).expect("tables");
+                cfg.evaluate(dir.path(), false, &|_| {}).expect("eval");
             })
         });
     }

@@ -200,11 +200,25 @@ fn a_killed_then_resumed_eval_equals_an_uninterrupted_one() {
         !resumed.join("runs.parquet").exists(),
         "an interrupted eval leaves no final file"
     );
+    // Resumed with another thread count: parts, not threads, decide the output.
     let mut a = args(&resumed);
+    let threads = a.iter().position(|x| x == "--threads").unwrap() + 1;
+    a[threads] = "2".into();
     a.push("--resume".into());
     let o = mdrsim(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     same_files(&whole, &resumed);
+    let mut left: Vec<String> = std::fs::read_dir(&resumed)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    let mut want = FILES.to_vec();
+    want.sort();
+    assert_eq!(
+        left, want,
+        "no part files or temporaries of the killed run are left behind"
+    );
 }
 
 #[test]

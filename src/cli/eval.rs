@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mdrsim::harness::grid::{Shard, parse_seeds, parse_sweep};
-use mdrsim::harness::output::write_manifest;
 use mdrsim::harness::summary::render_table;
-use mdrsim::harness::tables::{completed_runs, finalize, read_runs, write_part};
+use mdrsim::harness::tables::read_runs;
 use mdrsim::harness::{EvalConfig, summarize_runs};
 use mdrsim::params::parse_assignment;
 use mdrsim::report::Format;
@@ -137,29 +136,14 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         events_dir: args.events.then(|| args.out.join("events")),
     };
     config.validate()?;
-    let parts = args.out.join("parts");
-    let skip = if args.resume {
-        completed_runs(&parts)?
-    } else {
-        if parts.exists() {
-            std::fs::remove_dir_all(&parts).map_err(|e| mdrsim::Error::io(&parts, e))?;
-        }
-        Default::default()
-    };
-    std::fs::create_dir_all(&parts).map_err(|e| mdrsim::Error::io(&parts, e))?;
     let total = config.cells().len() as u64;
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed_precise} (eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    bar.set_position(skip.len() as u64);
-    config.run(&skip, &|n| bar.set_position(n), &mut |chunk| {
-        write_part(&parts, chunk)
-    })?;
+    config.evaluate(&args.out, args.resume, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
-    finalize(&args.out)?;
-    write_manifest(&args.out.join("manifest.json"), &config)?;
     let results = read_runs(&args.out.join("runs.parquet"))?;
     let summary = summarize_runs(&results, args.baseline.as_deref());
     let text = match args.format {

@@ -2,12 +2,16 @@
 //! parallel and deterministically, summarised with confidence intervals, and written as
 //! Parquet results.
 
+pub mod assemble;
+pub mod evaluate;
 pub mod grid;
 pub mod output;
+pub mod parts;
 pub mod rows;
 pub mod run;
 pub mod stats;
 pub mod summary;
+pub mod table_file;
 pub mod tables;
 
 pub use grid::{Cell, Shard, SweepAxis};

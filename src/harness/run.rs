@@ -1,11 +1,7 @@
-//! Running the grid: each run single-threaded and deterministic, runs spread over a
-//! rayon pool, results gathered in grid order so output is byte-identical for any
-//! thread count.
+//! Running the grid: each run single-threaded and deterministic, keyed by its place in
+//! the grid, so which thread runs it does not matter.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use rayon::prelude::*;
 
 use super::grid::{Cell, Shard, SweepAxis, cells};
 use crate::error::{Error, Result};
@@ -138,42 +134,37 @@ impl EvalConfig {
         })
     }
 
-    /// Runs every cell not in `skip` on `threads` threads, in chunks of a few runs per
-    /// thread; each chunk's results go to `sink` in grid order, so memory grows with the
-    /// thread count, not with the number of runs.
-    pub fn run(
-        &self,
-        skip: &std::collections::BTreeSet<u64>,
-        progress: &(dyn Fn(u64) + Sync),
-        sink: &mut dyn FnMut(&[RunResult]) -> Result<()>,
-    ) -> Result<()> {
+    /// The pool of `threads` workers that every parallel step of an eval runs in.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
         let threads = self.threads.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
+        rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
-            .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
-        let done = AtomicU64::new(skip.len() as u64);
-        let cells: Vec<Cell> = self
-            .cells()
-            .into_iter()
-            .filter(|c| !skip.contains(&c.index))
-            .collect();
-        for chunk in cells.chunks(threads * 32) {
-            let results = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|c| {
-                        let r = self.run_cell(c);
-                        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                        r
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })?;
-            sink(&results)?;
-        }
-        Ok(())
+            .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
+    }
+
+    /// Runs `cells` one after another on the calling thread, reporting each finished
+    /// run to `progress`.
+    pub fn run_cells(
+        &self,
+        cells: &[Cell],
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Vec<RunResult>> {
+        cells
+            .iter()
+            .map(|c| {
+                let r = self.run_cell(c);
+                progress();
+                r
+            })
+            .collect()
     }
 }
+
+/// Runs per part: the unit of parallel work, of result writing and of `--resume`. Small
+/// enough that the two threads of a 2-core machine finish together, large enough that
+/// part files stay few.
+pub const PART_RUNS: usize = 16;
 
 /// `key=value,key=value`, for folder names and tables.
 pub fn params_label(params: &[(String, serde_json::Value)]) -> String {

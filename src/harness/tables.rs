@@ -1,24 +1,18 @@
-//! The four result tables as Arrow record batches, Parquet part files written per chunk
-//! of runs (so an interrupted eval keeps its finished runs and `--resume` skips them),
-//! and the final files: every part (or every shard) concatenated and ordered by run,
-//! so one unsharded eval and a merge of its shards write the same bytes.
+//! The four result tables: their schemas, their rows as Arrow record batches, the
+//! merge of shard outputs (every shard's rows concatenated and ordered by run, so one
+//! unsharded eval and a merge of its shards write the same bytes), and reading the runs
+//! table back for the summary.
 
-use std::collections::BTreeSet;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Float64Builder, StringBuilder, UInt64Builder};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
 use super::output::metric_columns;
 use super::run::{RunResult, params_label};
-use crate::atomic::AtomicFile;
+pub use super::table_file::{read_parquet, write_parquet};
 use crate::error::{Error, Result};
 
 /// The result tables, by file stem.
@@ -104,6 +98,11 @@ fn floats(v: impl IntoIterator<Item = Option<f64>>) -> ArrayRef {
     let mut b = Float64Builder::new();
     v.into_iter().for_each(|x| b.append_option(x));
     Arc::new(b.finish())
+}
+
+/// The rows of `results` for every table, in [`TABLES`] order.
+pub fn batches(results: &[RunResult]) -> Result<Vec<RecordBatch>> {
+    TABLES.iter().map(|t| batch(t, results)).collect()
 }
 
 /// The rows of `results` for `table`, in the order given.
@@ -200,148 +199,6 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
         .map_err(|e| Error::Usage(format!("building {table} table: {e}")))
 }
 
-/// Rows per batch and per row group. Batches are re-cut to this size so the file's
-/// bytes do not depend on how the rows arrived (parts, shards, one batch), and the
-/// writer never buffers more than one row group.
-const WRITE_ROWS: usize = 65_536;
-
-/// A Parquet file being written from a stream of batches, atomically.
-struct TableWriter {
-    file: AtomicFile,
-    writer: ArrowWriter<std::io::BufWriter<File>>,
-    schema: SchemaRef,
-    pending: Vec<RecordBatch>,
-    pending_rows: usize,
-    path: PathBuf,
-}
-
-impl TableWriter {
-    fn create(path: &Path, schema: SchemaRef) -> Result<Self> {
-        let file = AtomicFile::create(path)?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
-            .set_max_row_group_row_count(Some(WRITE_ROWS))
-            .build();
-        let sink = std::io::BufWriter::new(file.writer()?);
-        let writer = ArrowWriter::try_new(sink, schema.clone(), Some(props))
-            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
-        Ok(TableWriter {
-            file,
-            writer,
-            schema,
-            pending: Vec::new(),
-            pending_rows: 0,
-            path: path.to_path_buf(),
-        })
-    }
-
-    fn push(&mut self, batch: RecordBatch) -> Result<()> {
-        self.pending_rows += batch.num_rows();
-        self.pending.push(batch);
-        while self.pending_rows >= WRITE_ROWS {
-            self.flush(WRITE_ROWS)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, rows: usize) -> Result<()> {
-        let all = arrow_select::concat::concat_batches(&self.schema, &self.pending)
-            .map_err(|e| Error::Usage(e.to_string()))?;
-        let rows = rows.min(all.num_rows());
-        self.writer
-            .write(&all.slice(0, rows))
-            .map_err(|e| Error::io(&self.path, std::io::Error::other(e)))?;
-        let rest = all.slice(rows, all.num_rows() - rows);
-        self.pending_rows = rest.num_rows();
-        self.pending = vec![rest];
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<()> {
-        if self.pending_rows > 0 {
-            self.flush(self.pending_rows)?;
-        }
-        let path = self.path.clone();
-        let pq = |e: parquet::errors::ParquetError| Error::io(&path, std::io::Error::other(e));
-        let sink = self.writer.into_inner().map_err(pq)?;
-        sink.into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        self.file.commit()
-    }
-}
-
-/// Writes batches to `path` as one Parquet file, atomically.
-pub fn write_parquet(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<()> {
-    let mut w = TableWriter::create(path, schema)?;
-    for b in batches {
-        w.push(b.clone())?;
-    }
-    w.finish()
-}
-
-/// Reads every batch of a Parquet file.
-pub fn read_parquet(path: &Path) -> Result<Vec<RecordBatch>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .map_err(|e| Error::log(path, format!("not a complete Parquet file: {e}")))?;
-    reader
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::log(path, format!("corrupt Parquet data: {e}")))
-}
-
-/// Part files of one chunk of runs, and the marker that says they are complete.
-pub fn write_part(parts: &Path, results: &[RunResult]) -> Result<()> {
-    let Some(first) = results.first() else {
-        return Ok(());
-    };
-    let stem = format!("chunk-{:012}", first.cell.index);
-    for t in TABLES {
-        write_parquet(
-            &parts.join(format!("{stem}.{t}.parquet")),
-            schema(t),
-            &[batch(t, results)?],
-        )?;
-    }
-    let runs: Vec<u64> = results.iter().map(|r| r.cell.index).collect();
-    let text = serde_json::to_string(&runs).map_err(|e| Error::Usage(e.to_string()))?;
-    crate::atomic::write_atomically(&parts.join(format!("{stem}.done")), |w| {
-        std::io::Write::write_all(w, text.as_bytes()).map_err(|e| Error::io(parts, e))
-    })
-}
-
-/// Runs whose part files are complete.
-pub fn completed_runs(parts: &Path) -> Result<BTreeSet<u64>> {
-    let mut done = BTreeSet::new();
-    let Ok(entries) = std::fs::read_dir(parts) else {
-        return Ok(done);
-    };
-    for e in entries {
-        let path = e.map_err(|e| Error::io(parts, e))?.path();
-        if path.extension().is_some_and(|x| x == "done") {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let runs: Vec<u64> =
-                serde_json::from_str(&text).map_err(|e| Error::log(&path, e.to_string()))?;
-            done.extend(runs);
-        }
-    }
-    Ok(done)
-}
-
-/// Completed part files of `table` in `parts`, sorted.
-fn part_files(parts: &Path, table: &str) -> Result<Vec<PathBuf>> {
-    let done = std::fs::read_dir(parts).map_err(|e| Error::io(parts, e))?;
-    let mut out = Vec::new();
-    for e in done {
-        let path = e.map_err(|e| Error::io(parts, e))?.path();
-        if path.extension().is_some_and(|x| x == "done") {
-            out.push(path.with_extension(format!("{table}.parquet")));
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 /// Concatenates `inputs`' batches of `table`, orders the rows by run (stable), and
 /// writes `out`.
 pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
@@ -363,23 +220,6 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
     let sorted = arrow_select::take::take_record_batch(&all, &idx)
         .map_err(|e| Error::Usage(format!("{table}: {e}")))?;
     write_parquet(out, schema, &[sorted])
-}
-
-/// Turns the completed parts in `out/parts` into the final tables and removes the parts.
-/// Parts hold consecutive runs in grid order, so they are streamed one after another:
-/// memory stays at about one part, however many runs there are.
-pub fn finalize(out: &Path) -> Result<()> {
-    let parts = out.join("parts");
-    for t in TABLES {
-        let mut w = TableWriter::create(&out.join(format!("{t}.parquet")), schema(t))?;
-        for p in part_files(&parts, t)? {
-            for b in read_parquet(&p)? {
-                w.push(b)?;
-            }
-        }
-        w.finish()?;
-    }
-    std::fs::remove_dir_all(&parts).map_err(|e| Error::io(&parts, e))
 }
 
 /// Reads `runs.parquet` back into the records the summary needs.
