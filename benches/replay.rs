@@ -10,6 +10,10 @@ use mdrsim::strategy;
 #[path = "common.rs"]
 mod common;
 
+/// The allocator the `mdrsim` binary uses, so the figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn replay(c: &mut Criterion) {
     let scenario = common::long_ransomware();
     let out =

@@ -7,6 +7,10 @@ use mdrsim::strategy;
 #[path = "common.rs"]
 mod common;
 
+/// The allocator the `mdrsim` binary uses, so the figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn simulate(c: &mut Criterion) {
     let scenario = common::long_ransomware();
     let mut group = c.benchmark_group("simulate");

@@ -221,85 +221,199 @@ fn a_killed_then_resumed_eval_equals_an_uninterrupted_one() {
     );
 }
 
+/// Typed access to a column of a result table.
+fn column<'a, T: 'static>(b: &'a arrow_array::RecordBatch, name: &str) -> &'a T {
+    b.column_by_name(name)
+        .unwrap_or_else(|| panic!("column {name}"))
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap_or_else(|| panic!("column {name} has another type"))
+}
+
+fn opt_u64(a: &UInt64Array, i: usize) -> Option<u64> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
+
+fn opt_verdict(a: &StringArray, i: usize) -> Option<mdrsim::event::Verdict> {
+    use mdrsim::event::Verdict;
+    (!a.is_null(i)).then(|| match a.value(i) {
+        "malicious" => Verdict::Malicious,
+        "benign" => Verdict::Benign,
+        other => panic!("unknown verdict {other}"),
+    })
+}
+
+/// Every run's alert and campaign records, read back from the two tables alone.
+fn records_from_tables(
+    out: &std::path::Path,
+) -> std::collections::BTreeMap<u64, mdrsim::score::RunRecords> {
+    use arrow_array::{BooleanArray, ListArray};
+    use mdrsim::event::Truth;
+    use mdrsim::ids::{CampaignId, RuleId};
+    use mdrsim::scenario::spec::Severity;
+    use mdrsim::score::{AlertRecord, CampaignRecord, RunRecords, TriageOutcome, Wait};
+    let read = mdrsim::harness::tables::read_parquet;
+    let mut runs: std::collections::BTreeMap<u64, RunRecords> = Default::default();
+    let mut campaign_index: std::collections::BTreeMap<(u64, String), u32> = Default::default();
+    for b in read(&out.join("campaigns.parquet")).unwrap() {
+        let run = column::<UInt64Array>(&b, "run");
+        let name = column::<StringArray>(&b, "name");
+        let idx = column::<UInt64Array>(&b, "campaign");
+        let started = column::<UInt64Array>(&b, "started_at_ms");
+        let detected = column::<UInt64Array>(&b, "detected_at_ms");
+        let contained = column::<UInt64Array>(&b, "contained_at_ms");
+        let censored = column::<BooleanArray>(&b, "censored");
+        let impact = column::<BooleanArray>(&b, "impact");
+        let radius = column::<UInt64Array>(&b, "blast_radius");
+        for i in 0..b.num_rows() {
+            let rec = runs.entry(run.value(i)).or_insert_with(|| RunRecords {
+                alerts: Vec::new(),
+                campaigns: Vec::new(),
+            });
+            assert_eq!(
+                idx.value(i),
+                rec.campaigns.len() as u64,
+                "campaigns in order"
+            );
+            assert_eq!(censored.value(i), contained.is_null(i));
+            campaign_index.insert(
+                (run.value(i), name.value(i).to_string()),
+                idx.value(i) as u32,
+            );
+            rec.campaigns.push(CampaignRecord {
+                started_at_ms: opt_u64(started, i),
+                detected_at_ms: opt_u64(detected, i),
+                contained_at_ms: opt_u64(contained, i),
+                impact: impact.value(i),
+                blast_radius: radius.value(i),
+            });
+        }
+    }
+    for b in read(&out.join("alerts.parquet")).unwrap() {
+        let run = column::<UInt64Array>(&b, "run");
+        let alert = column::<UInt64Array>(&b, "alert");
+        let raised = column::<UInt64Array>(&b, "raised_at_ms");
+        let truth = column::<StringArray>(&b, "truth");
+        let campaign = column::<StringArray>(&b, "campaign");
+        let queued = column::<UInt64Array>(&b, "queued_at_ms");
+        let wait = column::<arrow_array::Float64Array>(&b, "queue_wait_s");
+        let triage = column::<StringArray>(&b, "triage");
+        let escalated = column::<BooleanArray>(&b, "escalated");
+        let expired = column::<BooleanArray>(&b, "expired");
+        let verdict = column::<StringArray>(&b, "verdict");
+        let verdict_at = column::<UInt64Array>(&b, "verdict_at_ms");
+        let resolves = column::<BooleanArray>(&b, "evidence_resolves");
+        let customer = column::<StringArray>(&b, "customer_verdict");
+        let queries = column::<UInt64Array>(&b, "evidence_count");
+        let provider = column::<UInt64Array>(&b, "provider_work_ms");
+        let customer_ms = column::<UInt64Array>(&b, "customer_work_ms");
+        let false_cont = column::<UInt64Array>(&b, "false_containments");
+        let started = column::<ListArray>(&b, "wait_started_ms");
+        let ended = column::<ListArray>(&b, "wait_ended_ms");
+        for i in 0..b.num_rows() {
+            let r = run.value(i);
+            let rec = runs.entry(r).or_insert_with(|| RunRecords {
+                alerts: Vec::new(),
+                campaigns: Vec::new(),
+            });
+            assert_eq!(alert.value(i), rec.alerts.len() as u64, "alerts in order");
+            let queued_at_ms = opt_u64(queued, i);
+            let (from, until) = (started.value(i), ended.value(i));
+            let from = from.as_any().downcast_ref::<UInt64Array>().unwrap();
+            let until = until.as_any().downcast_ref::<UInt64Array>().unwrap();
+            rec.alerts.push(AlertRecord {
+                alert: alert.value(i) as u32,
+                raised_at_ms: raised.value(i),
+                // Rule and severity do not enter any metric.
+                rule: RuleId(0),
+                severity: Severity::Low,
+                truth: (!truth.is_null(i)).then(|| match truth.value(i) {
+                    "malicious" => Truth::Malicious,
+                    "benign_positive" => Truth::BenignPositive,
+                    "false_positive" => Truth::FalsePositive,
+                    other => panic!("unknown truth {other}"),
+                }),
+                campaign: (!campaign.is_null(i))
+                    .then(|| CampaignId(campaign_index[&(r, campaign.value(i).to_string())])),
+                queued_at_ms,
+                // The table keeps the wait in seconds; milliseconds are exact in f64.
+                first_pickup_ms: (!wait.is_null(i))
+                    .then(|| queued_at_ms.unwrap() + (wait.value(i) * 1000.0).round() as u64),
+                triage: (!triage.is_null(i)).then(|| match triage.value(i) {
+                    "investigated" => TriageOutcome::Investigated,
+                    "escalated" => TriageOutcome::Escalated,
+                    "dismissed" => TriageOutcome::Dismissed,
+                    other => panic!("unknown triage {other}"),
+                }),
+                escalated: escalated.value(i),
+                expired: expired.value(i),
+                verdict: opt_verdict(verdict, i),
+                verdict_at_ms: opt_u64(verdict_at, i),
+                evidence_resolves: !resolves.is_null(i) && resolves.value(i),
+                customer_verdict: opt_verdict(customer, i),
+                context_queries: queries.value(i),
+                provider_work_ms: provider.value(i),
+                customer_work_ms: customer_ms.value(i),
+                false_containments: false_cont.value(i),
+                waits: (0..from.len())
+                    .map(|k| Wait {
+                        from_ms: from.value(k),
+                        until_ms: opt_u64(until, k),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    runs
+}
+
 #[test]
 fn runs_metrics_recompute_from_the_alert_and_campaign_tables() {
-    use arrow_array::{BooleanArray, Float64Array};
+    // The whole built-in suite, every strategy: escalations, expert hand-offs, expiry
+    // under overload, customer work, false containments and censored campaigns all
+    // occur somewhere.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    eval(&out, &[]);
+    let suite = repo("scenarios");
+    let o = mdrsim(&[
+        "eval",
+        "--suite",
+        suite.to_str().unwrap(),
+        "--seeds",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let runs = mdrsim::harness::tables::read_runs(&out.join("runs.parquet")).unwrap();
-    let alerts = mdrsim::harness::tables::read_parquet(&out.join("alerts.parquet")).unwrap();
-    let campaigns = mdrsim::harness::tables::read_parquet(&out.join("campaigns.parquet")).unwrap();
-    let col = |b: &arrow_array::RecordBatch, n: &str| b.column_by_name(n).unwrap().clone();
+    let records = records_from_tables(&out);
+    let ids: BTreeSet<u64> = runs.iter().map(|r| r.run).collect();
+    assert!(
+        records.keys().all(|r| ids.contains(r)),
+        "rows of unknown runs"
+    );
+    let nothing = mdrsim::score::RunRecords {
+        alerts: Vec::new(),
+        campaigns: Vec::new(),
+    };
     for r in &runs {
-        let (mut queued, mut escalated, mut verdicts, mut correct, mut waits, mut missed) =
-            (0u64, 0u64, 0u64, 0u64, Vec::new(), 0u64);
-        for b in &alerts {
-            let run = col(b, "run");
-            let run = run.as_any().downcast_ref::<UInt64Array>().unwrap();
-            let (q, esc, exp, v, t, w) = (
-                col(b, "queued_at_ms"),
-                col(b, "escalated"),
-                col(b, "expired"),
-                col(b, "verdict"),
-                col(b, "truth"),
-                col(b, "queue_wait_s"),
-            );
-            let esc = esc.as_any().downcast_ref::<BooleanArray>().unwrap();
-            let exp = exp.as_any().downcast_ref::<BooleanArray>().unwrap();
-            let v = v.as_any().downcast_ref::<StringArray>().unwrap();
-            let t = t.as_any().downcast_ref::<StringArray>().unwrap();
-            let w = w.as_any().downcast_ref::<Float64Array>().unwrap();
-            for i in (0..b.num_rows()).filter(|&i| run.value(i) == r.run) {
-                let malicious = t.value(i) == "malicious";
-                queued += u64::from(!q.is_null(i));
-                escalated += u64::from(esc.value(i));
-                if !w.is_null(i) {
-                    waits.push(w.value(i));
-                }
-                if !v.is_null(i) {
-                    verdicts += 1;
-                    correct += u64::from((v.value(i) == "malicious") == malicious);
-                    missed += u64::from(malicious && v.value(i) == "benign");
-                }
-                missed += u64::from(malicious && exp.value(i));
-            }
-        }
-        let m = &r.metrics;
+        let recomputed =
+            mdrsim::score::Metrics::from_records(records.get(&r.run).unwrap_or(&nothing));
         assert_eq!(
-            (queued, escalated, verdicts, missed),
-            (m.alerts, m.escalated, m.verdicts, m.missed),
-            "run {}",
-            r.run
-        );
-        assert_eq!(
-            m.verdict_accuracy,
-            (verdicts > 0).then(|| correct as f64 / verdicts as f64)
-        );
-        let mean = (!waits.is_empty()).then(|| waits.iter().sum::<f64>() / waits.len() as f64);
-        assert_eq!(
-            m.queue_wait_mean_s.map(|x| (x * 1e6).round()),
-            mean.map(|x| (x * 1e6).round())
-        );
-        let (mut contained, mut impacted, mut n) = (0u64, 0u64, 0u64);
-        for b in &campaigns {
-            let run = col(b, "run");
-            let run = run.as_any().downcast_ref::<UInt64Array>().unwrap();
-            let (c, imp) = (col(b, "contained_at_ms"), col(b, "impact"));
-            let imp = imp.as_any().downcast_ref::<BooleanArray>().unwrap();
-            for i in (0..b.num_rows()).filter(|&i| run.value(i) == r.run) {
-                n += 1;
-                contained += u64::from(!c.is_null(i));
-                impacted += u64::from(imp.value(i));
-            }
-        }
-        assert_eq!(
-            (n, contained, impacted),
-            (m.campaigns, m.contained, m.impacted),
-            "run {}",
-            r.run
+            recomputed, r.metrics,
+            "run {} ({}, {})",
+            r.run, r.scenario, r.strategy
         );
     }
+    let somewhere =
+        |f: &dyn Fn(&mdrsim::score::Metrics) -> bool| runs.iter().any(|r| f(&r.metrics));
+    assert!(somewhere(&|m| m.peak_backlog > 1));
+    assert!(somewhere(&|m| m.false_containments > 0));
+    assert!(somewhere(&|m| m.customer_work_hours > 0.0));
+    assert!(somewhere(&|m| m.missed > 0));
+    assert!(somewhere(&|m| m.contained > 0));
+    assert!(somewhere(&|m| m.censored > 0));
+    assert!(somewhere(&|m| m.evidence_coverage.is_some_and(|c| c > 0.0)));
 }
 
 #[test]

@@ -118,6 +118,48 @@ proptest! {
         }
     }
 
+    /// Per-alert records (and so the alerts table) hold one queueing, one verdict, one
+    /// escalation and one customer resolution per alert: the engine never emits two.
+    /// The backlog they imply matches a count kept event by event.
+    #[test]
+    fn each_alert_is_decided_once_and_the_backlog_recounts(text in arb_scenario_text(), seed in any::<u64>(), name in strategy_name()) {
+        use std::collections::BTreeMap;
+        let scenario = compile(&text);
+        let mut decider = strategy::builtin(name, &scenario).unwrap();
+        let out = Simulation::new(&scenario, seed).run(&mut decider);
+        let mut seen: BTreeMap<(&str, u32), u32> = BTreeMap::new();
+        let (mut waiting, mut backlog, mut peak) = (BTreeMap::new(), 0i64, 0i64);
+        let mut last_at = None;
+        for e in out.log.events() {
+            if last_at != Some(e.at) {
+                peak = peak.max(backlog);
+                last_at = Some(e.at);
+            }
+            let Some(a) = e.payload.alert() else { continue };
+            let kind = e.payload.kind();
+            if matches!(kind, "alert_queued" | "verdict_reached" | "escalated" | "customer_resolved") {
+                *seen.entry((kind, a.0)).or_default() += 1;
+            }
+            match kind {
+                "alert_queued" | "case_handed_off" => {
+                    prop_assert!(!waiting.get(&a.0).copied().unwrap_or(false), "waits overlap");
+                    waiting.insert(a.0, true);
+                    backlog += 1;
+                }
+                "triage_started" | "alert_expired" | "escalated" | "verdict_reached"
+                    if waiting.insert(a.0, false).unwrap_or(false) =>
+                {
+                    backlog -= 1;
+                }
+                _ => {}
+            }
+        }
+        peak = peak.max(backlog);
+        prop_assert!(seen.values().all(|&n| n == 1), "{:?}", seen.iter().find(|(_, n)| **n > 1));
+        let m = Metrics::from_events(&out.header, out.log.events());
+        prop_assert_eq!(m.peak_backlog, peak as u64);
+    }
+
     #[test]
     fn time_never_goes_back_and_seqs_are_dense(text in arb_scenario_text(), seed in any::<u64>()) {
         let scenario = compile(&text);

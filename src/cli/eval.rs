@@ -59,31 +59,9 @@ pub struct EvalArgs {
     format: Format,
 }
 
-fn scenario_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| mdrsim::Error::io(p, e))?;
-            for e in entries {
-                let path = e.map_err(|e| mdrsim::Error::io(p, e))?.path();
-                if path.is_file() && path.extension().is_some_and(|x| x == "toml") {
-                    files.push(path);
-                }
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    Ok(files)
-}
-
 /// Runs the command.
 pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let mut scenarios = scenario_files(&args.suite)?
-        .iter()
-        .map(|p| Scenario::load(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    scenarios.sort_by(|a, b| a.name.cmp(&b.name).then(a.path.cmp(&b.path)));
+    let scenarios = Scenario::load_suite(&args.suite)?;
     if scenarios.is_empty() {
         return Err(mdrsim::Error::Usage("no scenario files found in --suite".into()).into());
     }

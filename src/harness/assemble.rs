@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use arrow_array::RecordBatch;
+use rayon::prelude::*;
 
 use super::table_file::{Encoding, TableWriter};
 use super::tables::{TABLES, schema};
@@ -135,7 +136,8 @@ impl Assembler {
         Ok(())
     }
 
-    /// Completes the final tables once every part is appended.
+    /// Completes the final tables once every part is appended. Call inside the pool,
+    /// after the workers have returned.
     pub fn finish(self) -> Result<()> {
         let st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         if st.appended != self.parts {
@@ -144,7 +146,10 @@ impl Assembler {
                 st.appended, self.parts
             )));
         }
+        // The workers are done: the last row groups get the whole pool.
         let writers = self.writers.into_inner().unwrap_or_else(|e| e.into_inner());
-        writers.into_iter().try_for_each(TableWriter::finish)
+        writers
+            .into_par_iter()
+            .try_for_each(|w| w.parallel_columns().finish())
     }
 }

@@ -79,7 +79,7 @@ impl EvalConfig {
             r
         });
         outcomes.into_iter().collect::<Result<()>>()?;
-        assembler.finish()?;
+        pool.install(|| assembler.finish())?;
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         write_manifest(&out.join("manifest.json"), self)
     }

@@ -1,80 +1,26 @@
-//! Per-alert, per-campaign and backlog rows of one run, folded from its events, for
-//! `alerts.parquet`, `campaigns.parquet` and `backlog.parquet`.
+//! The rows of `alerts.parquet`, `campaigns.parquet` and `backlog.parquet`: each run's
+//! alert and campaign records (see [`crate::score::record`]) as Arrow columns, names
+//! spelled out from the run header. Fields and columns sit side by side so they cannot
+//! drift apart.
 
-use crate::event::{Envelope, Party, Payload, RunHeader, Truth, Verdict};
+use std::sync::Arc;
+
+use arrow_array::ArrayRef;
+use arrow_array::builder::{
+    BooleanBuilder, Float64Builder, ListBuilder, StringBuilder, UInt64Builder,
+};
+use arrow_schema::{DataType, Field};
+
+use super::run::RunResult;
+use crate::event::{Truth, Verdict};
+use crate::score::{AlertRecord, CampaignRecord};
 use crate::time::SimDuration;
 
 /// Backlog is sampled at this interval.
 pub const BACKLOG_INTERVAL: SimDuration = SimDuration::from_mins(15);
 
-/// One alert of one run.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AlertRow {
-    /// Alert id within the run.
-    pub alert: u64,
-    /// Raised, ms since the scenario start.
-    pub raised_at_ms: u64,
-    /// `malicious`, `benign_positive` or `false_positive`.
-    pub truth: String,
-    /// Campaign name for malicious alerts.
-    pub campaign: Option<String>,
-    /// `source/rule`.
-    pub rule: String,
-    /// Severity.
-    pub severity: String,
-    /// When it reached the provider (null: the provider never saw it).
-    pub queued_at_ms: Option<u64>,
-    /// Time from queueing to first pickup, seconds.
-    pub queue_wait_s: Option<f64>,
-    /// Triage decision: `investigated`, `escalated`, `dismissed` (null if never seen).
-    pub triage: Option<String>,
-    /// Whether it was escalated.
-    pub escalated: bool,
-    /// Whether it was dropped under overload.
-    pub expired: bool,
-    /// The provider's verdict.
-    pub verdict: Option<String>,
-    /// When the provider's verdict was reached, ms.
-    pub verdict_at_ms: Option<u64>,
-    /// The customer's resolution of an escalation.
-    pub customer_verdict: Option<String>,
-    /// Context queries made.
-    pub evidence_count: u64,
-    /// Provider worker time on it, ms.
-    pub provider_work_ms: u64,
-}
-
-/// One campaign of one run.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CampaignRow {
-    /// Campaign index.
-    pub campaign: u64,
-    /// Name.
-    pub name: String,
-    /// First step executed, ms.
-    pub started_at_ms: Option<u64>,
-    /// First campaign alert reaching the provider, ms.
-    pub detected_at_ms: Option<u64>,
-    /// Time of the containment that stopped it, ms.
-    pub contained_at_ms: Option<u64>,
-    /// Not contained within the horizon.
-    pub censored: bool,
-    /// Reached its objective.
-    pub impact: bool,
-    /// Distinct entities compromised.
-    pub blast_radius: u64,
-}
-
-/// The provider's backlog at one sample time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BacklogRow {
-    /// Sample time, ms.
-    pub at_ms: u64,
-    /// Cases waiting for a provider worker at that time.
-    pub backlog: u64,
-}
-
-fn truth_name(t: Truth) -> &'static str {
+/// Name of a truth, as in the tables.
+pub fn truth_name(t: Truth) -> &'static str {
     match t {
         Truth::Malicious => "malicious",
         Truth::BenignPositive => "benign_positive",
@@ -82,175 +28,221 @@ fn truth_name(t: Truth) -> &'static str {
     }
 }
 
-fn verdict_name(v: Verdict) -> String {
+/// Name of a verdict, as in the tables.
+pub fn verdict_name(v: Verdict) -> &'static str {
     match v {
-        Verdict::Malicious => "malicious".into(),
-        Verdict::Benign => "benign".into(),
+        Verdict::Malicious => "malicious",
+        Verdict::Benign => "benign",
     }
 }
 
-/// Folds a run's events into its rows.
-pub fn fold(
-    header: &RunHeader,
-    events: &[Envelope],
-) -> (Vec<AlertRow>, Vec<CampaignRow>, Vec<BacklogRow>) {
-    let mut alerts: Vec<AlertRow> = Vec::new();
-    let mut camps: Vec<CampaignRow> = header
-        .campaigns
+fn field(name: &str, t: DataType, nullable: bool) -> Field {
+    Field::new(name, t, nullable)
+}
+
+fn list_of_u64(nullable_items: bool) -> DataType {
+    DataType::List(Arc::new(Field::new(
+        "item",
+        DataType::UInt64,
+        nullable_items,
+    )))
+}
+
+pub(super) fn u64s(v: impl IntoIterator<Item = u64>) -> ArrayRef {
+    Arc::new(arrow_array::UInt64Array::from_iter_values(v))
+}
+pub(super) fn opt_u64s(v: impl IntoIterator<Item = Option<u64>>) -> ArrayRef {
+    let mut b = UInt64Builder::new();
+    v.into_iter().for_each(|x| b.append_option(x));
+    Arc::new(b.finish())
+}
+pub(super) fn strs<'a>(v: impl IntoIterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut b = StringBuilder::new();
+    v.into_iter().for_each(|x| b.append_option(x));
+    Arc::new(b.finish())
+}
+pub(super) fn bools(v: impl IntoIterator<Item = Option<bool>>) -> ArrayRef {
+    let mut b = BooleanBuilder::new();
+    v.into_iter().for_each(|x| b.append_option(x));
+    Arc::new(b.finish())
+}
+pub(super) fn floats(v: impl IntoIterator<Item = Option<f64>>) -> ArrayRef {
+    let mut b = Float64Builder::new();
+    v.into_iter().for_each(|x| b.append_option(x));
+    Arc::new(b.finish())
+}
+fn u64_lists<I: IntoIterator<Item = Option<u64>>>(
+    v: impl IntoIterator<Item = I>,
+    nullable_items: bool,
+) -> ArrayRef {
+    let item = Arc::new(Field::new("item", DataType::UInt64, nullable_items));
+    let mut b = ListBuilder::new(UInt64Builder::new()).with_field(item);
+    for list in v {
+        list.into_iter().for_each(|x| b.values().append_option(x));
+        b.append(true);
+    }
+    Arc::new(b.finish())
+}
+
+/// Columns of `alerts.parquet` after `run`.
+pub fn alert_fields() -> Vec<Field> {
+    use DataType::{Boolean, Float64, UInt64, Utf8};
+    vec![
+        field("alert", UInt64, false),
+        field("raised_at_ms", UInt64, false),
+        field("truth", Utf8, true),
+        field("campaign", Utf8, true),
+        field("rule", Utf8, false),
+        field("severity", Utf8, false),
+        field("queued_at_ms", UInt64, true),
+        field("queue_wait_s", Float64, true),
+        field("triage", Utf8, true),
+        field("escalated", Boolean, false),
+        field("expired", Boolean, false),
+        field("verdict", Utf8, true),
+        field("verdict_at_ms", UInt64, true),
+        field("evidence_resolves", Boolean, true),
+        field("customer_verdict", Utf8, true),
+        field("evidence_count", UInt64, false),
+        field("provider_work_ms", UInt64, false),
+        field("customer_work_ms", UInt64, false),
+        field("false_containments", UInt64, false),
+        field("wait_started_ms", list_of_u64(false), false),
+        field("wait_ended_ms", list_of_u64(true), false),
+    ]
+}
+
+/// The alert rows of `results`, run by run.
+pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
+    let rows: Vec<(usize, &AlertRecord)> = results
         .iter()
         .enumerate()
-        .map(|(i, c)| CampaignRow {
-            campaign: i as u64,
-            name: c.name.clone(),
-            ..Default::default()
+        .flat_map(|(i, r)| r.records.alerts.iter().map(move |a| (i, a)))
+        .collect();
+    let rules: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            r.header
+                .rules
+                .iter()
+                .map(|x| format!("{}/{}", x.source, x.name))
+                .collect()
         })
         .collect();
-    let mut targets: Vec<Vec<u32>> = vec![Vec::new(); camps.len()];
-    let mut waiting = vec![false; 0];
-    let (mut backlog, mut next_sample, mut samples) = (0u64, 0u64, Vec::new());
-    let step = BACKLOG_INTERVAL.ms();
-    for e in events {
-        while next_sample < e.at.ms() && next_sample <= header.horizon_ms {
-            samples.push(BacklogRow {
-                at_ms: next_sample,
-                backlog,
-            });
-            next_sample += step;
-        }
-        let a = e.payload.alert().map(|a| a.index());
-        if let Some(i) = a
-            && alerts.len() <= i
-        {
-            alerts.resize(i + 1, AlertRow::default());
-            waiting.resize(i + 1, false);
-        }
-        let unwait = |waiting: &mut Vec<bool>, i: usize, backlog: &mut u64| {
-            if waiting[i] {
-                waiting[i] = false;
-                *backlog -= 1;
-            }
-        };
-        match &e.payload {
-            Payload::AlertRaised {
-                alert,
-                rule,
-                severity,
-                ..
-            } => {
-                let r = &mut alerts[alert.index()];
-                r.alert = alert.0 as u64;
-                r.raised_at_ms = e.at.ms();
-                r.rule = header
-                    .rules
-                    .get(rule.index())
-                    .map_or_else(String::new, |r| format!("{}/{}", r.source, r.name));
-                r.severity = severity.as_str().into();
-            }
-            Payload::AlertLabeled {
-                alert,
-                truth,
-                campaign,
-                ..
-            } => {
-                let r = &mut alerts[alert.index()];
-                r.truth = truth_name(*truth).into();
-                r.campaign = campaign
-                    .and_then(|c| header.campaigns.get(c.index()))
-                    .map(|c| c.name.clone());
-            }
-            Payload::AlertQueued { alert, .. } => {
-                let r = &mut alerts[alert.index()];
-                r.queued_at_ms = Some(e.at.ms());
-                r.triage = Some("investigated".into());
-                waiting[alert.index()] = true;
-                backlog += 1;
-                if let Some(c) = r
-                    .campaign
-                    .as_ref()
-                    .and_then(|n| camps.iter_mut().find(|c| &c.name == n))
-                {
-                    c.detected_at_ms.get_or_insert(e.at.ms());
-                }
-            }
-            Payload::CaseHandedOff { alert, .. } => {
-                waiting[alert.index()] = true;
-                backlog += 1;
-            }
-            Payload::TriageStarted { alert, .. } => {
-                unwait(&mut waiting, alert.index(), &mut backlog);
-                let r = &mut alerts[alert.index()];
-                if r.queue_wait_s.is_none() {
-                    r.queue_wait_s = r.queued_at_ms.map(|q| (e.at.ms() - q) as f64 / 1000.0);
-                }
-            }
-            Payload::AlertExpired { alert } => {
-                unwait(&mut waiting, alert.index(), &mut backlog);
-                alerts[alert.index()].expired = true;
-            }
-            Payload::Escalated { alert, .. } => {
-                let was_waiting = waiting[alert.index()];
-                unwait(&mut waiting, alert.index(), &mut backlog);
-                let r = &mut alerts[alert.index()];
-                r.escalated = true;
-                if was_waiting && r.queue_wait_s.is_none() {
-                    r.triage = Some("escalated".into());
-                }
-            }
-            Payload::VerdictReached { alert, verdict, .. } => {
-                let was_waiting = waiting[alert.index()];
-                unwait(&mut waiting, alert.index(), &mut backlog);
-                let r = &mut alerts[alert.index()];
-                r.verdict = Some(verdict_name(*verdict));
-                r.verdict_at_ms = Some(e.at.ms());
-                if was_waiting && r.queue_wait_s.is_none() {
-                    r.triage = Some("dismissed".into());
-                }
-            }
-            Payload::CustomerResolved { alert, verdict, .. } => {
-                alerts[alert.index()].customer_verdict = Some(verdict_name(*verdict))
-            }
-            Payload::ContextQueried { alert, .. } => alerts[alert.index()].evidence_count += 1,
-            Payload::WorkCompleted {
-                alert,
-                party: Party::Provider,
-                duration_ms,
-                ..
-            } => alerts[alert.index()].provider_work_ms += duration_ms,
-            Payload::AttackStepExecuted {
-                campaign,
-                target,
-                objective,
-                ..
-            } => {
-                if let Some(c) = camps.get_mut(campaign.index()) {
-                    c.started_at_ms.get_or_insert(e.at.ms());
-                    c.impact |= *objective;
-                    if !targets[campaign.index()].contains(&target.0) {
-                        targets[campaign.index()].push(target.0);
-                    }
-                }
-            }
-            Payload::CampaignStopped {
-                campaign,
-                containment,
-            } => {
-                if let Some(c) = camps.get_mut(campaign.index()) {
-                    c.contained_at_ms = events.get(*containment as usize).map(|x| x.at.ms());
-                }
-            }
-            _ => {}
-        }
-    }
-    while next_sample <= header.horizon_ms {
-        samples.push(BacklogRow {
-            at_ms: next_sample,
-            backlog,
-        });
-        next_sample += step;
-    }
-    for (c, t) in camps.iter_mut().zip(&targets) {
-        c.blast_radius = t.len() as u64;
-        c.censored = c.contained_at_ms.is_none();
-    }
-    (alerts, camps, samples)
+    let rule_of =
+        |i: usize, a: &AlertRecord| rules[i].get(a.rule.index()).map_or("", String::as_str);
+    let campaign_of = |i: usize, a: &AlertRecord| {
+        a.campaign
+            .and_then(|c| results[i].header.campaigns.get(c.index()))
+            .map(|c| c.name.as_str())
+    };
+    vec![
+        u64s(rows.iter().map(|(i, _)| results[*i].cell.index)),
+        u64s(rows.iter().map(|(_, a)| u64::from(a.alert))),
+        u64s(rows.iter().map(|(_, a)| a.raised_at_ms)),
+        strs(rows.iter().map(|(_, a)| a.truth.map(truth_name))),
+        strs(rows.iter().map(|(i, a)| campaign_of(*i, a))),
+        strs(rows.iter().map(|(i, a)| Some(rule_of(*i, a)))),
+        strs(rows.iter().map(|(_, a)| Some(a.severity.as_str()))),
+        opt_u64s(rows.iter().map(|(_, a)| a.queued_at_ms)),
+        floats(rows.iter().map(|(_, a)| a.queue_wait_s())),
+        strs(rows.iter().map(|(_, a)| a.triage.map(|t| t.as_str()))),
+        bools(rows.iter().map(|(_, a)| Some(a.escalated))),
+        bools(rows.iter().map(|(_, a)| Some(a.expired))),
+        strs(rows.iter().map(|(_, a)| a.verdict.map(verdict_name))),
+        opt_u64s(rows.iter().map(|(_, a)| a.verdict_at_ms)),
+        bools(
+            rows.iter()
+                .map(|(_, a)| a.verdict.map(|_| a.evidence_resolves)),
+        ),
+        strs(
+            rows.iter()
+                .map(|(_, a)| a.customer_verdict.map(verdict_name)),
+        ),
+        u64s(rows.iter().map(|(_, a)| a.context_queries)),
+        u64s(rows.iter().map(|(_, a)| a.provider_work_ms)),
+        u64s(rows.iter().map(|(_, a)| a.customer_work_ms)),
+        u64s(rows.iter().map(|(_, a)| a.false_containments)),
+        u64_lists(
+            rows.iter()
+                .map(|(_, a)| a.waits.iter().map(|w| Some(w.from_ms))),
+            false,
+        ),
+        u64_lists(
+            rows.iter().map(|(_, a)| a.waits.iter().map(|w| w.until_ms)),
+            true,
+        ),
+    ]
+}
+
+/// Columns of `campaigns.parquet` after `run`.
+pub fn campaign_fields() -> Vec<Field> {
+    use DataType::{Boolean, UInt64, Utf8};
+    vec![
+        field("campaign", UInt64, false),
+        field("name", Utf8, false),
+        field("started_at_ms", UInt64, true),
+        field("detected_at_ms", UInt64, true),
+        field("contained_at_ms", UInt64, true),
+        field("censored", Boolean, false),
+        field("impact", Boolean, false),
+        field("blast_radius", UInt64, false),
+    ]
+}
+
+/// The campaign rows of `results`, run by run.
+pub fn campaign_columns(results: &[RunResult]) -> Vec<ArrayRef> {
+    let rows: Vec<(&RunResult, usize, &CampaignRecord)> = results
+        .iter()
+        .flat_map(|r| {
+            r.records
+                .campaigns
+                .iter()
+                .enumerate()
+                .map(move |(i, c)| (r, i, c))
+        })
+        .collect();
+    vec![
+        u64s(rows.iter().map(|(r, _, _)| r.cell.index)),
+        u64s(rows.iter().map(|(_, i, _)| *i as u64)),
+        strs(
+            rows.iter()
+                .map(|(r, i, _)| Some(r.header.campaigns.get(*i).map_or("", |c| c.name.as_str()))),
+        ),
+        opt_u64s(rows.iter().map(|(_, _, c)| c.started_at_ms)),
+        opt_u64s(rows.iter().map(|(_, _, c)| c.detected_at_ms)),
+        opt_u64s(rows.iter().map(|(_, _, c)| c.contained_at_ms)),
+        bools(
+            rows.iter()
+                .map(|(_, _, c)| Some(c.contained_at_ms.is_none())),
+        ),
+        bools(rows.iter().map(|(_, _, c)| Some(c.impact))),
+        u64s(rows.iter().map(|(_, _, c)| c.blast_radius)),
+    ]
+}
+
+/// Columns of `backlog.parquet` after `run`.
+pub fn backlog_fields() -> Vec<Field> {
+    vec![
+        field("at_ms", DataType::UInt64, false),
+        field("backlog", DataType::UInt64, false),
+    ]
+}
+
+/// The backlog samples of `results`, run by run.
+pub fn backlog_columns(results: &[RunResult]) -> Vec<ArrayRef> {
+    let rows: Vec<(u64, (u64, u64))> = results
+        .iter()
+        .flat_map(|r| {
+            r.records
+                .backlog_samples(r.header.horizon_ms, BACKLOG_INTERVAL.ms())
+                .into_iter()
+                .map(move |s| (r.cell.index, s))
+        })
+        .collect();
+    vec![
+        u64s(rows.iter().map(|(run, _)| *run)),
+        u64s(rows.iter().map(|(_, (at, _))| *at)),
+        u64s(rows.iter().map(|(_, (_, n))| *n)),
+    ]
 }

@@ -7,7 +7,7 @@ use super::grid::{Cell, Shard, SweepAxis, cells};
 use crate::error::{Error, Result};
 use crate::event::{self, RunHeader};
 use crate::scenario::Scenario;
-use crate::score::Metrics;
+use crate::score::{Metrics, RunRecords};
 use crate::sim::Simulation;
 use crate::strategy::StrategyDef;
 
@@ -38,12 +38,8 @@ pub struct RunResult {
     pub header: RunHeader,
     /// Its scores.
     pub metrics: Metrics,
-    /// Per-alert rows.
-    pub alerts: Vec<super::rows::AlertRow>,
-    /// Per-campaign rows.
-    pub campaigns: Vec<super::rows::CampaignRow>,
-    /// Backlog samples.
-    pub backlog: Vec<super::rows::BacklogRow>,
+    /// What happened to each alert and campaign (the metrics come from these).
+    pub records: RunRecords,
 }
 
 impl EvalConfig {
@@ -111,7 +107,8 @@ impl EvalConfig {
         let out = Simulation::new(scenario, cell.seed)
             .run_id(cell.index)
             .run(&mut decider);
-        let metrics = Metrics::from_events(&out.header, out.log.events());
+        let records = RunRecords::from_events(&out.header, out.log.events());
+        let metrics = Metrics::from_records(&records);
         if let Some(dir) = &self.events_dir {
             let mut path = dir
                 .join(format!("scenario={}", scenario.name))
@@ -123,14 +120,11 @@ impl EvalConfig {
             std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
             event::write_log(&path.join("log.parquet"), &out.header, &out.log)?;
         }
-        let (alerts, campaigns, backlog) = super::rows::fold(&out.header, out.log.events());
         Ok(RunResult {
             cell: cell.clone(),
             header: out.header,
             metrics,
-            alerts,
-            campaigns,
-            backlog,
+            records,
         })
     }
 
@@ -164,7 +158,7 @@ impl EvalConfig {
 /// Runs per part: the unit of parallel work, of result writing and of `--resume`. Small
 /// enough that the two threads of a 2-core machine finish together, large enough that
 /// part files stay few.
-pub const PART_RUNS: usize = 16;
+pub const PART_RUNS: usize = 8;
 
 /// `key=value,key=value`, for folder names and tables.
 pub fn params_label(params: &[(String, serde_json::Value)]) -> String {

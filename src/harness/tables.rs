@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Float64Builder, StringBuilder, UInt64Builder};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::output::metric_columns;
+use super::rows::{self, floats, strs, u64s};
 use super::run::{RunResult, params_label};
 pub use super::table_file::{read_parquet, write_parquet};
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ fn f(name: &str, t: DataType, nullable: bool) -> Field {
 
 /// Schema of a table.
 pub fn schema(table: &str) -> SchemaRef {
-    use DataType::{Boolean, Float64, UInt64, Utf8};
+    use DataType::{Float64, UInt64, Utf8};
     let mut fields = vec![f("run", UInt64, false)];
     match table {
         "runs" => {
@@ -43,61 +43,11 @@ pub fn schema(table: &str) -> SchemaRef {
                 });
             }
         }
-        "alerts" => fields.extend([
-            f("alert", UInt64, false),
-            f("raised_at_ms", UInt64, false),
-            f("truth", Utf8, false),
-            f("campaign", Utf8, true),
-            f("rule", Utf8, false),
-            f("severity", Utf8, false),
-            f("queued_at_ms", UInt64, true),
-            f("queue_wait_s", Float64, true),
-            f("triage", Utf8, true),
-            f("escalated", Boolean, false),
-            f("expired", Boolean, false),
-            f("verdict", Utf8, true),
-            f("verdict_at_ms", UInt64, true),
-            f("customer_verdict", Utf8, true),
-            f("evidence_count", UInt64, false),
-            f("provider_work_ms", UInt64, false),
-        ]),
-        "campaigns" => fields.extend([
-            f("campaign", UInt64, false),
-            f("name", Utf8, false),
-            f("started_at_ms", UInt64, true),
-            f("detected_at_ms", UInt64, true),
-            f("contained_at_ms", UInt64, true),
-            f("censored", Boolean, false),
-            f("impact", Boolean, false),
-            f("blast_radius", UInt64, false),
-        ]),
-        _ => fields.extend([f("at_ms", UInt64, false), f("backlog", UInt64, false)]),
+        "alerts" => fields.extend(rows::alert_fields()),
+        "campaigns" => fields.extend(rows::campaign_fields()),
+        _ => fields.extend(rows::backlog_fields()),
     }
     Arc::new(Schema::new(fields))
-}
-
-fn u64s(v: impl IntoIterator<Item = u64>) -> ArrayRef {
-    Arc::new(UInt64Array::from_iter_values(v))
-}
-fn opt_u64s(v: impl IntoIterator<Item = Option<u64>>) -> ArrayRef {
-    let mut b = UInt64Builder::new();
-    v.into_iter().for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
-}
-fn strs<'a>(v: impl IntoIterator<Item = Option<&'a str>>) -> ArrayRef {
-    let mut b = StringBuilder::new();
-    v.into_iter().for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
-}
-fn bools(v: impl IntoIterator<Item = bool>) -> ArrayRef {
-    let mut b = BooleanBuilder::new();
-    v.into_iter().for_each(|x| b.append_value(x));
-    Arc::new(b.finish())
-}
-fn floats(v: impl IntoIterator<Item = Option<f64>>) -> ArrayRef {
-    let mut b = Float64Builder::new();
-    v.into_iter().for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
 }
 
 /// The rows of `results` for every table, in [`TABLES`] order.
@@ -141,59 +91,9 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
             }
             cols
         }
-        "alerts" => {
-            let rows: Vec<(u64, &super::rows::AlertRow)> = results
-                .iter()
-                .flat_map(|r| r.alerts.iter().map(move |a| (r.cell.index, a)))
-                .collect();
-            vec![
-                u64s(rows.iter().map(|(run, _)| *run)),
-                u64s(rows.iter().map(|(_, a)| a.alert)),
-                u64s(rows.iter().map(|(_, a)| a.raised_at_ms)),
-                strs(rows.iter().map(|(_, a)| Some(a.truth.as_str()))),
-                strs(rows.iter().map(|(_, a)| a.campaign.as_deref())),
-                strs(rows.iter().map(|(_, a)| Some(a.rule.as_str()))),
-                strs(rows.iter().map(|(_, a)| Some(a.severity.as_str()))),
-                opt_u64s(rows.iter().map(|(_, a)| a.queued_at_ms)),
-                floats(rows.iter().map(|(_, a)| a.queue_wait_s)),
-                strs(rows.iter().map(|(_, a)| a.triage.as_deref())),
-                bools(rows.iter().map(|(_, a)| a.escalated)),
-                bools(rows.iter().map(|(_, a)| a.expired)),
-                strs(rows.iter().map(|(_, a)| a.verdict.as_deref())),
-                opt_u64s(rows.iter().map(|(_, a)| a.verdict_at_ms)),
-                strs(rows.iter().map(|(_, a)| a.customer_verdict.as_deref())),
-                u64s(rows.iter().map(|(_, a)| a.evidence_count)),
-                u64s(rows.iter().map(|(_, a)| a.provider_work_ms)),
-            ]
-        }
-        "campaigns" => {
-            let rows: Vec<(u64, &super::rows::CampaignRow)> = results
-                .iter()
-                .flat_map(|r| r.campaigns.iter().map(move |c| (r.cell.index, c)))
-                .collect();
-            vec![
-                u64s(rows.iter().map(|(run, _)| *run)),
-                u64s(rows.iter().map(|(_, c)| c.campaign)),
-                strs(rows.iter().map(|(_, c)| Some(c.name.as_str()))),
-                opt_u64s(rows.iter().map(|(_, c)| c.started_at_ms)),
-                opt_u64s(rows.iter().map(|(_, c)| c.detected_at_ms)),
-                opt_u64s(rows.iter().map(|(_, c)| c.contained_at_ms)),
-                bools(rows.iter().map(|(_, c)| c.censored)),
-                bools(rows.iter().map(|(_, c)| c.impact)),
-                u64s(rows.iter().map(|(_, c)| c.blast_radius)),
-            ]
-        }
-        _ => {
-            let rows: Vec<(u64, &super::rows::BacklogRow)> = results
-                .iter()
-                .flat_map(|r| r.backlog.iter().map(move |b| (r.cell.index, b)))
-                .collect();
-            vec![
-                u64s(rows.iter().map(|(run, _)| *run)),
-                u64s(rows.iter().map(|(_, b)| b.at_ms)),
-                u64s(rows.iter().map(|(_, b)| b.backlog)),
-            ]
-        }
+        "alerts" => rows::alert_columns(results),
+        "campaigns" => rows::campaign_columns(results),
+        _ => rows::backlog_columns(results),
     };
     RecordBatch::try_new(schema(table), cols)
         .map_err(|e| Error::Usage(format!("building {table} table: {e}")))

@@ -305,6 +305,32 @@ impl Scenario {
         Scenario::compile(spec, &text, path)
     }
 
+    /// Loads a suite: each path is a scenario file or a folder, whose `*.toml` files
+    /// (not its subfolders, so `scenarios/` leaves out `scenarios/validation/`) are
+    /// taken. Sorted by name, then path, so the grid does not depend on listing order.
+    pub fn load_suite(paths: &[std::path::PathBuf]) -> crate::Result<Vec<Scenario>> {
+        let mut files = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                let entries = std::fs::read_dir(p).map_err(|e| crate::Error::io(p, e))?;
+                for e in entries {
+                    let path = e.map_err(|e| crate::Error::io(p, e))?.path();
+                    if path.is_file() && path.extension().is_some_and(|x| x == "toml") {
+                        files.push(path);
+                    }
+                }
+            } else {
+                files.push(p.clone());
+            }
+        }
+        let mut suite = files
+            .iter()
+            .map(|p| Scenario::load(p))
+            .collect::<crate::Result<Vec<_>>>()?;
+        suite.sort_by(|a, b| a.name.cmp(&b.name).then(a.path.cmp(&b.path)));
+        Ok(suite)
+    }
+
     /// Validates a parsed spec; `text` is the file's text, for line numbers.
     pub fn compile(
         spec: super::ScenarioSpec,

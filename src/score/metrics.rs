@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::quantile::{mean, quantile};
-use crate::event::{Envelope, Party, Payload, RunHeader, Truth, Verdict};
+use super::record::RunRecords;
+use crate::event::{Envelope, RunHeader, Verdict};
 
 /// Scores of one run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,186 +85,61 @@ pub struct Metrics {
     pub evidence_coverage: Option<f64>,
 }
 
-#[derive(Default)]
-struct Campaign {
-    first_step: Option<u64>,
-    first_alert: Option<u64>,
-    contained_at: Option<u64>,
-    impact: bool,
-    targets: Vec<u32>,
-}
-
 impl Metrics {
     /// Folds a run's events into its metrics.
     pub fn from_events(header: &RunHeader, events: &[Envelope]) -> Metrics {
-        let n = header.campaigns.len();
-        let mut truth: Vec<Option<(Truth, Option<u32>)>> = Vec::new();
-        let mut queued_at: Vec<Option<u64>> = Vec::new();
-        let mut started: Vec<bool> = Vec::new();
-        let mut waiting: Vec<bool> = Vec::new();
-        let mut compromised: Vec<bool> = vec![false; header.entities.len()];
-        let mut camps: Vec<Campaign> = (0..n).map(|_| Campaign::default()).collect();
-        let (mut waits, mut backlog, mut peak) = (Vec::new(), 0u64, 0u64);
-        let (mut provider_ms, mut customer_ms_owed) = (0u64, 0u64);
+        Metrics::from_records(&RunRecords::from_events(header, events))
+    }
+
+    /// The metrics of a run from its alert and campaign records: the only inputs, so
+    /// `alerts.parquet` and `campaigns.parquet` reproduce every metric.
+    pub fn from_records(run: &RunRecords) -> Metrics {
+        let mut m = Metrics::empty(run.campaigns.len() as u64);
+        let (mut waits, mut provider_ms, mut customer_ms) = (Vec::new(), 0u64, 0u64);
         let (mut final_right, mut final_total, mut covered) = (0u64, 0u64, 0u64);
-        let mut m = Metrics::empty(n as u64);
-        let at_of = |seq: u64| events.get(seq as usize).map(|e| e.at.0);
-        let is_malicious = |truth: &Vec<Option<(Truth, Option<u32>)>>, a: usize| {
-            truth
-                .get(a)
-                .copied()
-                .flatten()
-                .is_some_and(|(t, _)| t.is_malicious())
-        };
-        let mut instant = None;
-        for e in events {
-            // The backlog is measured at the end of each instant, so cases taken up the
-            // moment they arrive never count as waiting.
-            if instant != Some(e.at) {
-                peak = peak.max(backlog);
-                instant = Some(e.at);
+        for a in &run.alerts {
+            let malicious = a.is_malicious();
+            m.alerts += u64::from(a.queued_at_ms.is_some());
+            m.escalated += u64::from(a.escalated);
+            m.missed += u64::from(malicious && a.expired);
+            if let Some(w) = a.queue_wait_s() {
+                waits.push(w);
             }
-            let mut unwait = |a: usize, backlog: &mut u64| {
-                if waiting.get(a).copied().unwrap_or(false) {
-                    waiting[a] = false;
-                    *backlog -= 1;
-                }
-            };
-            match &e.payload {
-                Payload::AlertLabeled {
-                    alert,
-                    truth: t,
-                    campaign,
-                    ..
-                } => set(&mut truth, alert.index(), (*t, campaign.map(|c| c.0))),
-                Payload::AlertQueued { alert, .. } => {
-                    m.alerts += 1;
-                    set(&mut queued_at, alert.index(), e.at.0);
-                    flag(&mut waiting, alert.index(), true);
-                    backlog += 1;
-                    if let Some(Some((_, Some(c)))) = truth.get(alert.index())
-                        && let Some(camp) = camps.get_mut(*c as usize)
-                    {
-                        camp.first_alert.get_or_insert(e.at.0);
-                    }
-                }
-                Payload::CaseHandedOff { alert, .. } => {
-                    flag(&mut waiting, alert.index(), true);
-                    backlog += 1;
-                }
-                Payload::TriageStarted { alert, .. } => {
-                    let a = alert.index();
-                    unwait(a, &mut backlog);
-                    if !started.get(a).copied().unwrap_or(false) {
-                        flag(&mut started, a, true);
-                        if let Some(Some(q)) = queued_at.get(a) {
-                            waits.push(e.at.0.saturating_sub(*q) as f64 / 1000.0);
-                        }
-                    }
-                }
-                Payload::AlertExpired { alert } => {
-                    unwait(alert.index(), &mut backlog);
-                    if is_malicious(&truth, alert.index()) {
+            if let Some(v) = a.verdict {
+                m.verdicts += 1;
+                match (v, malicious) {
+                    (Verdict::Malicious, true) => m.tp += 1,
+                    (Verdict::Malicious, false) => m.fp += 1,
+                    (Verdict::Benign, false) => m.tn += 1,
+                    (Verdict::Benign, true) => {
+                        m.fn_ += 1;
                         m.missed += 1;
                     }
                 }
-                Payload::Escalated {
-                    alert, customer_ms, ..
-                } => {
-                    unwait(alert.index(), &mut backlog);
-                    m.escalated += 1;
-                    customer_ms_owed += customer_ms;
-                }
-                Payload::ContainmentRequested { customer_ms, .. } => {
-                    customer_ms_owed += customer_ms
-                }
-                Payload::VerdictReached {
-                    alert,
-                    verdict,
-                    evidence,
-                    ..
-                } => {
-                    unwait(alert.index(), &mut backlog);
-                    m.verdicts += 1;
-                    let malicious = is_malicious(&truth, alert.index());
-                    match (verdict, malicious) {
-                        (Verdict::Malicious, true) => m.tp += 1,
-                        (Verdict::Malicious, false) => m.fp += 1,
-                        (Verdict::Benign, false) => m.tn += 1,
-                        (Verdict::Benign, true) => {
-                            m.fn_ += 1;
-                            m.missed += 1;
-                        }
-                    }
-                    final_total += 1;
-                    final_right += u64::from((*verdict == Verdict::Malicious) == malicious);
-                    let resolves = |s: &u64| {
-                        *s < e.seq
-                            && events.get(*s as usize).is_some_and(|c| {
-                                c.payload.alert() == Some(*alert)
-                                    || matches!(c.payload, Payload::TelemetryObserved { .. })
-                            })
-                    };
-                    covered += u64::from(!evidence.is_empty() && evidence.iter().all(resolves));
-                }
-                Payload::CustomerResolved { alert, verdict, .. } => {
-                    final_total += 1;
-                    final_right += u64::from(
-                        (*verdict == Verdict::Malicious) == is_malicious(&truth, alert.index()),
-                    );
-                }
-                Payload::WorkCompleted {
-                    party: Party::Provider,
-                    duration_ms,
-                    ..
-                } => provider_ms += duration_ms,
-                Payload::AttackStepExecuted {
-                    campaign,
-                    target,
-                    objective,
-                    ..
-                } => {
-                    if let Some(c) = camps.get_mut(campaign.index()) {
-                        c.first_step.get_or_insert(e.at.0);
-                        c.impact |= *objective;
-                        if !c.targets.contains(&target.0) {
-                            c.targets.push(target.0);
-                        }
-                    }
-                    if let Some(x) = compromised.get_mut(target.index()) {
-                        *x = true;
-                    }
-                }
-                Payload::CampaignStopped {
-                    campaign,
-                    containment,
-                } => {
-                    if let Some(c) = camps.get_mut(campaign.index()) {
-                        c.contained_at = at_of(*containment);
-                    }
-                }
-                Payload::ContainmentExecuted { target, .. }
-                    if !compromised.get(target.index()).copied().unwrap_or(false) =>
-                {
-                    m.false_containments += 1;
-                }
-                _ => {}
+                covered += u64::from(a.evidence_resolves);
             }
+            for v in [a.verdict, a.customer_verdict].into_iter().flatten() {
+                final_total += 1;
+                final_right += u64::from((v == Verdict::Malicious) == malicious);
+            }
+            provider_ms += a.provider_work_ms;
+            customer_ms += a.customer_work_ms;
+            m.false_containments += a.false_containments;
         }
-        peak = peak.max(backlog);
         let (mut ttd, mut ttc, mut radius) = (Vec::new(), Vec::new(), Vec::new());
-        for c in &camps {
-            let Some(start) = c.first_step else { continue };
-            radius.push(c.targets.len() as f64);
-            m.impacted += u64::from(c.impact);
-            if let Some(a) = c.first_alert {
-                ttd.push(a.saturating_sub(start) as f64 / 1000.0);
+        for c in &run.campaigns {
+            if let Some(start) = c.started_at_ms {
+                radius.push(c.blast_radius as f64);
+                m.impacted += u64::from(c.impact);
+                if let Some(a) = c.detected_at_ms {
+                    ttd.push(a.saturating_sub(start) as f64 / 1000.0);
+                }
             }
-        }
-        for c in camps.iter().filter(|c| c.contained_at.is_some()) {
-            m.contained += 1;
-            if let (Some(s), Some(at)) = (c.first_step, c.contained_at) {
-                ttc.push(at.saturating_sub(s) as f64 / 1000.0);
+            if let Some(at) = c.contained_at_ms {
+                m.contained += 1;
+                if let Some(s) = c.started_at_ms {
+                    ttc.push(at.saturating_sub(s) as f64 / 1000.0);
+                }
             }
         }
         m.censored = m.campaigns.saturating_sub(m.contained);
@@ -287,9 +163,9 @@ impl Metrics {
         m.queue_wait_p50_s = quantile(&mut waits, 0.5);
         m.queue_wait_p90_s = quantile(&mut waits, 0.9);
         m.queue_wait_p99_s = quantile(&mut waits, 0.99);
-        m.peak_backlog = peak;
+        m.peak_backlog = run.peak_backlog();
         m.provider_work_hours = provider_ms as f64 / 3_600_000.0;
-        m.customer_work_hours = customer_ms_owed as f64 / 3_600_000.0;
+        m.customer_work_hours = customer_ms as f64 / 3_600_000.0;
         m.evidence_coverage = ratio(covered, m.verdicts);
         m
     }
@@ -332,20 +208,6 @@ impl Metrics {
             evidence_coverage: None,
         }
     }
-}
-
-fn set<T: Copy>(v: &mut Vec<Option<T>>, i: usize, x: T) {
-    if v.len() <= i {
-        v.resize(i + 1, None);
-    }
-    v[i] = Some(x);
-}
-
-fn flag(v: &mut Vec<bool>, i: usize, x: bool) {
-    if v.len() <= i {
-        v.resize(i + 1, false);
-    }
-    v[i] = x;
 }
 
 /// `num / den`, or `None` when there is nothing to divide by.

@@ -1,8 +1,12 @@
-//! Scoring: every metric is a fold over a run's event log joined with its ground-truth
-//! labels, so live runs, replays and anyone reading the Parquet log get the same numbers.
+//! Scoring: a run's event log joined with its ground-truth labels is folded into
+//! per-alert and per-campaign records, and every metric is computed from those, so live
+//! runs, replays, the result tables and anyone reading the Parquet log get the same
+//! numbers.
 
 pub mod metrics;
 pub mod quantile;
 pub mod queueing;
+pub mod record;
 
 pub use metrics::Metrics;
+pub use record::{AlertRecord, CampaignRecord, RunRecords, TriageOutcome, Wait};

@@ -1,0 +1,362 @@
+//! What happened to each alert and each campaign of a run, folded from its events in
+//! one pass. The metrics are computed from these records and nothing else, and the
+//! records are what `alerts.parquet` and `campaigns.parquet` hold, so every metric of a
+//! run can be recomputed from those two tables.
+
+use crate::event::{Envelope, Party, Payload, RunHeader, Truth, Verdict};
+use crate::ids::{CampaignId, RuleId};
+use crate::scenario::spec::Severity;
+
+/// How the provider first dealt with an alert that reached it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriageOutcome {
+    /// Taken up by a worker (the usual path).
+    Investigated,
+    /// Escalated on arrival, before any worker looked at it.
+    Escalated,
+    /// Closed as benign on arrival, before any worker looked at it.
+    Dismissed,
+}
+
+impl TriageOutcome {
+    /// Lower-case name, as in `alerts.parquet`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriageOutcome::Investigated => "investigated",
+            TriageOutcome::Escalated => "escalated",
+            TriageOutcome::Dismissed => "dismissed",
+        }
+    }
+}
+
+/// One stretch of time a case spent waiting for a provider worker: from reaching a
+/// pool's queue (first line, or an expert pool after a hand-off) until a worker took
+/// it up, it was escalated, dismissed or dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    /// Start, ms since the scenario start.
+    pub from_ms: u64,
+    /// End, ms; `None`: still waiting when the run ended.
+    pub until_ms: Option<u64>,
+}
+
+/// One alert of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertRecord {
+    /// Alert id within the run.
+    pub alert: u32,
+    /// Raised, ms since the scenario start.
+    pub raised_at_ms: u64,
+    /// The detector rule.
+    pub rule: RuleId,
+    /// Severity.
+    pub severity: Severity,
+    /// Ground truth.
+    pub truth: Option<Truth>,
+    /// The campaign, for malicious alerts.
+    pub campaign: Option<CampaignId>,
+    /// When it reached the provider (`None`: the provider never saw it).
+    pub queued_at_ms: Option<u64>,
+    /// When a provider worker first took it up.
+    pub first_pickup_ms: Option<u64>,
+    /// How the provider first dealt with it (`None` if it never saw it).
+    pub triage: Option<TriageOutcome>,
+    /// Handed to the customer's team.
+    pub escalated: bool,
+    /// Dropped under overload.
+    pub expired: bool,
+    /// The provider's verdict.
+    pub verdict: Option<Verdict>,
+    /// When the verdict was reached, ms.
+    pub verdict_at_ms: Option<u64>,
+    /// The verdict cites evidence, all of it earlier events of the same case (or the
+    /// telemetry it rests on).
+    pub evidence_resolves: bool,
+    /// The customer's resolution of an escalation.
+    pub customer_verdict: Option<Verdict>,
+    /// Context queries made.
+    pub context_queries: u64,
+    /// Provider worker time on it, ms.
+    pub provider_work_ms: u64,
+    /// Customer team time it pushed onto the customer (resolving its escalation,
+    /// executing recommended containment), ms.
+    pub customer_work_ms: u64,
+    /// Containment carried out because of it on entities no attack step had
+    /// compromised.
+    pub false_containments: u64,
+    /// Its waits for a provider worker, in order.
+    pub waits: Vec<Wait>,
+}
+
+impl AlertRecord {
+    /// Seconds from reaching the provider to the first pickup.
+    pub fn queue_wait_s(&self) -> Option<f64> {
+        Some(self.first_pickup_ms?.saturating_sub(self.queued_at_ms?) as f64 / 1000.0)
+    }
+
+    /// A malicious alert.
+    pub fn is_malicious(&self) -> bool {
+        self.truth.is_some_and(Truth::is_malicious)
+    }
+
+    fn new(alert: u32) -> Self {
+        AlertRecord {
+            alert,
+            raised_at_ms: 0,
+            rule: RuleId(0),
+            severity: Severity::Low,
+            truth: None,
+            campaign: None,
+            queued_at_ms: None,
+            first_pickup_ms: None,
+            triage: None,
+            escalated: false,
+            expired: false,
+            verdict: None,
+            verdict_at_ms: None,
+            evidence_resolves: false,
+            customer_verdict: None,
+            context_queries: 0,
+            provider_work_ms: 0,
+            customer_work_ms: 0,
+            false_containments: 0,
+            waits: Vec::new(),
+        }
+    }
+
+    /// Ends the open wait, if any; whether there was one.
+    fn stop_waiting(&mut self, at_ms: u64) -> bool {
+        match self.waits.last_mut() {
+            Some(w) if w.until_ms.is_none() => {
+                w.until_ms = Some(at_ms);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One campaign of one run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CampaignRecord {
+    /// First step executed, ms.
+    pub started_at_ms: Option<u64>,
+    /// First of its alerts reaching the provider, ms.
+    pub detected_at_ms: Option<u64>,
+    /// Time of the containment that stopped it, ms.
+    pub contained_at_ms: Option<u64>,
+    /// Reached its objective.
+    pub impact: bool,
+    /// Distinct entities compromised.
+    pub blast_radius: u64,
+}
+
+/// Everything the metrics and the result tables need of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecords {
+    /// By alert id.
+    pub alerts: Vec<AlertRecord>,
+    /// By campaign index.
+    pub campaigns: Vec<CampaignRecord>,
+}
+
+impl RunRecords {
+    /// Folds a run's events.
+    pub fn from_events(header: &RunHeader, events: &[Envelope]) -> RunRecords {
+        let mut alerts: Vec<AlertRecord> = Vec::new();
+        let mut campaigns = vec![CampaignRecord::default(); header.campaigns.len()];
+        let mut targets: Vec<Vec<u32>> = vec![Vec::new(); header.campaigns.len()];
+        let mut compromised = vec![false; header.entities.len()];
+        for e in events {
+            let at = e.at.ms();
+            // Every alert has at least one event, so a valid id is below the event
+            // count; a larger one (a damaged log) is ignored rather than allocated for.
+            let alert = e
+                .payload
+                .alert()
+                .map(|a| a.index())
+                .filter(|&i| i < events.len());
+            if let Some(i) = alert {
+                while alerts.len() <= i {
+                    alerts.push(AlertRecord::new(alerts.len() as u32));
+                }
+            }
+            let r = alert.map(|i| &mut alerts[i]);
+            match (&e.payload, r) {
+                (Payload::AlertRaised { rule, severity, .. }, Some(r)) => {
+                    r.raised_at_ms = at;
+                    r.rule = *rule;
+                    r.severity = *severity;
+                }
+                (
+                    Payload::AlertLabeled {
+                        truth, campaign, ..
+                    },
+                    Some(r),
+                ) => {
+                    r.truth = Some(*truth);
+                    r.campaign = *campaign;
+                }
+                (Payload::AlertQueued { .. }, Some(r)) => {
+                    r.queued_at_ms = Some(at);
+                    r.triage = Some(TriageOutcome::Investigated);
+                    r.waits.push(Wait {
+                        from_ms: at,
+                        until_ms: None,
+                    });
+                    if let Some(c) = r.campaign.and_then(|c| campaigns.get_mut(c.index())) {
+                        c.detected_at_ms.get_or_insert(at);
+                    }
+                }
+                (Payload::CaseHandedOff { .. }, Some(r)) => r.waits.push(Wait {
+                    from_ms: at,
+                    until_ms: None,
+                }),
+                (Payload::TriageStarted { .. }, Some(r)) => {
+                    r.stop_waiting(at);
+                    if r.queued_at_ms.is_some() {
+                        r.first_pickup_ms.get_or_insert(at);
+                    }
+                }
+                (Payload::AlertExpired { .. }, Some(r)) => {
+                    r.stop_waiting(at);
+                    r.expired = true;
+                }
+                (Payload::Escalated { customer_ms, .. }, Some(r)) => {
+                    if r.stop_waiting(at) && r.first_pickup_ms.is_none() {
+                        r.triage = Some(TriageOutcome::Escalated);
+                    }
+                    r.escalated = true;
+                    r.customer_work_ms += customer_ms;
+                }
+                (Payload::ContainmentRequested { customer_ms, .. }, Some(r)) => {
+                    r.customer_work_ms += customer_ms
+                }
+                (
+                    Payload::VerdictReached {
+                        alert,
+                        verdict,
+                        evidence,
+                        ..
+                    },
+                    Some(r),
+                ) => {
+                    let resolves = |s: &u64| {
+                        *s < e.seq
+                            && events.get(*s as usize).is_some_and(|c| {
+                                c.payload.alert() == Some(*alert)
+                                    || matches!(c.payload, Payload::TelemetryObserved { .. })
+                            })
+                    };
+                    if r.stop_waiting(at) && r.first_pickup_ms.is_none() {
+                        r.triage = Some(TriageOutcome::Dismissed);
+                    }
+                    r.verdict = Some(*verdict);
+                    r.verdict_at_ms = Some(at);
+                    r.evidence_resolves = !evidence.is_empty() && evidence.iter().all(resolves);
+                }
+                (Payload::CustomerResolved { verdict, .. }, Some(r)) => {
+                    r.customer_verdict = Some(*verdict)
+                }
+                (Payload::ContextQueried { .. }, Some(r)) => r.context_queries += 1,
+                (
+                    Payload::WorkCompleted {
+                        party: Party::Provider,
+                        duration_ms,
+                        ..
+                    },
+                    Some(r),
+                ) => r.provider_work_ms += duration_ms,
+                (Payload::ContainmentExecuted { target, .. }, Some(r))
+                    if !compromised.get(target.index()).copied().unwrap_or(false) =>
+                {
+                    r.false_containments += 1
+                }
+                (
+                    Payload::AttackStepExecuted {
+                        campaign,
+                        target,
+                        objective,
+                        ..
+                    },
+                    _,
+                ) => {
+                    if let Some(c) = campaigns.get_mut(campaign.index()) {
+                        c.started_at_ms.get_or_insert(at);
+                        c.impact |= *objective;
+                        let t = &mut targets[campaign.index()];
+                        if !t.contains(&target.0) {
+                            t.push(target.0);
+                        }
+                    }
+                    if let Some(x) = compromised.get_mut(target.index()) {
+                        *x = true;
+                    }
+                }
+                (
+                    Payload::CampaignStopped {
+                        campaign,
+                        containment,
+                    },
+                    _,
+                ) => {
+                    if let Some(c) = campaigns.get_mut(campaign.index()) {
+                        c.contained_at_ms = events.get(*containment as usize).map(|x| x.at.ms());
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (c, t) in campaigns.iter_mut().zip(&targets) {
+            c.blast_radius = t.len() as u64;
+        }
+        RunRecords { alerts, campaigns }
+    }
+
+    /// The most cases waiting for a provider worker at the end of any instant.
+    pub fn peak_backlog(&self) -> u64 {
+        // +1 at each wait's start, −1 at its end; at equal times ends first, so the
+        // count after the last start of an instant is the backlog at its end.
+        let mut steps: Vec<(u64, i64)> = Vec::new();
+        for w in self.alerts.iter().flat_map(|a| &a.waits) {
+            steps.push((w.from_ms, 1));
+            if let Some(u) = w.until_ms {
+                steps.push((u, -1));
+            }
+        }
+        steps.sort_unstable();
+        let (mut now, mut peak) = (0i64, 0i64);
+        for (_, d) in steps {
+            now += d;
+            peak = peak.max(now);
+        }
+        peak as u64
+    }
+
+    /// The backlog at `0, interval, 2·interval, … ≤ horizon_ms`.
+    pub fn backlog_samples(&self, horizon_ms: u64, interval_ms: u64) -> Vec<(u64, u64)> {
+        let waits: Vec<Wait> = self
+            .alerts
+            .iter()
+            .flat_map(|a| a.waits.iter().copied())
+            .collect();
+        let mut starts: Vec<u64> = waits.iter().map(|w| w.from_ms).collect();
+        let mut ends: Vec<u64> = waits.iter().filter_map(|w| w.until_ms).collect();
+        starts.sort_unstable();
+        ends.sort_unstable();
+        let (mut s, mut e) = (0usize, 0usize);
+        let mut out = Vec::new();
+        let mut at = 0u64;
+        while at <= horizon_ms {
+            while s < starts.len() && starts[s] <= at {
+                s += 1;
+            }
+            while e < ends.len() && ends[e] <= at {
+                e += 1;
+            }
+            out.push((at, (s - e) as u64));
+            at += interval_ms.max(1);
+        }
+        out
+    }
+}
