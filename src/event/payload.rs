@@ -112,8 +112,8 @@ pub enum Payload {
         source: u32,
         /// The entity the record concerns.
         entity: EntityId,
-        /// The record's fields.
-        fields: std::collections::BTreeMap<String, String>,
+        /// The record's fields (text shared with the scenario's templates).
+        fields: std::collections::BTreeMap<std::sync::Arc<str>, std::sync::Arc<str>>,
     },
     /// An attack step happened.
     AttackStepExecuted {

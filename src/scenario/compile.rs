@@ -264,7 +264,7 @@ impl Compiler<'_> {
                     0.0
                 },
                 entities: ents,
-                fields: t.fields.clone(),
+                fields: field_templates(&t.fields),
                 truth: t.truth,
                 score: t.score.clone(),
                 evidence,
@@ -509,7 +509,7 @@ impl Compiler<'_> {
                         telemetry.push(StepTelemetry {
                             index: ti as u32,
                             source: source_id(&t.source),
-                            fields: t.fields.clone(),
+                            fields: field_templates(&t.fields),
                             score: t.score.clone(),
                         });
                     }

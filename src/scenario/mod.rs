@@ -8,7 +8,8 @@ pub mod model;
 pub mod spec;
 
 pub use model::{
-    BenignProcess, Campaign, Customer, Detection, Entity, EntityKind, Rule, Scenario, Separations,
-    SigmaRule, Step, StepTelemetry, TelemetryProcess,
+    BenignProcess, Campaign, Customer, Detection, Entity, EntityKind, FieldTemplate,
+    FieldTemplates, Rule, Scenario, Separations, SigmaRule, Step, StepTelemetry, TelemetryProcess,
+    field_templates,
 };
 pub use spec::{BenignTruth, Condition, ScenarioSpec, Severity};

@@ -137,6 +137,35 @@ pub struct BenignProcess {
     pub evidence: Separations,
 }
 
+/// A telemetry field's possible values. The text is shared: each record drawn from the
+/// template clones a reference, not the string (telemetry is the bulk of a run's events).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldTemplate {
+    /// Always this value.
+    One(Arc<str>),
+    /// One of these, uniformly.
+    OneOf(Vec<Arc<str>>),
+}
+
+/// Field templates by field name.
+pub type FieldTemplates = BTreeMap<Arc<str>, FieldTemplate>;
+
+/// Compiles a spec's field values into shared templates.
+pub fn field_templates(fields: &BTreeMap<String, FieldValue>) -> FieldTemplates {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let t = match v {
+                FieldValue::One(s) => FieldTemplate::One(s.as_str().into()),
+                FieldValue::OneOf(list) => {
+                    FieldTemplate::OneOf(list.iter().map(|s| s.as_str().into()).collect())
+                }
+            };
+            (k.as_str().into(), t)
+        })
+        .collect()
+}
+
 /// A benign telemetry process.
 #[derive(Clone, Debug)]
 pub struct TelemetryProcess {
@@ -149,7 +178,7 @@ pub struct TelemetryProcess {
     /// Entities a record may concern.
     pub entities: Vec<EntityId>,
     /// Field templates.
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: FieldTemplates,
     /// Truth of rule matches on its records.
     pub truth: BenignTruth,
     /// Score of rule matches.
@@ -234,7 +263,7 @@ pub struct StepTelemetry {
     /// Index into [`Scenario::sources`].
     pub source: u32,
     /// Fields.
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: FieldTemplates,
     /// Score of rule matches.
     pub score: NumberDist,
 }

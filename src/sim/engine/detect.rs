@@ -36,10 +36,10 @@ impl Engine<'_> {
         };
         let mut event = sigma_rust::Event::new();
         for (k, v) in fields {
-            insert_typed(&mut event, k.clone(), v);
+            insert_typed(&mut event, k.to_string(), v);
         }
         for (sigma_name, ours) in &self.sc.field_map {
-            if let Some(v) = fields.get(ours) {
+            if let Some(v) = fields.get(ours.as_str()) {
                 insert_typed(&mut event, sigma_name.clone(), v);
             }
         }

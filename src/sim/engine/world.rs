@@ -7,7 +7,9 @@ use super::{Engine, Job, Origin};
 use crate::event::Payload;
 use crate::ids::{CampaignId, EntityId, StepId};
 use crate::random::{Purpose, Stream};
-use crate::scenario::spec::FieldValue;
+use std::sync::Arc;
+
+use crate::scenario::{FieldTemplate, FieldTemplates};
 use crate::time::{SimDuration, SimTime};
 
 /// Time to the next Poisson arrival at `per_hour`.
@@ -17,17 +19,17 @@ fn exponential_gap(rng: &mut Stream, per_hour: f64) -> SimDuration {
     SimDuration(gap_ms.round().max(1.0) as u64)
 }
 
-/// Draws concrete field values from templates.
+/// Draws concrete field values from templates (sharing their text).
 pub(super) fn sample_fields(
-    fields: &std::collections::BTreeMap<String, FieldValue>,
+    fields: &FieldTemplates,
     rng: &mut Stream,
-) -> std::collections::BTreeMap<String, String> {
+) -> std::collections::BTreeMap<Arc<str>, Arc<str>> {
     fields
         .iter()
         .map(|(k, v)| {
             let value = match v {
-                FieldValue::One(s) => s.clone(),
-                FieldValue::OneOf(list) => list[rng.random_range(0..list.len())].clone(),
+                FieldTemplate::One(s) => s.clone(),
+                FieldTemplate::OneOf(list) => list[rng.random_range(0..list.len())].clone(),
             };
             (k.clone(), value)
         })
