@@ -184,7 +184,7 @@ fn a_killed_then_resumed_eval_equals_an_uninterrupted_one() {
             .map(|d| {
                 d.filter(|e| {
                     e.as_ref()
-                        .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "done"))
+                        .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "mdrsim-part"))
                 })
                 .count()
             })
@@ -471,4 +471,31 @@ fn bad_eval_arguments_exit_2() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+}
+
+#[test]
+fn resuming_parts_of_a_different_eval_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let parts = out.join("parts");
+    std::fs::create_dir_all(&parts).unwrap();
+    std::fs::write(parts.join("manifest.json"), "{\"seeds\": [99]}\n").unwrap();
+    let suite = repo("scenarios/identity-takeover.toml");
+    let o = mdrsim(&[
+        "eval",
+        "--suite",
+        suite.to_str().unwrap(),
+        "--seeds",
+        "2",
+        "--resume",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("different eval"), "{err}");
+    assert!(
+        parts.join("manifest.json").exists(),
+        "the other eval's parts are kept"
+    );
 }

@@ -10,11 +10,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::assemble::Assembler;
-use super::output::write_manifest;
+use super::output::{manifest_text, write_manifest};
 use super::parts::{completed_runs, read_part, write_part};
 use super::run::{EvalConfig, PART_RUNS};
 use super::tables::batches;
-use crate::atomic::remove_stale_temporaries;
+use crate::atomic::{remove_stale_temporaries, write_atomically};
 use crate::error::{Error, Result};
 
 impl EvalConfig {
@@ -31,15 +31,36 @@ impl EvalConfig {
         let dir = out.join("parts");
         remove_stale_temporaries(out)?;
         remove_stale_temporaries(&dir)?;
-        let done = if resume {
+        // The parts' grid: a resumed eval must cut the same grid, or part files
+        // would be read back as the wrong runs.
+        let grid = dir.join("manifest.json");
+        let mine = manifest_text(self)?;
+        let resumable = resume
+            && match std::fs::read_to_string(&grid) {
+                Ok(theirs) if theirs != mine => {
+                    return Err(Error::Usage(format!(
+                        "--resume: {} holds parts of a different eval (scenarios, \
+                         strategies, parameters or seeds differ); run without --resume \
+                         to start over",
+                        dir.display()
+                    )));
+                }
+                Ok(_) => true,
+                // No grid written yet: no part was either.
+                Err(_) => false,
+            };
+        let done = if resumable {
             completed_runs(&dir)?
         } else {
             if dir.exists() {
                 std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
             }
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            write_atomically(&grid, |w| {
+                std::io::Write::write_all(w, mine.as_bytes()).map_err(|e| Error::io(&grid, e))
+            })?;
             Default::default()
         };
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let cells = self.cells();
         let parts: Vec<_> = cells.chunks(PART_RUNS).collect();
         let pool = self.pool()?;
@@ -70,8 +91,9 @@ impl EvalConfig {
             }
             Ok(())
         };
-        // One worker loop per pool thread; the first error stops the others.
+        // One worker loop per pool thread; the first error (or panic) stops the others.
         let outcomes = pool.broadcast(|_| {
+            let _stop_others_on_panic = FailOnUnwind(&assembler);
             let r = work();
             if r.is_err() {
                 assembler.fail();
@@ -82,5 +104,16 @@ impl EvalConfig {
         pool.install(|| assembler.finish())?;
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         write_manifest(&out.join("manifest.json"), self)
+    }
+}
+
+/// Fails the assembler if a worker unwinds, so the others stop waiting for its part.
+struct FailOnUnwind<'a>(&'a Assembler);
+
+impl Drop for FailOnUnwind<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.fail();
+        }
     }
 }

@@ -39,9 +39,8 @@ struct ScenarioEntry {
     content_hash: String,
 }
 
-/// Writes `manifest.json`.
-pub fn write_manifest(path: &Path, config: &EvalConfig) -> Result<()> {
-    let runs = config.grid_size();
+/// The text of `manifest.json` for `config`.
+pub fn manifest_text(config: &EvalConfig) -> Result<String> {
     let m = Manifest {
         mdrsim_version: env!("CARGO_PKG_VERSION"),
         scenarios: config
@@ -57,11 +56,17 @@ pub fn write_manifest(path: &Path, config: &EvalConfig) -> Result<()> {
         sweeps: &config.sweeps,
         seeds: &config.seeds,
         shard: config.shard.map(|s: Shard| format!("{}/{}", s.k, s.n)),
-        runs,
+        runs: config.grid_size(),
     };
-    let text =
-        serde_json::to_string_pretty(&m).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+    serde_json::to_string_pretty(&m)
+        .map(|t| format!("{t}\n"))
+        .map_err(|e| Error::Usage(format!("manifest: {e}")))
+}
+
+/// Writes `manifest.json`.
+pub fn write_manifest(path: &Path, config: &EvalConfig) -> Result<()> {
+    let text = manifest_text(config)?;
     write_atomically(path, |w| {
-        std::io::Write::write_all(w, format!("{text}\n").as_bytes()).map_err(|e| Error::io(path, e))
+        std::io::Write::write_all(w, text.as_bytes()).map_err(|e| Error::io(path, e))
     })
 }

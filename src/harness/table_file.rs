@@ -195,17 +195,14 @@ pub fn write_parquet(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) ->
     w.finish()
 }
 
-pub(super) fn write_encoded(
-    path: &Path,
-    schema: SchemaRef,
-    batches: &[RecordBatch],
-    encoding: Encoding,
-) -> Result<()> {
-    let mut w = TableWriter::create(path, schema, encoding)?;
-    for b in batches {
-        w.push(b.clone())?;
-    }
-    w.finish()
+/// A batch as a complete Parquet file in memory, plain and uncompressed (for part
+/// files).
+pub(super) fn encode_scratch(schema: SchemaRef, batch: &RecordBatch) -> Result<Vec<u8>> {
+    let to_error = |e: ParquetError| Error::Usage(format!("encoding a part: {e}"));
+    let props = Encoding::Scratch.properties(&schema);
+    let mut w = ArrowWriter::try_new(Vec::new(), schema, Some(props)).map_err(to_error)?;
+    w.write(batch).map_err(to_error)?;
+    w.into_inner().map_err(to_error)
 }
 
 /// Reads every batch of a Parquet file.
