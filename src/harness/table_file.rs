@@ -77,6 +77,8 @@ pub(super) struct TableWriter {
     schema: SchemaRef,
     parallel_columns: bool,
     pending: Vec<RecordBatch>,
+    /// Leading batches of `pending` that are merges of small ones.
+    merged: usize,
     pending_rows: usize,
     path: PathBuf,
 }
@@ -99,6 +101,7 @@ impl TableWriter {
             schema,
             parallel_columns: false,
             pending: Vec::new(),
+            merged: 0,
             pending_rows: 0,
             path: path.to_path_buf(),
         })
@@ -118,6 +121,17 @@ impl TableWriter {
         while self.pending_rows >= WRITE_ROWS {
             self.flush(WRITE_ROWS)?;
         }
+        // Small tables (one row per run) fill a row group slowly, and many small
+        // batches cost more memory than their rows: every 64 arrivals are merged into
+        // one batch (each row is copied once more, not once per merge).
+        if self.pending.len() - self.merged >= 64 {
+            let merged =
+                arrow_select::concat::concat_batches(&self.schema, &self.pending[self.merged..])
+                    .map_err(|e| Error::Usage(e.to_string()))?;
+            self.pending.truncate(self.merged);
+            self.pending.push(merged);
+            self.merged += 1;
+        }
         Ok(())
     }
 
@@ -131,6 +145,7 @@ impl TableWriter {
         let rest = all.slice(rows, all.num_rows() - rows);
         self.pending_rows = rest.num_rows();
         self.pending = vec![rest];
+        self.merged = 1;
         Ok(())
     }
 

@@ -124,70 +124,57 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
 
 /// Reads `runs.parquet` back into the records the summary needs.
 pub fn read_runs(path: &Path) -> Result<Vec<super::RunRecord>> {
+    let metrics = metric_columns();
     let mut out = Vec::new();
+    // Row by row, so only one row is ever held as JSON.
     for b in read_parquet(path)? {
-        let n = b.num_rows();
-        let json = {
-            let mut buf = Vec::new();
-            let mut w = arrow_json_rows(&b)?;
-            std::mem::swap(&mut buf, &mut w);
-            buf
-        };
-        for (i, row) in json.into_iter().enumerate().take(n) {
-            let text = |k: &str| {
-                row.get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
+        for i in 0..b.num_rows() {
+            let mut row = json_row(&b, i)?;
+            let mut text = |k: &str| match row.remove(k) {
+                Some(serde_json::Value::String(s)) => s,
+                _ => String::new(),
             };
+            let (scenario, strategy, params) = (text("scenario"), text("strategy"), text("params"));
             let num = |k: &str| row.get(k).and_then(|v| v.as_u64()).unwrap_or_default();
-            let metrics: crate::score::Metrics = serde_json::from_value(serde_json::Value::Object(
-                metric_columns()
-                    .into_iter()
-                    .map(|(k, _)| {
-                        (
-                            k.clone(),
-                            row.get(&k).cloned().unwrap_or(serde_json::Value::Null),
-                        )
-                    })
-                    .collect(),
-            ))
-            .map_err(|e| Error::log(path, format!("row {i}: {e}")))?;
+            let (run, seed) = (num("run"), num("seed"));
+            let values = metrics
+                .iter()
+                .map(|(k, _)| (k.clone(), row.remove(k).unwrap_or(serde_json::Value::Null)))
+                .collect();
             out.push(super::RunRecord {
-                run: num("run"),
-                scenario: text("scenario"),
-                strategy: text("strategy"),
-                params: text("params"),
-                seed: num("seed"),
-                metrics,
+                run,
+                scenario,
+                strategy,
+                params,
+                seed,
+                metrics: serde_json::from_value(serde_json::Value::Object(values))
+                    .map_err(|e| Error::log(path, format!("row {i}: {e}")))?,
             });
         }
     }
     Ok(out)
 }
 
-/// Each row of a batch as a JSON object (only the column types the runs table uses).
-fn arrow_json_rows(b: &RecordBatch) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+/// Row `i` of a batch as a JSON object (only the column types the runs table uses).
+fn json_row(b: &RecordBatch, i: usize) -> Result<serde_json::Map<String, serde_json::Value>> {
     use arrow_array::{Float64Array, StringArray};
-    let mut rows = vec![serde_json::Map::new(); b.num_rows()];
+    let mut row = serde_json::Map::new();
     for (field, col) in b.schema().fields().iter().zip(b.columns()) {
-        for (i, row) in rows.iter_mut().enumerate() {
-            let v = if col.is_null(i) {
-                serde_json::Value::Null
-            } else if let Some(a) = col.as_any().downcast_ref::<UInt64Array>() {
-                serde_json::json!(a.value(i))
-            } else if let Some(a) = col.as_any().downcast_ref::<Float64Array>() {
-                serde_json::json!(a.value(i))
-            } else if let Some(a) = col.as_any().downcast_ref::<StringArray>() {
-                serde_json::json!(a.value(i))
-            } else {
-                return Err(Error::Usage(format!(
-                    "unexpected column type for {}",
-                    field.name()
-                )));
-            };
-            row.insert(field.name().clone(), v);
-        }
+        let v = if col.is_null(i) {
+            serde_json::Value::Null
+        } else if let Some(a) = col.as_any().downcast_ref::<UInt64Array>() {
+            serde_json::json!(a.value(i))
+        } else if let Some(a) = col.as_any().downcast_ref::<Float64Array>() {
+            serde_json::json!(a.value(i))
+        } else if let Some(a) = col.as_any().downcast_ref::<StringArray>() {
+            serde_json::json!(a.value(i))
+        } else {
+            return Err(Error::Usage(format!(
+                "unexpected column type for {}",
+                field.name()
+            )));
+        };
+        row.insert(field.name().clone(), v);
     }
-    Ok(rows)
+    Ok(row)
 }
