@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, SchemaRef};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
@@ -108,8 +108,8 @@ impl TableWriter {
     }
 
     /// Encodes each row group's columns in parallel on the current rayon pool: for
-    /// writers that run alone (merging shards), not for those called from inside a
-    /// pool's workers.
+    /// writers that run alone (merging shards, finishing an eval's tables), not for
+    /// those called from inside a pool's workers.
     pub(super) fn parallel_columns(mut self) -> Self {
         self.parallel_columns = true;
         self
@@ -200,16 +200,6 @@ fn parquet_error(path: &Path, e: ParquetError) -> Error {
     Error::io(path, std::io::Error::other(e))
 }
 
-/// Writes batches to `path` as one Parquet file, atomically, encoding columns in
-/// parallel on the current rayon pool.
-pub fn write_parquet(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<()> {
-    let mut w = TableWriter::create(path, schema, Encoding::Final)?.parallel_columns();
-    for b in batches {
-        w.push(b.clone())?;
-    }
-    w.finish()
-}
-
 /// A batch as a complete Parquet file in memory, plain and uncompressed (for part
 /// files).
 pub(super) fn encode_scratch(schema: SchemaRef, batch: &RecordBatch) -> Result<Vec<u8>> {
@@ -220,13 +210,17 @@ pub(super) fn encode_scratch(schema: SchemaRef, batch: &RecordBatch) -> Result<V
     w.into_inner().map_err(to_error)
 }
 
+/// A Parquet file's batches, read as they are consumed.
+pub fn open_parquet(path: &Path) -> Result<ParquetRecordBatchReader> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.with_batch_size(WRITE_ROWS).build())
+        .map_err(|e| Error::log(path, format!("not a complete Parquet file: {e}")))
+}
+
 /// Reads every batch of a Parquet file.
 pub fn read_parquet(path: &Path) -> Result<Vec<RecordBatch>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.with_batch_size(WRITE_ROWS).build())
-        .map_err(|e| Error::log(path, format!("not a complete Parquet file: {e}")))?;
-    reader
+    open_parquet(path)?
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| Error::log(path, format!("corrupt Parquet data: {e}")))
 }

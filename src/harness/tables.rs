@@ -6,13 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use parquet::arrow::arrow_reader::ParquetRecordBatchReader;
+
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::output::metric_columns;
 use super::rows::{self, floats, strs, u64s};
 use super::run::{RunResult, params_label};
-pub use super::table_file::{read_parquet, write_parquet};
+pub use super::table_file::read_parquet;
+use super::table_file::{Encoding, TableWriter, open_parquet};
 use crate::error::{Error, Result};
 
 /// The result tables, by file stem.
@@ -99,27 +102,79 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
         .map_err(|e| Error::Usage(format!("building {table} table: {e}")))
 }
 
-/// Concatenates `inputs`' batches of `table`, orders the rows by run (stable), and
-/// writes `out`.
+/// Merges `inputs`' rows of `table` (each input ordered by run, the inputs holding
+/// disjoint runs, as shard outputs are) into `out`, ordered by run. Streams: memory
+/// holds a batch per input and one row group, however large the inputs.
 pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
-    let schema = schema(table);
-    let mut batches = Vec::new();
-    for p in inputs {
-        batches.extend(read_parquet(p)?);
+    struct Cursor {
+        path: PathBuf,
+        batches: ParquetRecordBatchReader,
+        batch: Option<RecordBatch>,
+        row: usize,
+        last_run: u64,
     }
-    let all = arrow_select::concat::concat_batches(&schema, &batches)
-        .map_err(|e| Error::Usage(format!("{table}: {e}")))?;
-    let runs = all
-        .column(0)
-        .as_any()
-        .downcast_ref::<UInt64Array>()
-        .ok_or_else(|| Error::log(out, "column run is not uint64"))?;
-    let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
-    order.sort_by_key(|&i| runs.value(i as usize));
-    let idx = arrow_array::UInt32Array::from(order);
-    let sorted = arrow_select::take::take_record_batch(&all, &idx)
-        .map_err(|e| Error::Usage(format!("{table}: {e}")))?;
-    write_parquet(out, schema, &[sorted])
+    impl Cursor {
+        /// The run at the cursor, reading the next batch when this one is used up.
+        fn run(&mut self) -> Result<Option<u64>> {
+            loop {
+                if let Some(b) = &self.batch
+                    && self.row < b.num_rows()
+                {
+                    return Ok(Some(runs_of(b, &self.path)?.value(self.row)));
+                }
+                match self.batches.next() {
+                    None => return Ok(None),
+                    Some(b) => {
+                        self.batch = Some(b.map_err(|e| Error::log(&self.path, e.to_string()))?);
+                        self.row = 0;
+                    }
+                }
+            }
+        }
+    }
+    fn runs_of<'b>(b: &'b RecordBatch, path: &Path) -> Result<&'b UInt64Array> {
+        b.column(0)
+            .as_any()
+            .downcast_ref::<UInt64Array>()
+            .ok_or_else(|| Error::log(path, "column run is not uint64"))
+    }
+    let mut cursors = inputs
+        .iter()
+        .map(|p| {
+            Ok(Cursor {
+                path: p.clone(),
+                batches: open_parquet(p)?,
+                batch: None,
+                row: 0,
+                last_run: 0,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut w = TableWriter::create(out, schema(table), Encoding::Final)?.parallel_columns();
+    loop {
+        let mut next: Option<(u64, usize)> = None;
+        for (i, c) in cursors.iter_mut().enumerate() {
+            if let Some(run) = c.run()?
+                && next.is_none_or(|(r, _)| run < r)
+            {
+                next = Some((run, i));
+            }
+        }
+        let Some((run, i)) = next else { break };
+        let c = &mut cursors[i];
+        if run < c.last_run {
+            return Err(Error::log(&c.path, "rows are not ordered by run"));
+        }
+        c.last_run = run;
+        let Some(b) = &c.batch else { break };
+        let runs = runs_of(b, &c.path)?;
+        let end = (c.row..b.num_rows())
+            .find(|&r| runs.value(r) != run)
+            .unwrap_or(b.num_rows());
+        w.push(b.slice(c.row, end - c.row))?;
+        c.row = end;
+    }
+    w.finish()
 }
 
 /// Reads `runs.parquet` back into the records the summary needs.
