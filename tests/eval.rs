@@ -40,34 +40,10 @@ fn rows(path: &std::path::Path) -> BTreeSet<(u64, String, String, u64)> {
     let mut out = BTreeSet::new();
     for batch in reader {
         let b = batch.unwrap();
-        let run = b
-            .column_by_name("run")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<UInt64Array>()
-            .unwrap()
-            .clone();
-        let sc = b
-            .column_by_name("scenario")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap()
-            .clone();
-        let st = b
-            .column_by_name("strategy")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap()
-            .clone();
-        let seed = b
-            .column_by_name("seed")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<UInt64Array>()
-            .unwrap()
-            .clone();
+        let run = column::<UInt64Array>(&b, "run");
+        let sc = column::<StringArray>(&b, "scenario");
+        let st = column::<StringArray>(&b, "strategy");
+        let seed = column::<UInt64Array>(&b, "seed");
         for i in 0..b.num_rows() {
             assert!(!run.is_null(i));
             out.insert((

@@ -12,7 +12,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use arrow_array::RecordBatch;
 use rayon::prelude::*;
 
-use super::table_file::{Encoding, TableWriter};
+use super::table_file::TableWriter;
 use super::tables::{TABLES, schema};
 use crate::error::{Error, Result};
 
@@ -53,13 +53,7 @@ impl Assembler {
     pub fn create(out: &Path, parts: usize, threads: usize) -> Result<Self> {
         let writers = TABLES
             .iter()
-            .map(|t| {
-                TableWriter::create(
-                    &out.join(format!("{t}.parquet")),
-                    schema(t),
-                    Encoding::Final,
-                )
-            })
+            .map(|t| TableWriter::create(&out.join(format!("{t}.parquet")), schema(t)))
             .collect::<Result<Vec<_>>>()?;
         Ok(Assembler {
             state: Mutex::new(State {

@@ -6,9 +6,8 @@
 use std::sync::Arc;
 
 use arrow_array::ArrayRef;
-use arrow_array::builder::{
-    BooleanBuilder, Float64Builder, ListBuilder, StringBuilder, UInt64Builder,
-};
+use arrow_array::builder::{ListBuilder, UInt64Builder};
+use arrow_array::{BooleanArray, Float64Array, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field};
 
 use super::run::RunResult;
@@ -49,45 +48,22 @@ fn list_of_u64(nullable_items: bool) -> DataType {
 }
 
 pub(super) fn u64s(v: impl IntoIterator<Item = u64>) -> ArrayRef {
-    Arc::new(arrow_array::UInt64Array::from_iter_values(v))
+    Arc::new(UInt64Array::from_iter_values(v))
 }
-// Builders sized to the rows (not their default 1,024), so a batch of a few rows does
-// not pin kilobytes per column while it waits to be written.
-pub(super) fn opt_u64s<I: IntoIterator<Item = Option<u64>>>(v: I) -> ArrayRef
-where
-    I::IntoIter: ExactSizeIterator,
-{
-    let v = v.into_iter();
-    let mut b = UInt64Builder::with_capacity(v.len());
-    v.for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
+// Arrays collected from their iterators are sized to the rows (a builder's default is
+// 1,024 slots), so a batch of a few rows does not pin kilobytes per column while it
+// waits to be written.
+pub(super) fn opt_u64s(v: impl IntoIterator<Item = Option<u64>>) -> ArrayRef {
+    Arc::new(UInt64Array::from_iter(v))
 }
-pub(super) fn strs<'a, I: IntoIterator<Item = Option<&'a str>>>(v: I) -> ArrayRef
-where
-    I::IntoIter: ExactSizeIterator,
-{
-    let v = v.into_iter();
-    let mut b = StringBuilder::with_capacity(v.len(), 16 * v.len());
-    v.for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
+pub(super) fn strs<'a>(v: impl IntoIterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(StringArray::from_iter(v))
 }
-pub(super) fn bools<I: IntoIterator<Item = Option<bool>>>(v: I) -> ArrayRef
-where
-    I::IntoIter: ExactSizeIterator,
-{
-    let v = v.into_iter();
-    let mut b = BooleanBuilder::with_capacity(v.len());
-    v.for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
+pub(super) fn bools(v: impl IntoIterator<Item = Option<bool>>) -> ArrayRef {
+    Arc::new(BooleanArray::from_iter(v))
 }
-pub(super) fn floats<I: IntoIterator<Item = Option<f64>>>(v: I) -> ArrayRef
-where
-    I::IntoIter: ExactSizeIterator,
-{
-    let v = v.into_iter();
-    let mut b = Float64Builder::with_capacity(v.len());
-    v.for_each(|x| b.append_option(x));
-    Arc::new(b.finish())
+pub(super) fn floats(v: impl IntoIterator<Item = Option<f64>>) -> ArrayRef {
+    Arc::new(Float64Array::from_iter(v))
 }
 fn u64_lists<I: IntoIterator<Item = Option<u64>>>(
     v: impl IntoIterator<Item = I>,

@@ -17,7 +17,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
 
-use crate::atomic::{AtomicFile, Durability};
+use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 
 /// Rows per row group. Batches are re-cut to this size so the file's bytes do not
@@ -25,47 +25,21 @@ use crate::error::{Error, Result};
 /// buffers more than one row group.
 pub(super) const WRITE_ROWS: usize = 65_536;
 
-/// How a Parquet file is encoded.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Encoding {
-    /// Result files people keep: zstd, dictionaries for text.
-    Final,
-    /// Part files, read back only by `--resume`: plain, uncompressed and not synced
-    /// to disk, so writing them costs little.
-    Scratch,
-}
-
-impl Encoding {
-    fn durability(self) -> Durability {
-        match self {
-            Encoding::Final => Durability::Durable,
-            Encoding::Scratch => Durability::Scratch,
-        }
-    }
-
-    fn properties(self, schema: &SchemaRef) -> WriterProperties {
-        match self {
-            // Dictionaries pay off for the repetitive text columns (truth, rule,
-            // verdict, …), not for times and counts, which are nearly all distinct.
-            Encoding::Final => schema
-                .fields()
-                .iter()
-                .filter(|f| f.data_type() == &DataType::Utf8)
-                .fold(
-                    WriterProperties::builder()
-                        .set_compression(Compression::ZSTD(
-                            ZstdLevel::try_new(1).unwrap_or_default(),
-                        ))
-                        .set_dictionary_enabled(false),
-                    |b, f| b.set_column_dictionary_enabled(f.name().as_str().into(), true),
-                ),
-            Encoding::Scratch => WriterProperties::builder()
-                .set_compression(Compression::UNCOMPRESSED)
+/// Result files people keep: zstd, and dictionaries for the repetitive text columns
+/// (truth, rule, verdict, …), not for times and counts, which are nearly all distinct.
+fn result_properties(schema: &SchemaRef) -> WriterProperties {
+    schema
+        .fields()
+        .iter()
+        .filter(|f| f.data_type() == &DataType::Utf8)
+        .fold(
+            WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
                 .set_dictionary_enabled(false),
-        }
+            |b, f| b.set_column_dictionary_enabled(f.name().as_str().into(), true),
+        )
         .set_max_row_group_row_count(Some(WRITE_ROWS))
         .build()
-    }
 }
 
 /// A Parquet file being written from a stream of batches, atomically.
@@ -84,13 +58,13 @@ pub(super) struct TableWriter {
 }
 
 impl TableWriter {
-    pub(super) fn create(path: &Path, schema: SchemaRef, encoding: Encoding) -> Result<Self> {
-        let file = AtomicFile::create_as(path, encoding.durability())?;
+    pub(super) fn create(path: &Path, schema: SchemaRef) -> Result<Self> {
+        let file = AtomicFile::create(path)?;
         let sink = BufWriter::new(file.writer()?);
         // Built through ArrowWriter so the file carries the Arrow schema in its
         // metadata, then taken apart to encode columns in parallel.
         let (writer, columns) =
-            ArrowWriter::try_new(sink, schema.clone(), Some(encoding.properties(&schema)))
+            ArrowWriter::try_new(sink, schema.clone(), Some(result_properties(&schema)))
                 .and_then(ArrowWriter::into_serialized_writer)
                 .map_err(|e| parquet_error(path, e))?;
         Ok(TableWriter {
@@ -204,7 +178,11 @@ fn parquet_error(path: &Path, e: ParquetError) -> Error {
 /// files).
 pub(super) fn encode_scratch(schema: SchemaRef, batch: &RecordBatch) -> Result<Vec<u8>> {
     let to_error = |e: ParquetError| Error::Usage(format!("encoding a part: {e}"));
-    let props = Encoding::Scratch.properties(&schema);
+    // Read back only by `--resume`: plain and uncompressed, so writing costs little.
+    let props = WriterProperties::builder()
+        .set_compression(Compression::UNCOMPRESSED)
+        .set_dictionary_enabled(false)
+        .build();
     let mut w = ArrowWriter::try_new(Vec::new(), schema, Some(props)).map_err(to_error)?;
     w.write(batch).map_err(to_error)?;
     w.into_inner().map_err(to_error)

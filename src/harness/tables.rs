@@ -15,7 +15,7 @@ use super::output::metric_columns;
 use super::rows::{self, floats, strs, u64s};
 use super::run::{RunResult, params_label};
 pub use super::table_file::read_parquet;
-use super::table_file::{Encoding, TableWriter, open_parquet};
+use super::table_file::{TableWriter, open_parquet};
 use crate::error::{Error, Result};
 
 /// The result tables, by file stem.
@@ -150,7 +150,7 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut w = TableWriter::create(out, schema(table), Encoding::Final)?.parallel_columns();
+    let mut w = TableWriter::create(out, schema(table))?.parallel_columns();
     loop {
         let mut next: Option<(u64, usize)> = None;
         for (i, c) in cursors.iter_mut().enumerate() {
