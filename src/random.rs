@@ -44,10 +44,15 @@ pub enum Purpose {
     TelemetryArrivals = 11,
     /// Field values of the telemetry an attack step leaves.
     StepTelemetry = 12,
+    /// Whether an activity leaves one telemetry record, and its field values.
+    Trace = 13,
+    /// Whether an activity leaves one organizational fact, and its field values.
+    Fact = 14,
 }
 
 impl SeedTree {
-    /// A tree for `seed` on the scenario whose content hash is `scenario`.
+    /// A tree for `seed` on the scenario whose name hashes to `scenario` (never its
+    /// file's bytes: a comment or a reordering must not move any number).
     pub fn new(seed: u64, scenario: u64) -> Self {
         SeedTree {
             root: mix(mix(seed) ^ scenario.rotate_left(17)),
@@ -77,7 +82,7 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// FNV-1a over bytes: a fixed hash for content (scenario files, names).
+/// FNV-1a over bytes: a fixed hash for names (stream keys) and file identity.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {

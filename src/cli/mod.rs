@@ -2,6 +2,7 @@
 //! calls; the library does the work.
 
 mod eval;
+mod lint;
 mod merge;
 mod replay;
 mod run;
@@ -26,6 +27,8 @@ const EXIT_CODES: &str = "Exit codes: 0 success, 1 a check failed, 2 bad input o
 enum Command {
     /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
     Eval(eval::EvalArgs),
+    /// Report free labels: rules, severities, entities, telemetry or fact values only attacks produce.
+    Lint(lint::LintArgs),
     /// Merge the outputs of sharded evals (eval --shard K/N) into one.
     Merge(merge::MergeArgs),
     /// Run one scenario with one strategy and print its scores.
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Eval(args) => eval::execute(args),
+        Command::Lint(args) => lint::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Run(args) => run::execute(args),
         Command::Replay(args) => replay::execute(args),

@@ -43,12 +43,20 @@ pub struct RunHeader {
     pub provider: ProviderSpec,
 }
 
+fn yes() -> bool {
+    true
+}
+
 /// A campaign's name and steps, for reading logs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInfo {
     /// Name.
     pub name: String,
+    /// An attack (the default), or an authorised look-alike sequence whose alerts are
+    /// benign and which no campaign metric counts.
+    #[serde(default = "yes")]
+    pub malicious: bool,
     /// Step ids and techniques, indexed by `StepId`.
     pub steps: Vec<StepInfo>,
 }
@@ -89,6 +97,7 @@ impl RunHeader {
                 .iter()
                 .map(|c| CampaignInfo {
                     name: c.name.clone(),
+                    malicious: c.truth == crate::scenario::CampaignTruth::Malicious,
                     steps: c
                         .steps
                         .iter()

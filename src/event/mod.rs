@@ -18,7 +18,7 @@ use crate::time::SimTime;
 
 /// Version of the stored log layout; bumped whenever a reader of the old layout would
 /// misread the new one. Stored in every file.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One event: which run, its position in the log, when, and what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -115,7 +115,21 @@ pub enum Payload {
         /// The record's fields (text shared with the scenario's templates).
         fields: std::collections::BTreeMap<std::sync::Arc<str>, std::sync::Arc<str>>,
     },
-    /// An attack step happened.
+    /// An organizational fact was recorded (an HR record, a change ticket, a booking):
+    /// in force over `[from_ms, until_ms)`; found only by an organizational query.
+    FactRecorded {
+        /// The entity it concerns.
+        entity: EntityId,
+        /// The system of record (`hr`, `change`, `travel`, `directory`, …).
+        kind: std::sync::Arc<str>,
+        /// The fact's fields.
+        fields: std::collections::BTreeMap<std::sync::Arc<str>, std::sync::Arc<str>>,
+        /// Start of the window, ms since the scenario start.
+        from_ms: u64,
+        /// End of the window (absent: open-ended).
+        until_ms: Option<u64>,
+    },
+    /// An attack step happened (or a step of an authorised look-alike sequence).
     AttackStepExecuted {
         /// Campaign.
         campaign: CampaignId,
@@ -217,14 +231,16 @@ pub enum Payload {
         /// Why.
         reason: String,
     },
-    /// A context query returned evidence.
+    /// A context query returned records: telemetry records, organizational facts or the
+    /// provider's own past cases, each by the `seq` of the event that holds it.
     ContextQueried {
         /// The alert.
         alert: AlertId,
         /// Kind of context.
         kind: ContextKind,
-        /// Evidence strength: log-likelihood ratio for "malicious".
-        llr: f64,
+        /// `seq`s of the records returned (`telemetry_observed`, `fact_recorded`, or the
+        /// `verdict_reached` / `customer_resolved` of a past case), ascending.
+        records: Vec<u64>,
         /// Worker time it cost, ms.
         cost_ms: u64,
     },
@@ -236,7 +252,8 @@ pub enum Payload {
         verdict: Verdict,
         /// Confidence in [0, 1].
         confidence: f64,
-        /// `seq`s of the events the verdict rests on.
+        /// `seq`s the verdict rests on: the alert itself, then the records the strategy
+        /// cites (which should have been returned to this investigation).
         evidence: Vec<u64>,
         /// Why, in a sentence.
         rationale: String,
@@ -311,6 +328,7 @@ impl Payload {
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::TelemetryObserved { .. } => "telemetry_observed",
+            Payload::FactRecorded { .. } => "fact_recorded",
             Payload::AttackStepExecuted { .. } => "attack_step_executed",
             Payload::AttackStepPrevented { .. } => "attack_step_prevented",
             Payload::CampaignStopped { .. } => "campaign_stopped",
@@ -357,7 +375,9 @@ impl Payload {
     /// The main entity the event concerns, if any.
     pub fn entity(&self) -> Option<EntityId> {
         match self {
-            Payload::TelemetryObserved { entity, .. } => Some(*entity),
+            Payload::TelemetryObserved { entity, .. } | Payload::FactRecorded { entity, .. } => {
+                Some(*entity)
+            }
             Payload::AttackStepExecuted { target, .. }
             | Payload::ContainmentRequested { target, .. }
             | Payload::ContainmentExecuted { target, .. } => Some(*target),

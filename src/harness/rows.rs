@@ -169,7 +169,8 @@ pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
     ]
 }
 
-/// Columns of `campaigns.parquet` after `run`.
+/// Columns of `campaigns.parquet` after `run`: one row per attack campaign
+/// (authorised look-alike sequences are not campaigns of any metric).
 pub fn campaign_fields() -> Vec<Field> {
     use DataType::{Boolean, UInt64, Utf8};
     vec![
@@ -193,6 +194,7 @@ pub fn campaign_columns(results: &[RunResult]) -> Vec<ArrayRef> {
                 .campaigns
                 .iter()
                 .enumerate()
+                .filter(|(_, c)| c.malicious)
                 .map(move |(i, c)| (r, i, c))
         })
         .collect();

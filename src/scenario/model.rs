@@ -9,11 +9,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::dist::{DurationDist, NumberDist};
-use super::spec::{
-    BenignTruth, Condition, ContainmentSpec, EvidenceOverride, EvidenceSpec, FieldValue, Severity,
-};
+use super::clues::{Clues, FieldTemplates, WorldFact};
+use super::spec::{BenignTruth, CampaignTruth, Condition, ContainmentSpec, LintAllow, Severity};
 use crate::calendar::Capacity;
-use crate::event::ContextKind;
 use crate::ids::{EntityId, RuleId, StepId};
 use crate::time::{Epoch, SimDuration};
 
@@ -85,42 +83,13 @@ pub struct Rule {
     pub author: Option<String>,
 }
 
-/// Evidence separations (d) per context kind for one kind of alert.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Separations {
-    /// Telemetry.
-    pub telemetry: f64,
-    /// Organizational.
-    pub organizational: f64,
-    /// Historic, at full strength.
-    pub historic: f64,
-}
-
-impl Separations {
-    /// The scenario defaults with `o`'s overrides.
-    pub fn resolve(base: &EvidenceSpec, o: &EvidenceOverride) -> Self {
-        Separations {
-            telemetry: o.telemetry.unwrap_or(base.telemetry),
-            organizational: o.organizational.unwrap_or(base.organizational),
-            historic: o.historic.unwrap_or(base.historic),
-        }
-    }
-
-    /// The separation for `kind`.
-    pub fn of(&self, kind: ContextKind) -> f64 {
-        match kind {
-            ContextKind::Telemetry => self.telemetry,
-            ContextKind::Organizational => self.organizational,
-            ContextKind::Historic => self.historic,
-        }
-    }
-}
-
 /// A benign alert process.
 #[derive(Clone, Debug)]
 pub struct BenignProcess {
     /// Name, for reports.
     pub name: String,
+    /// Hash of the name: keys its random streams.
+    pub key: u64,
     /// The rule its alerts carry.
     pub rule: RuleId,
     /// Mean alerts per hour (0 when the tool is not deployed).
@@ -133,37 +102,8 @@ pub struct BenignProcess {
     pub entities: Vec<EntityId>,
     /// Risk score distribution.
     pub score: NumberDist,
-    /// Evidence strength of context on its alerts.
-    pub evidence: Separations,
-}
-
-/// A telemetry field's possible values. The text is shared: each record drawn from the
-/// template clones a reference, not the string (telemetry is the bulk of a run's events).
-#[derive(Clone, Debug, PartialEq)]
-pub enum FieldTemplate {
-    /// Always this value.
-    One(Arc<str>),
-    /// One of these, uniformly.
-    OneOf(Vec<Arc<str>>),
-}
-
-/// Field templates by field name.
-pub type FieldTemplates = BTreeMap<Arc<str>, FieldTemplate>;
-
-/// Compiles a spec's field values into shared templates.
-pub fn field_templates(fields: &BTreeMap<String, FieldValue>) -> FieldTemplates {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            let t = match v {
-                FieldValue::One(s) => FieldTemplate::One(s.as_str().into()),
-                FieldValue::OneOf(list) => {
-                    FieldTemplate::OneOf(list.iter().map(|s| s.as_str().into()).collect())
-                }
-            };
-            (k.as_str().into(), t)
-        })
-        .collect()
+    /// What each alert's activity leaves behind.
+    pub clues: Clues,
 }
 
 /// A benign telemetry process.
@@ -171,6 +111,8 @@ pub fn field_templates(fields: &BTreeMap<String, FieldValue>) -> FieldTemplates 
 pub struct TelemetryProcess {
     /// Name.
     pub name: String,
+    /// Hash of the name: keys its random streams.
+    pub key: u64,
     /// Index into [`Scenario::sources`].
     pub source: u32,
     /// Mean records per hour (0 when the source does not exist).
@@ -183,8 +125,8 @@ pub struct TelemetryProcess {
     pub truth: BenignTruth,
     /// Score of rule matches.
     pub score: NumberDist,
-    /// Evidence strength on rule matches.
-    pub evidence: Separations,
+    /// Facts each record's activity leaves (no further traces: the record is the trace).
+    pub clues: Clues,
 }
 
 /// A parsed Sigma rule and where it runs.
@@ -192,6 +134,8 @@ pub struct TelemetryProcess {
 pub struct SigmaRule {
     /// Its entry in the rule table.
     pub rule: RuleId,
+    /// Hash of the title: keys the streams of its matches.
+    pub key: u64,
     /// Severity from the rule's `level`.
     pub severity: Severity,
     /// The parsed rule.
@@ -207,6 +151,10 @@ pub struct SigmaRule {
 pub struct Campaign {
     /// Name, for reports.
     pub name: String,
+    /// Hash of the name: keys its random streams.
+    pub key: u64,
+    /// Malicious, or an authorised look-alike whose alerts are benign.
+    pub truth: CampaignTruth,
     /// Offset of the campaign start from the scenario start.
     pub start: DurationDist,
     /// Steps in declaration order; predecessors always come earlier.
@@ -218,6 +166,8 @@ pub struct Campaign {
 pub struct Step {
     /// Id, unique in the campaign.
     pub id: String,
+    /// Hash of the id: keys its random streams.
+    pub key: u64,
     /// ATT&CK technique.
     pub technique: String,
     /// What it compromises.
@@ -232,17 +182,15 @@ pub struct Step {
     pub objective: bool,
     /// Security tools that may see it (only deployed ones).
     pub detect: Vec<Detection>,
-    /// Telemetry it leaves (only existing sources).
-    pub telemetry: Vec<StepTelemetry>,
-    /// Evidence strength on its alerts.
-    pub evidence: Separations,
+    /// Telemetry and facts it may leave (only existing sources).
+    pub clues: Clues,
 }
 
 /// A security tool's chance to alert on a step.
 #[derive(Clone, Debug)]
 pub struct Detection {
-    /// Position in the step's `detect` list (keys the random stream).
-    pub index: u32,
+    /// Hash of the detector and rule names (keys the random stream).
+    pub key: u64,
     /// The rule.
     pub rule: RuleId,
     /// Probability in [0, 1].
@@ -252,19 +200,6 @@ pub struct Detection {
     /// Step-to-alert latency.
     pub latency: DurationDist,
     /// Risk score distribution.
-    pub score: NumberDist,
-}
-
-/// A telemetry record a step leaves.
-#[derive(Clone, Debug)]
-pub struct StepTelemetry {
-    /// Position in the step's `telemetry` list.
-    pub index: u32,
-    /// Index into [`Scenario::sources`].
-    pub source: u32,
-    /// Fields.
-    pub fields: FieldTemplates,
-    /// Score of rule matches.
     pub score: NumberDist,
 }
 
@@ -296,9 +231,12 @@ pub struct Scenario {
     pub epoch: Epoch,
     /// Length of a run.
     pub horizon: SimDuration,
-    /// FNV-1a of the file's bytes: identifies the exact scenario in results.
+    /// FNV-1a of the file's bytes: identifies the exact file in results. Never seeds
+    /// anything: random streams are keyed by names (see [`crate::random`]).
     pub content_hash: u64,
-    /// Entities, in file order.
+    /// Hash of the name: the root of every run's seed tree.
+    pub name_key: u64,
+    /// Entities, sorted by id.
     pub entities: Vec<Entity>,
     /// Detector rules, sorted.
     pub rules: Vec<Rule>,
@@ -306,18 +244,20 @@ pub struct Scenario {
     pub sources: Vec<String>,
     /// Deployed security tools.
     pub tools: BTreeSet<String>,
-    /// Benign alert processes.
+    /// Benign alert processes, sorted by name.
     pub benign: Vec<BenignProcess>,
-    /// Benign telemetry processes.
+    /// Benign telemetry processes, sorted by name.
     pub telemetry: Vec<TelemetryProcess>,
     /// Sigma rules.
     pub sigma: Vec<SigmaRule>,
     /// Sigma field name → telemetry field name.
     pub field_map: BTreeMap<String, String>,
-    /// Attack campaigns.
+    /// Attack campaigns (and authorised look-alike sequences), sorted by name.
     pub campaigns: Vec<Campaign>,
-    /// Evidence channel parameters (defaults; alerts carry their own separations).
-    pub evidence: EvidenceSpec,
+    /// Organizational facts on a schedule.
+    pub facts: Vec<WorldFact>,
+    /// Lint findings the scenario keeps, with reasons.
+    pub lint_allow: Vec<LintAllow>,
     /// Containment execution delays.
     pub containment: ContainmentSpec,
     /// The customer's team.
@@ -377,11 +317,41 @@ impl Scenario {
             .map(|i| EntityId(i as u32))
     }
 
+    /// A telemetry record as a Sigma rule sees it: our fields, the mapped Sigma field
+    /// names, and the entity. The engine and `lint` both evaluate rules on this.
+    pub fn sigma_event(&self, fields: &super::Fields, entity: EntityId) -> sigma_rust::Event {
+        let mut event = sigma_rust::Event::new();
+        for (k, v) in fields {
+            insert_typed(&mut event, k.to_string(), v);
+        }
+        for (sigma_name, ours) in &self.field_map {
+            if let Some(v) = fields.get(ours.as_str()) {
+                insert_typed(&mut event, sigma_name.clone(), v);
+            }
+        }
+        if let Some(e) = self.entities.get(entity.index()) {
+            event.insert("entity", e.id.clone());
+        }
+        event
+    }
+
     /// The index of a telemetry source.
     pub fn source(&self, name: &str) -> Option<u32> {
         self.sources
             .iter()
             .position(|s| s == name)
             .map(|i| i as u32)
+    }
+}
+
+/// Sigma compares types strictly (`4648` is not `"4648"`): integers go in as integers.
+fn insert_typed(event: &mut sigma_rust::Event, key: String, value: &str) {
+    match value.parse::<i64>() {
+        Ok(n) if !value.starts_with('0') || value == "0" => event.insert(key, n),
+        _ => match value {
+            "true" => event.insert(key, true),
+            "false" => event.insert(key, false),
+            _ => event.insert(key, value.to_string()),
+        },
     }
 }

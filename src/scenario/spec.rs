@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::clues::{FactSpec, FieldValue, TraceSpec, WorldFactSpec};
 use super::dist::{DurationDist, NumberDist, dist_serde};
 
 use crate::time::{Epoch, SimDuration};
@@ -46,9 +47,13 @@ pub struct ScenarioSpec {
     /// Which tools and telemetry sources exist in the environment.
     #[serde(default)]
     pub environment: EnvironmentSpec,
-    /// The noisy channel through which context queries reveal truth.
+    /// Organizational facts on a schedule (HR records with effective dates, asset
+    /// records): found only through an organizational query.
     #[serde(default)]
-    pub evidence: EvidenceSpec,
+    pub facts: Vec<WorldFactSpec>,
+    /// Findings of `mdrsim lint` this scenario keeps, each with the reason it is realistic.
+    #[serde(default)]
+    pub lint: LintSpec,
     /// Time from a containment decision to its effect, per action.
     #[serde(default)]
     pub containment: ContainmentSpec,
@@ -73,65 +78,6 @@ pub struct EnvironmentSpec {
     /// Telemetry sources that exist (`idp`, `hr`, `mdm`, `saas`, `cloudtrail`, …).
     #[serde(default)]
     pub telemetry: Option<Vec<String>>,
-}
-
-/// Evidence strength per context kind: the separation `d` of a calibrated Gaussian
-/// channel. A query's log-likelihood ratio for "malicious" is drawn from N(+d²/2, d)
-/// when the truth is malicious and N(−d²/2, d) otherwise, so LLRs add up honestly.
-#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceSpec {
-    /// Telemetry context.
-    #[serde(default = "default_telemetry_d")]
-    pub telemetry: f64,
-    /// Organizational context.
-    #[serde(default = "default_org_d")]
-    pub organizational: f64,
-    /// Historic context at full strength; it grows with past closed cases on the rule.
-    #[serde(default = "default_hist_d")]
-    pub historic: f64,
-    /// Closed cases on a rule at which historic context reaches half its strength.
-    #[serde(default = "default_hist_half")]
-    pub historic_half: f64,
-}
-
-fn default_telemetry_d() -> f64 {
-    1.5
-}
-fn default_org_d() -> f64 {
-    1.0
-}
-fn default_hist_d() -> f64 {
-    2.0
-}
-fn default_hist_half() -> f64 {
-    20.0
-}
-
-impl Default for EvidenceSpec {
-    fn default() -> Self {
-        EvidenceSpec {
-            telemetry: 1.5,
-            organizational: 1.0,
-            historic: 2.0,
-            historic_half: 20.0,
-        }
-    }
-}
-
-/// Per-alert-source overrides of the evidence separations.
-#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceOverride {
-    /// Telemetry separation.
-    #[serde(default)]
-    pub telemetry: Option<f64>,
-    /// Organizational separation (e.g. HR knows the user is travelling).
-    #[serde(default)]
-    pub organizational: Option<f64>,
-    /// Historic separation at full strength.
-    #[serde(default)]
-    pub historic: Option<f64>,
 }
 
 /// Execution delay per containment action (world property: how fast the control acts).
@@ -257,9 +203,9 @@ pub struct TelemetrySpec {
     #[serde(default = "mid_score", with = "dist_serde")]
     #[schemars(with = "NumberDist")]
     pub score: NumberDist,
-    /// Evidence separation overrides for such alerts.
+    /// Organizational facts each record's activity may leave.
     #[serde(default)]
-    pub evidence: EvidenceOverride,
+    pub facts: Vec<FactSpec>,
 }
 
 fn benign_positive() -> BenignTruth {
@@ -270,16 +216,6 @@ fn mid_score() -> NumberDist {
         alpha: 2.0,
         beta: 2.0,
     }
-}
-
-/// A telemetry field value: fixed, or one of several.
-#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize, PartialEq)]
-#[serde(untagged)]
-pub enum FieldValue {
-    /// Always this value.
-    One(String),
-    /// One of these, uniformly.
-    OneOf(Vec<String>),
 }
 
 /// A Sigma rule, from a file (relative to the scenario) or inline YAML.
@@ -321,28 +257,6 @@ pub struct LogsourceMapSpec {
     pub category: Option<String>,
     /// Our telemetry source.
     pub source: String,
-}
-
-/// Telemetry an attack step leaves behind.
-#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct StepTelemetrySpec {
-    /// The telemetry source.
-    pub source: String,
-    /// Record fields.
-    #[serde(default)]
-    pub fields: BTreeMap<String, FieldValue>,
-    /// Detector score of alerts that rules raise on it.
-    #[serde(default = "high_score", with = "dist_serde")]
-    #[schemars(with = "NumberDist")]
-    pub score: NumberDist,
-}
-
-fn high_score() -> NumberDist {
-    NumberDist::Beta {
-        alpha: 5.0,
-        beta: 2.0,
-    }
 }
 
 /// One entity, `kind:name`, with free-form attributes.
@@ -432,9 +346,12 @@ pub struct BenignSpec {
     #[serde(with = "dist_serde")]
     #[schemars(with = "NumberDist")]
     pub score: NumberDist,
-    /// Evidence separation overrides for these alerts (e.g. HR context settles them).
+    /// Telemetry records each alert's activity may leave (what a telemetry query finds).
     #[serde(default)]
-    pub evidence: EvidenceOverride,
+    pub telemetry: Vec<TraceSpec>,
+    /// Organizational facts each alert's activity may leave (a change ticket, a booking).
+    #[serde(default)]
+    pub facts: Vec<FactSpec>,
 }
 
 /// An attack campaign: steps with predecessors, so campaigns may branch.
@@ -449,6 +366,40 @@ pub struct CampaignSpec {
     pub start: DurationDist,
     /// The steps; at least one should be an `objective`.
     pub steps: Vec<StepSpec>,
+    /// `malicious` (default), or `benign_positive` for an authorised sequence that looks
+    /// like one (a red-team exercise, scripted maintenance): its alerts are benign.
+    #[serde(default)]
+    pub truth: CampaignTruth,
+}
+
+/// Ground truth of a campaign's alerts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignTruth {
+    /// An attack.
+    #[default]
+    Malicious,
+    /// Authorised activity shaped like an attack.
+    BenignPositive,
+}
+
+/// Findings of `mdrsim lint` the scenario keeps on purpose.
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintSpec {
+    /// Each kept finding, exactly as `lint` prints it, with why it is realistic.
+    #[serde(default)]
+    pub allow: Vec<LintAllow>,
+}
+
+/// One finding kept on purpose.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintAllow {
+    /// The finding, as `lint` prints it (e.g. `severity critical`).
+    pub finding: String,
+    /// Why it is realistic that only attacks produce it.
+    pub why: String,
 }
 
 /// One attack step.
@@ -484,12 +435,12 @@ pub struct StepSpec {
     /// Security tools that may alert on this step.
     #[serde(default)]
     pub detect: Vec<DetectionSpec>,
-    /// Telemetry the step leaves (detection rules may match it).
+    /// Telemetry the step may leave (detection rules may match it).
     #[serde(default)]
-    pub telemetry: Vec<StepTelemetrySpec>,
-    /// Evidence separation overrides for alerts on this step.
+    pub telemetry: Vec<TraceSpec>,
+    /// Organizational facts the step may leave (an attacker rarely files a ticket).
     #[serde(default)]
-    pub evidence: EvidenceOverride,
+    pub facts: Vec<FactSpec>,
 }
 
 /// A requirement of a step.

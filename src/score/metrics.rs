@@ -94,7 +94,8 @@ impl Metrics {
     /// The metrics of a run from its alert and campaign records: the only inputs, so
     /// `alerts.parquet` and `campaigns.parquet` reproduce every metric.
     pub fn from_records(run: &RunRecords) -> Metrics {
-        let mut m = Metrics::empty(run.campaigns.len() as u64);
+        let attacks = run.campaigns.iter().filter(|c| c.malicious);
+        let mut m = Metrics::empty(attacks.clone().count() as u64);
         let (mut waits, mut provider_ms, mut customer_ms) = (Vec::new(), 0u64, 0u64);
         let (mut final_right, mut final_total, mut covered) = (0u64, 0u64, 0u64);
         for a in &run.alerts {
@@ -127,7 +128,7 @@ impl Metrics {
             m.false_containments += a.false_containments;
         }
         let (mut ttd, mut ttc, mut radius) = (Vec::new(), Vec::new(), Vec::new());
-        for c in &run.campaigns {
+        for c in attacks {
             if let Some(start) = c.started_at_ms {
                 radius.push(c.blast_radius as f64);
                 m.impacted += u64::from(c.impact);

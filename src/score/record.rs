@@ -69,8 +69,8 @@ pub struct AlertRecord {
     pub verdict: Option<Verdict>,
     /// When the verdict was reached, ms.
     pub verdict_at_ms: Option<u64>,
-    /// The verdict cites evidence, all of it earlier events of the same case (or the
-    /// telemetry it rests on).
+    /// Every `seq` the verdict cites is the alert, the record its rule matched, or a
+    /// record this investigation's queries returned before the verdict.
     pub evidence_resolves: bool,
     /// The customer's resolution of an escalation.
     pub customer_verdict: Option<Verdict>,
@@ -139,6 +139,8 @@ impl AlertRecord {
 /// One campaign of one run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CampaignRecord {
+    /// An attack; `false` for an authorised look-alike sequence (never scored).
+    pub malicious: bool,
     /// First step executed, ms.
     pub started_at_ms: Option<u64>,
     /// First of its alerts reaching the provider, ms.
@@ -164,9 +166,18 @@ impl RunRecords {
     /// Folds a run's events.
     pub fn from_events(header: &RunHeader, events: &[Envelope]) -> RunRecords {
         let mut alerts: Vec<AlertRecord> = Vec::new();
-        let mut campaigns = vec![CampaignRecord::default(); header.campaigns.len()];
+        let mut campaigns: Vec<CampaignRecord> = header
+            .campaigns
+            .iter()
+            .map(|c| CampaignRecord {
+                malicious: c.malicious,
+                ..CampaignRecord::default()
+            })
+            .collect();
         let mut targets: Vec<Vec<u32>> = vec![Vec::new(); header.campaigns.len()];
         let mut compromised = vec![false; header.entities.len()];
+        // Per alert: what it may cite (itself, its matched record, what its queries returned).
+        let mut citable: Vec<Vec<u64>> = Vec::new();
         for e in events {
             let at = e.at.ms();
             // Every alert has at least one event, so a valid id is below the event
@@ -179,14 +190,26 @@ impl RunRecords {
             if let Some(i) = alert {
                 while alerts.len() <= i {
                     alerts.push(AlertRecord::new(alerts.len() as u32));
+                    citable.push(Vec::new());
                 }
             }
             let r = alert.map(|i| &mut alerts[i]);
             match (&e.payload, r) {
-                (Payload::AlertRaised { rule, severity, .. }, Some(r)) => {
+                (
+                    Payload::AlertRaised {
+                        rule,
+                        severity,
+                        telemetry,
+                        ..
+                    },
+                    Some(r),
+                ) => {
                     r.raised_at_ms = at;
                     r.rule = *rule;
                     r.severity = *severity;
+                    let c = &mut citable[r.alert as usize];
+                    c.push(e.seq);
+                    c.extend(telemetry);
                 }
                 (
                     Payload::AlertLabeled {
@@ -234,20 +257,12 @@ impl RunRecords {
                 }
                 (
                     Payload::VerdictReached {
-                        alert,
-                        verdict,
-                        evidence,
-                        ..
+                        verdict, evidence, ..
                     },
                     Some(r),
                 ) => {
-                    let resolves = |s: &u64| {
-                        *s < e.seq
-                            && events.get(*s as usize).is_some_and(|c| {
-                                c.payload.alert() == Some(*alert)
-                                    || matches!(c.payload, Payload::TelemetryObserved { .. })
-                            })
-                    };
+                    let c = &citable[r.alert as usize];
+                    let resolves = |s: &u64| c.contains(s);
                     if r.stop_waiting(at) && r.first_pickup_ms.is_none() {
                         r.triage = Some(TriageOutcome::Dismissed);
                     }
@@ -258,7 +273,10 @@ impl RunRecords {
                 (Payload::CustomerResolved { verdict, .. }, Some(r)) => {
                     r.customer_verdict = Some(*verdict)
                 }
-                (Payload::ContextQueried { .. }, Some(r)) => r.context_queries += 1,
+                (Payload::ContextQueried { records, .. }, Some(r)) => {
+                    r.context_queries += 1;
+                    citable[r.alert as usize].extend(records);
+                }
                 (
                     Payload::WorkCompleted {
                         party: Party::Provider,
@@ -288,9 +306,12 @@ impl RunRecords {
                         if !t.contains(&target.0) {
                             t.push(target.0);
                         }
-                    }
-                    if let Some(x) = compromised.get_mut(target.index()) {
-                        *x = true;
+                        // An authorised sequence compromises nothing.
+                        if let Some(x) = compromised.get_mut(target.index())
+                            && c.malicious
+                        {
+                            *x = true;
+                        }
                     }
                 }
                 (

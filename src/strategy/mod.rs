@@ -11,7 +11,7 @@ pub mod view;
 
 pub use builtin::{BUILTIN, Oracle, Threshold, TruthDoor};
 pub use provider::{Provider, ProviderSpec};
-pub use view::{AlertView, CaseView, ContainRequest, Decision, EvidenceView, Triage};
+pub use view::{AlertView, CaseView, ContainRequest, Decision, Observation, Records, Triage};
 
 use serde::{Deserialize, Serialize};
 

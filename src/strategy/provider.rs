@@ -34,6 +34,13 @@ pub struct ProviderSpec {
     /// Context the provider can query.
     #[serde(default)]
     pub context: Vec<ContextKind>,
+    /// Telemetry sources its telemetry queries read (`"*"`: every source).
+    #[serde(default = "every_source")]
+    pub telemetry_sources: Vec<String>,
+    /// A telemetry query returns records from this long before the alert to this long
+    /// after it (never past the moment of the query).
+    #[serde(default = "two_hours")]
+    pub telemetry_window: SimDuration,
     /// Response authority per containment action.
     #[serde(default)]
     pub authority: AuthoritySpec,
@@ -86,6 +93,14 @@ pub struct HandlingSpec {
     #[serde(default = "instant", with = "dist_serde")]
     #[schemars(with = "DurationDist")]
     pub containment: DurationDist,
+}
+
+fn every_source() -> Vec<String> {
+    vec!["*".to_string()]
+}
+
+fn two_hours() -> SimDuration {
+    SimDuration::from_mins(120)
 }
 
 fn instant() -> DurationDist {
@@ -230,6 +245,8 @@ pub struct Provider {
     pub rules_over: BTreeSet<String>,
     /// Context integrations.
     pub context: BTreeSet<ContextKind>,
+    /// Telemetry sources a telemetry query reads.
+    pub telemetry_sources: BTreeSet<String>,
 }
 
 /// A compiled pool.
@@ -332,6 +349,7 @@ impl ProviderSpec {
             ingests: self.ingests.iter().cloned().collect(),
             rules_over: self.rules_over.iter().cloned().collect(),
             context: self.context.iter().copied().collect(),
+            telemetry_sources: self.telemetry_sources.iter().cloned().collect(),
         })
     }
 }
@@ -340,6 +358,11 @@ impl Provider {
     /// Whether alerts from security tool `tool` reach the provider (`"*"`: all).
     pub fn ingests(&self, tool: &str) -> bool {
         self.ingests.contains("*") || self.ingests.contains(tool)
+    }
+
+    /// Whether the provider's telemetry queries read `source` (`"*"`: all).
+    pub fn queries_telemetry(&self, source: &str) -> bool {
+        self.telemetry_sources.contains("*") || self.telemetry_sources.contains(source)
     }
 
     /// Whether the provider runs detection rules over telemetry `source` (`"*"`: all).

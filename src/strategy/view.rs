@@ -1,19 +1,24 @@
-//! What a strategy may see: an alert as the detector raised it, the entities it names,
-//! the evidence its own queries returned, and which context it could still ask for.
-//! No type reachable from here carries ground truth.
+//! What a strategy may see: an alert as its detector raised it, and the records its own
+//! context queries returned — telemetry records, organizational facts, the provider's own
+//! past cases with their outcomes as recorded. Records are resolved through a private
+//! [`Records`] that only reaches the events a query returned; nothing reachable from here
+//! carries ground truth or a number derived from it.
 
 use std::collections::BTreeSet;
 
-use crate::event::{ContainAction, ContextKind, Verdict};
-use crate::ids::{AlertId, EntityId};
-use crate::scenario::{Entity, EntityKind, Rule, Severity};
+use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, Verdict};
+use crate::ids::{AlertId, EntityId, RuleId};
+use crate::scenario::{Entity, EntityKind, Fields, Rule, Severity};
 use crate::time::SimTime;
+use crate::world::state::{AlertRecord, QueryResult};
 
 /// An alert without its label.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlertView<'a> {
     /// The alert.
     pub id: AlertId,
+    /// `seq` of its `alert_raised` event (cite it like any record).
+    pub seq: u64,
     /// When the detector raised it.
     pub raised_at: SimTime,
     /// When it reached the queue.
@@ -26,17 +31,153 @@ pub struct AlertView<'a> {
     pub score: f64,
     /// Entities it concerns.
     pub entities: &'a [EntityId],
+    /// `seq` of the telemetry record a detection rule matched, for rule alerts.
+    pub matched: Option<u64>,
 }
 
-/// One piece of evidence a context query returned.
+/// One record a query returned, resolved to its content.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EvidenceView {
-    /// `seq` of the `context_queried` event.
-    pub seq: u64,
-    /// Kind of context.
-    pub kind: ContextKind,
-    /// Log-likelihood ratio for "malicious" (calibrated: LLRs add).
-    pub llr: f64,
+pub enum Observation<'a> {
+    /// A telemetry record.
+    Telemetry {
+        /// `seq` of the record (cite this).
+        seq: u64,
+        /// When it was observed.
+        at: SimTime,
+        /// Its source (`process`, `entra_signin`, …).
+        source: &'a str,
+        /// The entity it concerns.
+        entity: EntityId,
+        /// Its fields, verbatim.
+        fields: &'a Fields,
+    },
+    /// An organizational fact in force when the alert was raised or now.
+    Fact {
+        /// `seq` of the record (cite this).
+        seq: u64,
+        /// The system of record (`hr`, `change`, `travel`, `directory`, …).
+        kind: &'a str,
+        /// The entity it concerns.
+        entity: EntityId,
+        /// Its fields.
+        fields: &'a Fields,
+        /// Start of its window.
+        from: SimTime,
+        /// End of its window (`None`: open-ended).
+        until: Option<SimTime>,
+    },
+    /// One of the provider's own past cases, with its outcome as recorded (right or
+    /// wrong: nobody knows the truth).
+    Case {
+        /// `seq` of the verdict or resolution (cite this).
+        seq: u64,
+        /// When it was closed.
+        at: SimTime,
+        /// The past alert.
+        alert: AlertId,
+        /// Its rule.
+        rule: RuleId,
+        /// Its entities.
+        entities: &'a [EntityId],
+        /// The recorded outcome.
+        verdict: Verdict,
+        /// Who recorded it: the provider's verdict, or the customer's resolution.
+        by: Party,
+    },
+}
+
+impl Observation<'_> {
+    /// `seq` of the event that holds the record.
+    pub fn seq(&self) -> u64 {
+        match self {
+            Observation::Telemetry { seq, .. }
+            | Observation::Fact { seq, .. }
+            | Observation::Case { seq, .. } => *seq,
+        }
+    }
+}
+
+/// Resolves the records returned to one investigation. Private fields: a strategy cannot
+/// reach any other event of the run through it.
+#[derive(Clone, Copy)]
+pub struct Records<'a> {
+    log: &'a EventLog,
+    alerts: &'a [AlertRecord],
+    sources: &'a [String],
+    entities: &'a [Entity],
+    rules: &'a [Rule],
+}
+
+impl std::fmt::Debug for Records<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Records")
+    }
+}
+
+impl<'a> Records<'a> {
+    /// A resolver over the run so far. Only the engine makes one.
+    pub(crate) fn new(
+        log: &'a EventLog,
+        alerts: &'a [AlertRecord],
+        sources: &'a [String],
+        entities: &'a [Entity],
+        rules: &'a [Rule],
+    ) -> Self {
+        Records {
+            log,
+            alerts,
+            sources,
+            entities,
+            rules,
+        }
+    }
+
+    fn resolve(&self, seq: u64) -> Option<Observation<'a>> {
+        let e = self.log.get(seq)?;
+        Some(match &e.payload {
+            Payload::TelemetryObserved {
+                source,
+                entity,
+                fields,
+            } => Observation::Telemetry {
+                seq,
+                at: e.at,
+                source: self.sources.get(*source as usize).map_or("", |s| s),
+                entity: *entity,
+                fields,
+            },
+            Payload::FactRecorded {
+                entity,
+                kind,
+                fields,
+                from_ms,
+                until_ms,
+            } => Observation::Fact {
+                seq,
+                kind,
+                entity: *entity,
+                fields,
+                from: SimTime(*from_ms),
+                until: until_ms.map(SimTime),
+            },
+            Payload::VerdictReached { alert, verdict, .. } => self.case(seq, e.at, *alert, *verdict, Party::Provider)?,
+            Payload::CustomerResolved { alert, verdict, .. } => self.case(seq, e.at, *alert, *verdict, Party::Customer)?,
+            _ => return None,
+        })
+    }
+
+    fn case(&self, seq: u64, at: SimTime, alert: AlertId, verdict: Verdict, by: Party) -> Option<Observation<'a>> {
+        let a = self.alerts.get(alert.index())?;
+        Some(Observation::Case {
+            seq,
+            at,
+            alert,
+            rule: a.rule,
+            entities: &a.entities,
+            verdict,
+            by,
+        })
+    }
 }
 
 /// An investigation in progress, as the strategy sees it.
@@ -46,34 +187,76 @@ pub struct CaseView<'a> {
     pub now: SimTime,
     /// The alert.
     pub alert: AlertView<'a>,
-    /// The environment's entities (kind and attributes; observable context).
-    pub environment: &'a [Entity],
     /// The pool deciding, by name (`""` at arrival triage).
     pub pool: &'a str,
     /// Whether the deciding pool is the provider's expert pool.
     pub expert: bool,
     /// Whether the provider has an expert pool to hand edge cases to.
     pub has_experts: bool,
-    /// Evidence gathered so far.
-    pub evidence: &'a [EvidenceView],
+    /// What this investigation's queries returned so far, in order.
+    pub queries: &'a [QueryResult],
     /// Context the provider can query.
     pub integrations: &'a BTreeSet<ContextKind>,
+    records: Records<'a>,
 }
 
-impl CaseView<'_> {
-    /// The entity behind an id.
-    pub fn entity(&self, id: EntityId) -> Option<&Entity> {
-        self.environment.get(id.index())
+impl<'a> CaseView<'a> {
+    /// A view; only the engine makes one (and tests of the crate).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        now: SimTime,
+        alert: AlertView<'a>,
+        pool: &'a str,
+        expert: bool,
+        has_experts: bool,
+        queries: &'a [QueryResult],
+        integrations: &'a BTreeSet<ContextKind>,
+        records: Records<'a>,
+    ) -> Self {
+        CaseView {
+            now,
+            alert,
+            pool,
+            expert,
+            has_experts,
+            queries,
+            integrations,
+            records,
+        }
+    }
+
+    /// The kind of an entity (from its id's prefix: observable).
+    pub fn entity_kind(&self, id: EntityId) -> Option<EntityKind> {
+        self.records.entities.get(id.index()).map(|e| e.kind)
+    }
+
+    /// The name of an entity (`host:ws-017`).
+    pub fn entity_name(&self, id: EntityId) -> &'a str {
+        self.records.entities.get(id.index()).map_or("", |e| e.id.as_str())
+    }
+
+    /// A rule by id (for past cases).
+    pub fn rule(&self, id: RuleId) -> Option<&'a Rule> {
+        self.records.rules.get(id.index())
+    }
+
+    /// The telemetry record a detection rule matched, for rule alerts.
+    pub fn matched_record(&self) -> Option<Observation<'a>> {
+        self.records.resolve(self.alert.matched?)
+    }
+
+    /// Every record returned by this investigation's queries of `kind`.
+    pub fn records(&self, kind: ContextKind) -> impl Iterator<Item = Observation<'a>> + '_ {
+        self.queries
+            .iter()
+            .filter(move |q| q.kind == kind)
+            .flat_map(|q| q.records.iter())
+            .filter_map(|&s| self.records.resolve(s))
     }
 
     /// Whether a query of `kind` is possible and not yet made.
     pub fn can_query(&self, kind: ContextKind) -> bool {
-        self.integrations.contains(&kind) && !self.evidence.iter().any(|e| e.kind == kind)
-    }
-
-    /// Sum of the evidence's log-likelihood ratios.
-    pub fn evidence_llr(&self) -> f64 {
-        self.evidence.iter().map(|e| e.llr).sum()
+        self.integrations.contains(&kind) && !self.queries.iter().any(|q| q.kind == kind)
     }
 
     /// The usual containment for each of the alert's entities that can be contained.
@@ -82,7 +265,7 @@ impl CaseView<'_> {
             .entities
             .iter()
             .filter_map(|&id| {
-                let action = default_action(self.entity(id)?.kind)?;
+                let action = default_action(self.entity_kind(id)?)?;
                 Some(ContainRequest { action, target: id })
             })
             .collect()
@@ -137,6 +320,9 @@ pub enum Decision {
         verdict: Verdict,
         /// Confidence in [0, 1].
         confidence: f64,
+        /// `seq`s of the records the verdict relies on (records this investigation's
+        /// queries returned; `evidence_coverage` checks that).
+        evidence: Vec<u64>,
         /// Why, in a sentence.
         rationale: String,
         /// Containment to request (ignored for benign verdicts).

@@ -4,5 +4,5 @@
 pub mod state;
 pub mod truth;
 
-pub use state::{AlertRecord, EntityState, RunState};
+pub use state::{AlertRecord, EntityState, FactEntry, QueryResult, RunState, TelemetryEntry};
 pub use truth::{GroundTruth, Label};

@@ -8,8 +8,47 @@ use std::collections::VecDeque;
 use crate::event::{ContextKind, Envelope, Party, Payload};
 use crate::ids::{AlertId, EntityId, RuleId};
 use crate::scenario::{Condition, Severity};
-use crate::strategy::EvidenceView;
 use crate::time::SimTime;
+
+/// What one context query returned to an investigation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryResult {
+    /// `seq` of the `context_queried` event.
+    pub seq: u64,
+    /// Kind of context.
+    pub kind: ContextKind,
+    /// `seq`s of the records returned.
+    pub records: Vec<u64>,
+}
+
+/// A telemetry record's place in the per-entity index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TelemetryEntry {
+    /// When it was observed.
+    pub at: SimTime,
+    /// `seq` of its `telemetry_observed` event.
+    pub seq: u64,
+    /// Its source.
+    pub source: u32,
+}
+
+/// An organizational fact's place in the per-entity index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactEntry {
+    /// `seq` of its `fact_recorded` event.
+    pub seq: u64,
+    /// Start of its window.
+    pub from: SimTime,
+    /// End of its window (`None`: open-ended).
+    pub until: Option<SimTime>,
+}
+
+impl FactEntry {
+    /// Whether the fact is in force at `t`.
+    pub fn in_force(&self, t: SimTime) -> bool {
+        self.from <= t && self.until.is_none_or(|u| t < u)
+    }
+}
 
 use super::truth::{GroundTruth, Label};
 
@@ -34,8 +73,8 @@ pub struct AlertRecord {
     pub queued_at: Option<SimTime>,
     /// Whether it waits in a pool's queue now.
     pub waiting: bool,
-    /// Context gathered for it.
-    pub evidence: Vec<EvidenceView>,
+    /// What its context queries returned.
+    pub evidence: Vec<QueryResult>,
     /// Whether it is closed (verdict, escalation or expiry).
     pub closed: bool,
 }
@@ -122,8 +161,13 @@ pub struct RunState {
     pub entities: Vec<EntityState>,
     /// Campaign progress.
     pub campaigns: Vec<CampaignState>,
-    /// Closed cases per rule: the provider's growing historic knowledge.
-    pub closed_by_rule: Vec<u32>,
+    /// Recorded outcomes of closed cases, in order (`seq` of the provider's verdict or
+    /// the customer's resolution, and the alert): the provider's own history.
+    pub outcomes: Vec<(u64, AlertId)>,
+    /// Telemetry records by the entity they concern, in time order.
+    pub telemetry_by_entity: Vec<Vec<TelemetryEntry>>,
+    /// Organizational facts by the entity they concern, in record order.
+    pub facts_by_entity: Vec<Vec<FactEntry>>,
     truth: GroundTruth,
 }
 
@@ -143,7 +187,6 @@ impl RunState {
         campaign_steps: &[usize],
         pools: &[u32],
         customer: u32,
-        rules: usize,
     ) -> Self {
         RunState {
             pools: pools
@@ -162,7 +205,8 @@ impl RunState {
                     ..Default::default()
                 })
                 .collect(),
-            closed_by_rule: vec![0; rules],
+            telemetry_by_entity: vec![Vec::new(); entities],
+            facts_by_entity: vec![Vec::new(); entities],
             ..Default::default()
         }
     }
@@ -219,7 +263,29 @@ impl RunState {
     /// Records what `e` says happened.
     pub fn apply(&mut self, e: &Envelope) {
         match &e.payload {
-            Payload::TelemetryObserved { .. } => {}
+            Payload::TelemetryObserved { source, entity, .. } => {
+                if let Some(list) = self.telemetry_by_entity.get_mut(entity.index()) {
+                    list.push(TelemetryEntry {
+                        at: e.at,
+                        seq: e.seq,
+                        source: *source,
+                    });
+                }
+            }
+            Payload::FactRecorded {
+                entity,
+                from_ms,
+                until_ms,
+                ..
+            } => {
+                if let Some(list) = self.facts_by_entity.get_mut(entity.index()) {
+                    list.push(FactEntry {
+                        seq: e.seq,
+                        from: SimTime(*from_ms),
+                        until: until_ms.map(SimTime),
+                    });
+                }
+            }
             Payload::AttackStepExecuted {
                 campaign,
                 step,
@@ -333,20 +399,22 @@ impl RunState {
             }
             Payload::CaseHandedOff { alert, pool, .. } => self.enqueue(e.seq, *alert, *pool),
             Payload::ContextQueried {
-                alert, kind, llr, ..
+                alert,
+                kind,
+                records,
+                ..
             } => {
-                let (kind, llr): (ContextKind, f64) = (*kind, *llr);
                 if let Some(a) = self.alert(*alert) {
-                    a.evidence.push(EvidenceView {
+                    a.evidence.push(QueryResult {
                         seq: e.seq,
-                        kind,
-                        llr,
+                        kind: *kind,
+                        records: records.clone(),
                     });
                 }
             }
             Payload::VerdictReached { alert, .. } => {
                 self.close(*alert);
-                self.learn(*alert);
+                self.outcomes.push((e.seq, *alert));
             }
             Payload::Escalated { alert, .. } => {
                 self.close(*alert);
@@ -381,17 +449,9 @@ impl RunState {
                     *w = Some(*task);
                 }
             }
-            Payload::CustomerResolved { alert, .. } => self.learn(*alert),
+            Payload::CustomerResolved { alert, .. } => self.outcomes.push((e.seq, *alert)),
             Payload::StrategyFailed { .. } => {}
         }
     }
 
-    /// A closed case adds to what the provider knows about its rule.
-    fn learn(&mut self, alert: AlertId) {
-        if let Some(rule) = self.alerts.get(alert.index()).map(|a| a.rule.index())
-            && let Some(n) = self.closed_by_rule.get_mut(rule)
-        {
-            *n += 1;
-        }
-    }
 }

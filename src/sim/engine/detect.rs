@@ -34,16 +34,7 @@ impl Engine<'_> {
         else {
             return;
         };
-        let mut event = sigma_rust::Event::new();
-        for (k, v) in fields {
-            insert_typed(&mut event, k.to_string(), v);
-        }
-        for (sigma_name, ours) in &self.sc.field_map {
-            if let Some(v) = fields.get(ours.as_str()) {
-                insert_typed(&mut event, sigma_name.clone(), v);
-            }
-        }
-        event.insert("entity", self.sc.entities[entity.index()].id.clone());
+        let event = self.sc.sigma_event(fields, entity);
         let matched: Vec<usize> = applicable
             .into_iter()
             .filter(|&i| self.sc.sigma[i].sigma.is_match(&event))
@@ -51,20 +42,27 @@ impl Engine<'_> {
         for i in matched {
             let rule = &self.sc.sigma[i];
             let origin = origin_of(i as u32);
-            let mut rng = self.seeds.stream(Purpose::BenignAlert, &origin.key());
+            let mut rng = self
+                .seeds
+                .stream(Purpose::BenignAlert, &origin.key(self.sc));
             let dist = match origin {
                 Origin::BenignRule { process, .. } => {
                     Some(&self.sc.telemetry[process as usize].score)
                 }
+                Origin::BenignTrace { process, trace, .. } => self.sc.benign[process as usize]
+                    .clues
+                    .traces
+                    .get(trace as usize)
+                    .map(|t| &t.score),
                 Origin::AttackRule {
                     campaign,
                     step,
                     record,
                     ..
                 } => self.sc.campaigns[campaign.index()].steps[step.index()]
-                    .telemetry
-                    .iter()
-                    .find(|t| t.index == record)
+                    .clues
+                    .traces
+                    .get(record as usize)
                     .map(|t| &t.score),
                 _ => None,
             };
@@ -81,17 +79,5 @@ impl Engine<'_> {
                 Some(seq),
             );
         }
-    }
-}
-
-/// Sigma compares types strictly (`4648` is not `"4648"`): integers go in as integers.
-fn insert_typed(event: &mut sigma_rust::Event, key: String, value: &str) {
-    match value.parse::<i64>() {
-        Ok(n) if !value.starts_with('0') || value == "0" => event.insert(key, n),
-        _ => match value {
-            "true" => event.insert(key, true),
-            "false" => event.insert(key, false),
-            _ => event.insert(key, value.to_string()),
-        },
     }
 }

@@ -3,14 +3,18 @@
 //! team, containment) are jobs on one agenda; every job's outcome is a list of events
 //! appended to the log and applied to the state.
 
+mod clues;
+mod context;
 mod detect;
 mod ops;
 mod world;
 
-use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, RunHeader, Verdict};
+use crate::event::{
+    ContainAction, ContextKind, EventLog, Party, Payload, RunHeader, Truth, Verdict,
+};
 use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
 use crate::random::{Purpose, SeedTree, Stream};
-use crate::scenario::{Scenario, Separations, Severity};
+use crate::scenario::{BenignTruth, CampaignTruth, Scenario, Severity};
 use crate::strategy::{ContainRequest, Decider};
 use crate::time::SimTime;
 use crate::world::RunState;
@@ -70,24 +74,30 @@ impl<'s> Simulation<'s> {
     }
 }
 
-/// Where an alert came from; keys its random streams so that two strategies see the
-/// same handling times and evidence for the same alert (common random numbers).
+/// Where an alert came from (indices into the scenario's tables). Its random streams
+/// are keyed by the *names* behind those indices, so two strategies see the same
+/// handling times for the same alert (common random numbers) and editing one element
+/// moves no other element's numbers.
 #[derive(Clone, Copy, Debug)]
 enum Origin {
-    Benign {
+    /// The `n`-th alert of a benign alert process.
+    Benign { process: u32, n: u64 },
+    /// A rule match on the `n`-th record of a benign telemetry process.
+    BenignRule { process: u32, n: u64, rule: u32 },
+    /// A rule match on a record the `n`-th activity of a benign alert process left.
+    BenignTrace {
         process: u32,
         n: u64,
-    },
-    BenignRule {
-        process: u32,
-        n: u64,
+        trace: u32,
         rule: u32,
     },
+    /// A security tool alerting on a campaign step.
     Attack {
         campaign: CampaignId,
         step: StepId,
         detector: u32,
     },
+    /// A rule match on a record a campaign step left.
     AttackRule {
         campaign: CampaignId,
         step: StepId,
@@ -97,36 +107,67 @@ enum Origin {
 }
 
 impl Origin {
-    fn key(self) -> [u64; 5] {
+    fn key(self, sc: &Scenario) -> [u64; 5] {
+        let step = |c: CampaignId, s: StepId| &sc.campaigns[c.index()].steps[s.index()];
         match self {
-            Origin::Benign { process, n } => [0, process as u64, n, 0, 0],
-            Origin::BenignRule { process, n, rule } => [1, process as u64, n, rule as u64, 0],
+            Origin::Benign { process, n } => [0, sc.benign[process as usize].key, n, 0, 0],
+            Origin::BenignRule { process, n, rule } => [
+                1,
+                sc.telemetry[process as usize].key,
+                n,
+                sc.sigma[rule as usize].key,
+                0,
+            ],
+            Origin::BenignTrace {
+                process,
+                n,
+                trace,
+                rule,
+            } => {
+                let p = &sc.benign[process as usize];
+                [4, p.key, n, p.clues.traces[trace as usize].key, sc.sigma[rule as usize].key]
+            }
             Origin::Attack {
                 campaign,
-                step,
+                step: s,
                 detector,
-            } => [2, campaign.0 as u64, step.0 as u64, detector as u64, 0],
+            } => {
+                let st = step(campaign, s);
+                let c = sc.campaigns[campaign.index()].key;
+                [2, c, st.key, st.detect[detector as usize].key, 0]
+            }
             Origin::AttackRule {
                 campaign,
-                step,
+                step: s,
                 record,
                 rule,
-            } => [
-                3,
-                campaign.0 as u64,
-                step.0 as u64,
-                record as u64,
-                rule as u64,
-            ],
+            } => {
+                let st = step(campaign, s);
+                let c = sc.campaigns[campaign.index()].key;
+                [3, c, st.key, st.clues.traces[record as usize].key, sc.sigma[rule as usize].key]
+            }
         }
     }
 
-    fn malicious(self) -> Option<(CampaignId, StepId)> {
+    /// The alert's label: its truth and, for an attack, its campaign and step.
+    fn label(self, sc: &Scenario) -> (Truth, Option<(CampaignId, StepId)>) {
+        let benign = |t: BenignTruth| match t {
+            BenignTruth::FalsePositive => Truth::FalsePositive,
+            BenignTruth::BenignPositive => Truth::BenignPositive,
+        };
         match self {
-            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
-                Some((campaign, step))
+            Origin::Benign { process, .. } | Origin::BenignTrace { process, .. } => {
+                (benign(sc.benign[process as usize].truth), None)
             }
-            _ => None,
+            Origin::BenignRule { process, .. } => {
+                (benign(sc.telemetry[process as usize].truth), None)
+            }
+            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
+                match sc.campaigns[campaign.index()].truth {
+                    CampaignTruth::Malicious => (Truth::Malicious, Some((campaign, step))),
+                    CampaignTruth::BenignPositive => (Truth::BenignPositive, None),
+                }
+            }
         }
     }
 }
@@ -139,6 +180,7 @@ enum Pending {
     Verdict {
         verdict: Verdict,
         confidence: f64,
+        evidence: Vec<u64>,
         rationale: String,
         contain: Vec<ContainRequest>,
     },
@@ -201,6 +243,9 @@ enum Job {
     Expire {
         alert: AlertId,
     },
+    WorldFact {
+        index: u32,
+    },
 }
 
 struct Engine<'a> {
@@ -218,13 +263,20 @@ struct Engine<'a> {
     pending: Vec<Vec<StepId>>,
     origins: Vec<Origin>,
     horizon: SimTime,
+    /// Per telemetry source: whether the provider's telemetry queries read it.
+    queryable: Vec<bool>,
 }
 
 impl<'a> Engine<'a> {
     fn new(sc: &'a Scenario, seed: u64, run: u64, decider: &'a mut Decider) -> Self {
-        let seeds = SeedTree::new(seed, sc.content_hash);
+        let seeds = SeedTree::new(seed, sc.name_key);
         let steps: Vec<usize> = sc.campaigns.iter().map(|c| c.steps.len()).collect();
         let pools: Vec<u32> = decider.provider.pools.iter().map(|p| p.size).collect();
+        let queryable = sc
+            .sources
+            .iter()
+            .map(|s| decider.provider.queries_telemetry(s))
+            .collect();
         Engine {
             sc,
             seeds,
@@ -233,22 +285,26 @@ impl<'a> Engine<'a> {
                 &steps,
                 &pools,
                 sc.customer.size,
-                sc.rules.len(),
             ),
             decider,
             log: EventLog::with_capacity(run, 4096),
             agenda: Agenda::default(),
-            benign_streams: (0..sc.benign.len())
-                .map(|p| seeds.stream(Purpose::BenignArrivals, &[p as u64]))
+            benign_streams: sc
+                .benign
+                .iter()
+                .map(|p| seeds.stream(Purpose::BenignArrivals, &[p.key]))
                 .collect(),
             benign_seen: vec![0; sc.benign.len()],
-            telemetry_streams: (0..sc.telemetry.len())
-                .map(|p| seeds.stream(Purpose::TelemetryArrivals, &[p as u64]))
+            telemetry_streams: sc
+                .telemetry
+                .iter()
+                .map(|p| seeds.stream(Purpose::TelemetryArrivals, &[p.key]))
                 .collect(),
             telemetry_seen: vec![0; sc.telemetry.len()],
             pending: vec![Vec::new(); sc.campaigns.len()],
             origins: Vec::new(),
             horizon: SimTime::ZERO.after(sc.horizon),
+            queryable,
         }
     }
 
@@ -261,6 +317,13 @@ impl<'a> Engine<'a> {
     }
 
     fn start(&mut self) {
+        self.record_directory();
+        for (i, f) in self.sc.facts.iter().enumerate() {
+            self.agenda.schedule(
+                SimTime::ZERO.after(f.from),
+                Job::WorldFact { index: i as u32 },
+            );
+        }
         for p in 0..self.sc.benign.len() {
             self.schedule_benign(SimTime::ZERO, p as u32);
         }
@@ -268,7 +331,7 @@ impl<'a> Engine<'a> {
             self.schedule_telemetry(SimTime::ZERO, p as u32);
         }
         for (c, campaign) in self.sc.campaigns.iter().enumerate() {
-            let mut rng = self.seeds.stream(Purpose::CampaignStart, &[c as u64]);
+            let mut rng = self.seeds.stream(Purpose::CampaignStart, &[campaign.key]);
             let at = SimTime::ZERO.after(campaign.start.sample(&mut rng));
             self.agenda.schedule(
                 at,
@@ -340,17 +403,7 @@ impl<'a> Engine<'a> {
             } => self.customer_done(now, alert, task, worker, started, work),
             Job::ShiftChange => self.dispatch(now),
             Job::Expire { alert } => self.expire(now, alert),
-        }
-    }
-
-    /// Evidence separations for an alert, from where it came from.
-    fn separations(&self, origin: Origin) -> Separations {
-        match origin {
-            Origin::Benign { process, .. } => self.sc.benign[process as usize].evidence,
-            Origin::BenignRule { process, .. } => self.sc.telemetry[process as usize].evidence,
-            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
-                self.sc.campaigns[campaign.index()].steps[step.index()].evidence
-            }
+            Job::WorldFact { index } => self.world_fact(now, index),
         }
     }
 }

@@ -3,16 +3,16 @@
 //! customer's team, and containment taking effect.
 
 use rand::RngExt;
-use rand_distr::{Distribution, StandardNormal};
 
 use super::{CustomerTask, Engine, Job, Origin, Pending};
-use crate::event::{ActionKind, ContainAction, ContextKind, Party, Payload, Truth, Verdict};
+use crate::event::{ActionKind, ContainAction, Party, Payload, Truth, Verdict};
 use crate::ids::{AlertId, EntityId, RuleId};
 use crate::random::Purpose;
 use crate::scenario::Severity;
 use crate::strategy::provider::{Authority, QueueOrder};
 use crate::strategy::view::{
-    AlertView, CaseView, ContainRequest, Decision, Triage, action_applies, default_action,
+    AlertView, CaseView, ContainRequest, Decision, Records, Triage, action_applies,
+    default_action,
 };
 use crate::strategy::{Policy, TruthDoor};
 use crate::time::{SimDuration, SimTime};
@@ -31,21 +31,8 @@ impl Engine<'_> {
     ) {
         let alert = AlertId(self.origins.len() as u32);
         self.origins.push(origin);
-        let truth = match origin.malicious() {
-            Some(_) => Truth::Malicious,
-            None => {
-                let t = match origin {
-                    Origin::Benign { process, .. } => self.sc.benign[process as usize].truth,
-                    Origin::BenignRule { process, .. } => self.sc.telemetry[process as usize].truth,
-                    _ => crate::scenario::BenignTruth::FalsePositive,
-                };
-                match t {
-                    crate::scenario::BenignTruth::FalsePositive => Truth::FalsePositive,
-                    crate::scenario::BenignTruth::BenignPositive => Truth::BenignPositive,
-                }
-            }
-        };
-        let (campaign, step) = origin.malicious().unzip();
+        let (truth, label) = origin.label(self.sc);
+        let (campaign, step) = label.unzip();
         self.emit(
             now,
             Payload::AlertRaised {
@@ -81,6 +68,7 @@ impl Engine<'_> {
                 let view = case_view(
                     self.sc,
                     &self.state,
+                    &self.log,
                     &self.decider.provider,
                     alert,
                     now,
@@ -93,7 +81,7 @@ impl Engine<'_> {
         match triage {
             Triage::Escalate { reason } => self.escalate(now, alert, reason),
             Triage::Dismiss { rationale } => {
-                let evidence = self.evidence_of(alert);
+                let evidence = self.cited(alert, Vec::new());
                 self.emit(
                     now,
                     Payload::VerdictReached {
@@ -132,7 +120,7 @@ impl Engine<'_> {
 
     /// Customer team time for a task, from a stream keyed by the alert and the task.
     fn customer_cost(&self, alert: AlertId, work: CustomerTask) -> SimDuration {
-        let mut key = self.origins[alert.index()].key().to_vec();
+        let mut key = self.origins[alert.index()].key(self.sc).to_vec();
         let dist = match work {
             CustomerTask::Resolve => &self.sc.customer.handling,
             CustomerTask::Contain { action, target } => {
@@ -144,11 +132,17 @@ impl Engine<'_> {
         dist.sample(&mut self.seeds.stream(Purpose::Customer, &key))
     }
 
-    fn evidence_of(&self, alert: AlertId) -> Vec<u64> {
+    /// A verdict's evidence: the alert itself (and the record a rule matched), then what
+    /// the strategy cites, as it cites it — `evidence_coverage` checks the citations.
+    fn cited(&self, alert: AlertId, cited: Vec<u64>) -> Vec<u64> {
         let rec = &self.state.alerts[alert.index()];
         let mut ev = vec![rec.raised_seq];
         ev.extend(rec.telemetry);
-        ev.extend(rec.evidence.iter().map(|e| e.seq));
+        for s in cited {
+            if !ev.contains(&s) {
+                ev.push(s);
+            }
+        }
         ev
     }
 
@@ -276,7 +270,7 @@ impl Engine<'_> {
             Pending::Verdict { .. } => (&h.verdict, 5),
             Pending::Containment(_) => (&h.containment, 6),
         };
-        let mut key = self.origins[alert.index()].key().to_vec();
+        let mut key = self.origins[alert.index()].key(self.sc).to_vec();
         key.extend([pool as u64, code]);
         let d = dist.sample(&mut self.seeds.stream(Purpose::Handling, &key));
         self.agenda.schedule(
@@ -340,6 +334,7 @@ impl Engine<'_> {
             Pending::Verdict {
                 verdict,
                 confidence,
+                evidence,
                 rationale,
                 contain,
             } => {
@@ -368,7 +363,7 @@ impl Engine<'_> {
                     ActionKind::Verdict,
                     pre.is_empty(),
                 );
-                let evidence = self.evidence_of(alert);
+                let evidence = self.cited(alert, evidence);
                 self.emit(
                     now,
                     Payload::VerdictReached {
@@ -485,6 +480,7 @@ impl Engine<'_> {
             Decision::Verdict {
                 verdict,
                 confidence,
+                evidence,
                 rationale,
                 contain,
             } => {
@@ -503,6 +499,7 @@ impl Engine<'_> {
                     Pending::Verdict {
                         verdict,
                         confidence,
+                        evidence,
                         rationale,
                         contain,
                     },
@@ -554,6 +551,7 @@ impl Engine<'_> {
         let view = case_view(
             self.sc,
             &self.state,
+            &self.log,
             &self.decider.provider,
             alert,
             now,
@@ -570,41 +568,6 @@ impl Engine<'_> {
                 o.decide(&view, TruthDoor::open(truth))
             }
         }
-    }
-
-    /// The noisy channel: a calibrated LLR whose sign follows the hidden truth, drawn
-    /// from a stream keyed by the alert and the query kind (common random numbers).
-    fn context_result(
-        &mut self,
-        now: SimTime,
-        alert: AlertId,
-        kind: ContextKind,
-        cost: SimDuration,
-    ) {
-        let origin = self.origins[alert.index()];
-        let mut d = self.separations(origin).of(kind);
-        if kind == ContextKind::Historic {
-            let n = self.state.closed_by_rule[self.state.alerts[alert.index()].rule.index()] as f64;
-            d *= n / (n + self.sc.evidence.historic_half);
-        }
-        let mut key = origin.key().to_vec();
-        key.push(kind as u64);
-        let z: f64 = StandardNormal.sample(&mut self.seeds.stream(Purpose::Evidence, &key));
-        let sign = if origin.malicious().is_some() {
-            1.0
-        } else {
-            -1.0
-        };
-        let llr = sign * d * d / 2.0 + d * z;
-        self.emit(
-            now,
-            Payload::ContextQueried {
-                alert,
-                kind,
-                llr,
-                cost_ms: cost.ms(),
-            },
-        );
     }
 
     /// Containment takes effect after the control's execution delay.
@@ -675,7 +638,7 @@ impl Engine<'_> {
                     .is_some_and(|l| l.truth.is_malicious());
                 let u: f64 = self
                     .seeds
-                    .stream(Purpose::Customer, &self.origins[alert.index()].key())
+                    .stream(Purpose::Customer, &self.origins[alert.index()].key(self.sc))
                     .random();
                 let correct = u < self.sc.customer.accuracy;
                 let verdict = if malicious == correct {
@@ -764,28 +727,32 @@ impl Engine<'_> {
 fn case_view<'v>(
     sc: &'v crate::scenario::Scenario,
     state: &'v crate::world::RunState,
+    log: &'v crate::event::EventLog,
     provider: &'v crate::strategy::Provider,
     alert: AlertId,
     now: SimTime,
     pool: Option<usize>,
 ) -> CaseView<'v> {
     let rec = &state.alerts[alert.index()];
-    CaseView {
+    let view = AlertView {
+        id: alert,
+        seq: rec.raised_seq,
+        raised_at: rec.raised_at,
+        queued_at: rec.queued_at.unwrap_or(rec.raised_at),
+        rule: &sc.rules[rec.rule.index()],
+        severity: rec.severity,
+        score: rec.score,
+        entities: &rec.entities,
+        matched: rec.telemetry,
+    };
+    CaseView::new(
         now,
-        alert: AlertView {
-            id: alert,
-            raised_at: rec.raised_at,
-            queued_at: rec.queued_at.unwrap_or(rec.raised_at),
-            rule: &sc.rules[rec.rule.index()],
-            severity: rec.severity,
-            score: rec.score,
-            entities: &rec.entities,
-        },
-        environment: &sc.entities,
-        pool: pool.map_or("", |p| provider.pools[p].name.as_str()),
-        expert: pool.is_some() && pool == provider.experts,
-        has_experts: provider.experts.is_some(),
-        evidence: &rec.evidence,
-        integrations: &provider.context,
-    }
+        view,
+        pool.map_or("", |p| provider.pools[p].name.as_str()),
+        pool.is_some() && pool == provider.experts,
+        provider.experts.is_some(),
+        &rec.evidence,
+        &provider.context,
+        Records::new(log, &state.alerts, &sc.sources, &sc.entities, &sc.rules),
+    )
 }

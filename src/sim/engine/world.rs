@@ -7,9 +7,7 @@ use super::{Engine, Job, Origin};
 use crate::event::Payload;
 use crate::ids::{CampaignId, EntityId, StepId};
 use crate::random::{Purpose, Stream};
-use std::sync::Arc;
-
-use crate::scenario::{FieldTemplate, FieldTemplates};
+use crate::scenario::clues::sample_fields;
 use crate::time::{SimDuration, SimTime};
 
 /// Time to the next Poisson arrival at `per_hour`.
@@ -17,23 +15,6 @@ fn exponential_gap(rng: &mut Stream, per_hour: f64) -> SimDuration {
     let u: f64 = rng.random();
     let gap_ms = -(1.0 - u).ln() / per_hour * 3_600_000.0;
     SimDuration(gap_ms.round().max(1.0) as u64)
-}
-
-/// Draws concrete field values from templates (sharing their text).
-pub(super) fn sample_fields(
-    fields: &FieldTemplates,
-    rng: &mut Stream,
-) -> std::collections::BTreeMap<Arc<str>, Arc<str>> {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            let value = match v {
-                FieldTemplate::One(s) => s.clone(),
-                FieldTemplate::OneOf(list) => list[rng.random_range(0..list.len())].clone(),
-            };
-            (k.clone(), value)
-        })
-        .collect()
 }
 
 impl Engine<'_> {
@@ -56,15 +37,23 @@ impl Engine<'_> {
     }
 
     pub(super) fn benign_arrival(&mut self, now: SimTime, process: u32) {
-        let p = &self.sc.benign[process as usize];
+        let sc = self.sc;
+        let p = &sc.benign[process as usize];
         let n = self.benign_seen[process as usize];
         self.benign_seen[process as usize] += 1;
-        let mut rng = self
-            .seeds
-            .stream(Purpose::BenignAlert, &[process as u64, n]);
+        let mut rng = self.seeds.stream(Purpose::BenignAlert, &[p.key, n]);
         let entity = p.entities[rng.random_range(0..p.entities.len())];
         let score = p.score.sample(&mut rng).clamp(0.0, 1.0);
         let (rule, severity) = (p.rule, p.severity);
+        // The activity happens and leaves its clues; then the detector alerts on it.
+        self.leave_clues(now, &p.clues, entity, &[0, p.key, n], |trace, rule| {
+            Origin::BenignTrace {
+                process,
+                n,
+                trace,
+                rule,
+            }
+        });
         self.raise_alert(
             now,
             Origin::Benign { process, n },
@@ -78,10 +67,11 @@ impl Engine<'_> {
     }
 
     pub(super) fn telemetry_arrival(&mut self, now: SimTime, process: u32) {
-        let p = &self.sc.telemetry[process as usize];
+        let sc = self.sc;
+        let p = &sc.telemetry[process as usize];
         let n = self.telemetry_seen[process as usize];
         self.telemetry_seen[process as usize] += 1;
-        let mut rng = self.seeds.stream(Purpose::Telemetry, &[process as u64, n]);
+        let mut rng = self.seeds.stream(Purpose::Telemetry, &[p.key, n]);
         let entity = p.entities[rng.random_range(0..p.entities.len())];
         let fields = sample_fields(&p.fields, &mut rng);
         let source = p.source;
@@ -93,6 +83,11 @@ impl Engine<'_> {
                 fields,
             },
         );
+        if !p.clues.facts.is_empty() {
+            self.leave_clues(now, &p.clues, entity, &[1, p.key, n], |_, rule| {
+                Origin::BenignRule { process, n, rule }
+            });
+        }
         self.match_rules(now, seq, source, entity, |rule| Origin::BenignRule {
             process,
             n,
@@ -115,10 +110,9 @@ impl Engine<'_> {
     }
 
     fn schedule_step(&mut self, now: SimTime, campaign: CampaignId, step: StepId) {
-        let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
-        let mut rng = self
-            .seeds
-            .stream(Purpose::StepDelay, &[campaign.0 as u64, step.0 as u64]);
+        let c = &self.sc.campaigns[campaign.index()];
+        let s = &c.steps[step.index()];
+        let mut rng = self.seeds.stream(Purpose::StepDelay, &[c.key, s.key]);
         let at = now.after(s.delay.sample(&mut rng));
         self.pending[campaign.index()].push(step);
         self.agenda.schedule(at, Job::StepDue { campaign, step });
@@ -153,7 +147,9 @@ impl Engine<'_> {
             self.maybe_stopped(now, campaign, containment);
             return;
         }
-        let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
+        let sc = self.sc;
+        let c = &sc.campaigns[campaign.index()];
+        let s = &c.steps[step.index()];
         let (target, objective) = (s.target, s.objective);
         self.emit(
             now,
@@ -164,11 +160,8 @@ impl Engine<'_> {
                 objective,
             },
         );
-        for d in &s.detect {
-            let mut rng = self.seeds.stream(
-                Purpose::StepDetection,
-                &[campaign.0 as u64, step.0 as u64, d.index as u64],
-            );
+        for (detector, d) in s.detect.iter().enumerate() {
+            let mut rng = self.seeds.stream(Purpose::StepDetection, &[c.key, s.key, d.key]);
             let seen = rng.random::<f64>() < d.probability;
             let latency = d.latency.sample(&mut rng);
             let score = d.score.sample(&mut rng).clamp(0.0, 1.0);
@@ -176,7 +169,7 @@ impl Engine<'_> {
                 let origin = Origin::Attack {
                     campaign,
                     step,
-                    detector: d.index,
+                    detector: detector as u32,
                 };
                 self.agenda.schedule(
                     now.after(latency),
@@ -190,28 +183,14 @@ impl Engine<'_> {
                 );
             }
         }
-        for t in &s.telemetry {
-            let mut rng = self.seeds.stream(
-                Purpose::StepTelemetry,
-                &[campaign.0 as u64, step.0 as u64, t.index as u64],
-            );
-            let fields = super::world::sample_fields(&t.fields, &mut rng);
-            let (source, record) = (t.source, t.index);
-            let seq = self.emit(
-                now,
-                Payload::TelemetryObserved {
-                    source,
-                    entity: target,
-                    fields,
-                },
-            );
-            self.match_rules(now, seq, source, target, |rule| Origin::AttackRule {
+        self.leave_clues(now, &s.clues, target, &[2, c.key, s.key], |record, rule| {
+            Origin::AttackRule {
                 campaign,
                 step,
                 record,
                 rule,
-            });
-        }
+            }
+        });
         let executed = &self.state.campaigns[campaign.index()].executed;
         let ready: Vec<StepId> = self.sc.campaigns[campaign.index()]
             .steps

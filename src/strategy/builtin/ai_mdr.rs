@@ -1,10 +1,10 @@
-//! `ai_mdr`: agentic investigation. Agents gather telemetry, organizational and historic
+//! `ai_mdr`: agentic investigation. Agents gather historic, telemetry and organizational
 //! context until confident or out of queries, reach a verdict autonomously when
 //! confident, and hand edge cases to senior experts; response is pre-approved.
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{ContextKind, Verdict};
+use crate::event::ContextKind;
 use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision};
@@ -19,7 +19,7 @@ pub struct AiMdrParams {
     pub expert_decides_at: f64,
     /// Order in which agents gather context.
     pub query_order: Vec<ContextKind>,
-    /// Score, severity and prior.
+    /// The provider's likelihood tables.
     pub belief: BeliefParams,
 }
 
@@ -27,7 +27,7 @@ impl Default for AiMdrParams {
     fn default() -> Self {
         AiMdrParams {
             autonomy: 0.95,
-            expert_decides_at: 0.6,
+            expert_decides_at: 0.7,
             query_order: vec![
                 ContextKind::Historic,
                 ContextKind::Telemetry,
@@ -45,37 +45,17 @@ pub struct AiMdr {
     pub params: AiMdrParams,
 }
 
-impl AiMdr {
-    fn verdict(&self, case: &CaseView<'_>, p: f64, who: &str) -> Decision {
-        let n = case.evidence.len();
-        if p >= 0.5 {
-            Decision::Verdict {
-                verdict: Verdict::Malicious,
-                confidence: p,
-                rationale: format!("{who}: belief {p:.3} malicious from {n} context queries"),
-                contain: case.default_containment(),
-            }
-        } else {
-            Decision::Verdict {
-                verdict: Verdict::Benign,
-                confidence: 1.0 - p,
-                rationale: format!("{who}: belief {p:.3} from {n} context queries"),
-                contain: Vec::new(),
-            }
-        }
-    }
-}
-
 impl Strategy for AiMdr {
     fn name(&self) -> &str {
         "ai_mdr"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        let p = self.params.belief.probability(case);
+        let belief = self.params.belief.assess(case);
+        let p = belief.probability();
         let confidence = p.max(1.0 - p);
         let who = if case.expert { "expert" } else { "agent" };
         if confidence >= self.params.autonomy {
-            return self.verdict(case, p, who);
+            return belief.verdict(case, who);
         }
         if let Some(&kind) = self.params.query_order.iter().find(|k| case.can_query(**k)) {
             return Decision::Query(kind);
@@ -87,7 +67,7 @@ impl Strategy for AiMdr {
         }
         // Experts, or agents with no experts to ask, decide at the lower bar.
         if confidence >= self.params.expert_decides_at {
-            return self.verdict(case, p, who);
+            return belief.verdict(case, who);
         }
         Decision::Escalate {
             reason: format!("{who}: genuinely ambiguous (belief {p:.2})"),

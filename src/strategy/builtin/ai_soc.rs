@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{ContextKind, Verdict};
+use crate::event::ContextKind;
 use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision};
@@ -46,14 +46,10 @@ impl Strategy for AiSoc {
                 return Decision::Query(kind);
             }
         }
-        let p = self.params.belief.probability(case);
+        let belief = self.params.belief.assess(case);
+        let p = belief.probability();
         if p <= self.params.auto_close_at {
-            Decision::Verdict {
-                verdict: Verdict::Benign,
-                confidence: 1.0 - p,
-                rationale: format!("auto-closed: belief {p:.3}"),
-                contain: Vec::new(),
-            }
+            belief.verdict(case, "auto-closed")
         } else {
             Decision::Escalate {
                 reason: format!("for customer decision: belief {p:.2} malicious"),

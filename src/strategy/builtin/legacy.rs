@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{ContextKind, Verdict};
+use crate::event::ContextKind;
 use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision};
@@ -46,21 +46,10 @@ impl Strategy for LegacyMdr {
         if case.can_query(ContextKind::Telemetry) {
             return Decision::Query(ContextKind::Telemetry);
         }
-        let p = self.params.belief.probability(case);
-        if p >= self.params.malicious_at {
-            Decision::Verdict {
-                verdict: Verdict::Malicious,
-                confidence: p,
-                rationale: format!("analyst: belief {p:.2} after telemetry review"),
-                contain: case.default_containment(),
-            }
-        } else if p <= self.params.benign_at {
-            Decision::Verdict {
-                verdict: Verdict::Benign,
-                confidence: 1.0 - p,
-                rationale: format!("analyst: belief {p:.2}, likely benign"),
-                contain: Vec::new(),
-            }
+        let belief = self.params.belief.assess(case);
+        let p = belief.probability();
+        if p >= self.params.malicious_at || p <= self.params.benign_at {
+            belief.verdict(case, "analyst after telemetry review")
         } else {
             Decision::Escalate {
                 reason: format!("analyst: insufficient context (belief {p:.2})"),

@@ -27,6 +27,7 @@ impl Oracle {
             Decision::Verdict {
                 verdict: Verdict::Malicious,
                 confidence: 1.0,
+                evidence: Vec::new(),
                 rationale: "oracle: ground truth is malicious".into(),
                 contain: case.default_containment(),
             }
@@ -34,6 +35,7 @@ impl Oracle {
             Decision::Verdict {
                 verdict: Verdict::Benign,
                 confidence: 1.0,
+                evidence: Vec::new(),
                 rationale: "oracle: ground truth is benign".into(),
                 contain: Vec::new(),
             }

@@ -44,6 +44,7 @@ impl Strategy for DismissAll {
         Decision::Verdict {
             verdict: Verdict::Benign,
             confidence: 0.5,
+            evidence: Vec::new(),
             rationale: "policy: dismiss every alert".into(),
             contain: Vec::new(),
         }
@@ -67,7 +68,12 @@ impl Default for ThresholdParams {
         ThresholdParams {
             malicious_at: 0.7,
             benign_below: 0.2,
-            belief: BeliefParams::default(),
+            belief: BeliefParams {
+                prior: 0.1,
+                score_weight: 6.0,
+                severity_weight: [-1.0, 0.0, 1.0, 2.0],
+                ..BeliefParams::default()
+            },
         }
     }
 }
@@ -84,27 +90,10 @@ impl Strategy for Threshold {
         "threshold"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        let p = self.params.belief.probability(case);
-        if p >= self.params.malicious_at {
-            Decision::Verdict {
-                verdict: Verdict::Malicious,
-                confidence: p,
-                rationale: format!(
-                    "belief {p:.2} ≥ {:.2} from score and severity",
-                    self.params.malicious_at
-                ),
-                contain: case.default_containment(),
-            }
-        } else if p < self.params.benign_below {
-            Decision::Verdict {
-                verdict: Verdict::Benign,
-                confidence: 1.0 - p,
-                rationale: format!(
-                    "belief {p:.2} < {:.2} from score and severity",
-                    self.params.benign_below
-                ),
-                contain: Vec::new(),
-            }
+        let belief = self.params.belief.assess(case);
+        let p = belief.probability();
+        if p >= self.params.malicious_at || p < self.params.benign_below {
+            belief.verdict(case, "score and severity")
         } else {
             Decision::Escalate {
                 reason: format!("belief {p:.2} between thresholds"),

@@ -1,24 +1,31 @@
 //! Validation: turns a [`ScenarioSpec`] into a [`Scenario`], or says exactly which field
 //! of which file is wrong (with its line where the parser kept one).
 
+mod campaigns;
+mod clues;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::clues::field_templates;
 use super::dist::{Dist, DistValue};
 use super::load::line_of;
 use super::model::*;
-use super::spec::{FieldValue, RequirementSpec, ScenarioSpec, Severity};
+use super::spec::{ScenarioSpec, Severity};
 use crate::error::{Error, Result};
-use crate::ids::{EntityId, RuleId, StepId};
+use crate::ids::{EntityId, RuleId};
 use crate::random::fnv1a;
 
 struct Compiler<'a> {
     text: &'a str,
     file: &'a Path,
     entity_index: BTreeMap<String, EntityId>,
+    /// Telemetry sources that exist, and every source named (sorted: the index space).
+    existing_sources: BTreeSet<String>,
+    sources: Vec<String>,
 }
 
 /// See [`Scenario::compile`].
@@ -27,6 +34,8 @@ pub fn compile(spec: ScenarioSpec, text: &str, file: &Path) -> Result<Scenario> 
         text,
         file,
         entity_index: BTreeMap::new(),
+        existing_sources: BTreeSet::new(),
+        sources: Vec::new(),
     }
     .compile(spec)
 }
@@ -69,10 +78,14 @@ impl Compiler<'_> {
         if list.is_empty() {
             return Err(self.err(None, field, "name at least one entity"));
         }
-        list.iter()
+        let mut ids = list
+            .iter()
             .enumerate()
             .map(|(j, r)| self.entity_ref(r, format!("{field}[{j}]")))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        // A set of candidates: the order it was written in is not part of the world.
+        ids.sort();
+        Ok(ids)
     }
 
     fn dist_ok<V: DistValue>(&self, d: &Dist<V>, field: String) -> Result<()> {
@@ -94,17 +107,19 @@ impl Compiler<'_> {
         Ok(rate)
     }
 
-    fn separations_ok(&self, s: &Separations, field: &str) -> Result<()> {
-        for (k, v) in [
-            ("telemetry", s.telemetry),
-            ("organizational", s.organizational),
-            ("historic", s.historic),
-        ] {
-            if !v.is_finite() || v < 0.0 {
+    fn source_index(&self, name: &str) -> u32 {
+        self.sources.iter().position(|s| s == name).map_or(0, |i| i as u32)
+    }
+
+    /// Refuses two elements with one name: names key the random streams.
+    fn unique<'n>(&self, names: impl Iterator<Item = &'n str>, what: &str) -> Result<()> {
+        let mut seen = BTreeSet::new();
+        for (i, n) in names.enumerate() {
+            if !seen.insert(n) {
                 return Err(self.err(
                     None,
-                    format!("{field}.{k}"),
-                    format!("evidence separation must be ≥ 0, got {v}"),
+                    format!("{what}[{i}].name"),
+                    format!("duplicate name {n:?}: names identify elements and key their random numbers"),
                 ));
             }
         }
@@ -116,15 +131,16 @@ impl Compiler<'_> {
         if spec.horizon.0 == 0 {
             return Err(self.err(None, "horizon", "must be longer than 0s"));
         }
-        if spec.evidence.historic_half.is_nan() || spec.evidence.historic_half <= 0.0 {
-            return Err(self.err(None, "evidence.historic_half", "must be > 0"));
-        }
+        self.unique(spec.benign.iter().map(|b| b.name.as_str()), "benign")?;
+        self.unique(spec.telemetry.iter().map(|t| t.name.as_str()), "telemetry")?;
+        self.unique(spec.campaigns.iter().map(|c| c.name.as_str()), "campaigns")?;
 
         // Tools and telemetry sources: what the scenario names, and what exists.
         let mut named_tools = BTreeSet::new();
         let mut named_sources = BTreeSet::new();
         for b in &spec.benign {
             named_tools.insert(b.source.clone());
+            named_sources.extend(b.telemetry.iter().map(|t| t.source.clone()));
         }
         for t in &spec.telemetry {
             named_sources.insert(t.source.clone());
@@ -147,21 +163,16 @@ impl Compiler<'_> {
                 "\"sigma\" is reserved for detection rules",
             ));
         }
-        let existing_sources: BTreeSet<String> = match &spec.environment.telemetry {
+        self.existing_sources = match &spec.environment.telemetry {
             Some(list) => list.iter().cloned().collect(),
             None => named_sources.clone(),
         };
-        named_sources.extend(existing_sources.iter().cloned());
-        let sources: Vec<String> = named_sources.into_iter().collect();
-        let source_id = |name: &str| {
-            sources
-                .iter()
-                .position(|s| s == name)
-                .map_or(0, |i| i as u32)
-        };
+        named_sources.extend(self.existing_sources.iter().cloned());
+        self.sources = named_sources.into_iter().collect();
 
-        // Sigma rules.
-        let parsed = self.sigma_rules(&spec)?;
+        // Rules: every (detector, rule) named, sorted; Sigma rules sorted by title.
+        let mut parsed = self.sigma_rules(&spec)?;
+        parsed.sort_by(|a, b| a.0.name.cmp(&b.0.name));
         let mut rule_set: BTreeSet<Rule> = BTreeSet::new();
         for b in &spec.benign {
             rule_set.insert(Rule {
@@ -170,16 +181,12 @@ impl Compiler<'_> {
                 author: None,
             });
         }
-        for c in &spec.campaigns {
-            for s in &c.steps {
-                for d in &s.detect {
-                    rule_set.insert(Rule {
-                        source: d.source.clone(),
-                        name: d.rule.clone(),
-                        author: None,
-                    });
-                }
-            }
+        for d in spec.campaigns.iter().flat_map(|c| &c.steps).flat_map(|s| &s.detect) {
+            rule_set.insert(Rule {
+                source: d.source.clone(),
+                name: d.rule.clone(),
+                author: None,
+            });
         }
         for (rule, ..) in &parsed {
             rule_set.insert(rule.clone());
@@ -208,7 +215,7 @@ impl Compiler<'_> {
                         && eq(&m.service, &ls.service)
                         && eq(&m.category, &ls.category)
                 })
-                .map(|m| source_id(&m.source))
+                .map(|m| self.source_index(&m.source))
                 .collect();
             if mapped.is_empty() {
                 return Err(self.err(
@@ -222,6 +229,7 @@ impl Compiler<'_> {
             }
             sigma.push(SigmaRule {
                 rule: rule_id("sigma", &rule.name),
+                key: fnv1a(rule.name.as_bytes()),
                 severity,
                 sigma: Arc::new(parsed_rule),
                 sources: mapped,
@@ -234,45 +242,59 @@ impl Compiler<'_> {
             let rate = self.rate(&b.per_hour, format!("benign[{i}].per_hour"))?;
             let ents = self.entity_list(&b.entities, &format!("benign[{i}].entities"))?;
             self.dist_ok(&b.score, format!("benign[{i}].score"))?;
-            let evidence = Separations::resolve(&spec.evidence, &b.evidence);
-            self.separations_ok(&evidence, &format!("benign[{i}].evidence"))?;
             benign.push(BenignProcess {
                 name: b.name.clone(),
+                key: fnv1a(b.name.as_bytes()),
                 rule: rule_id(&b.source, &b.rule),
                 per_hour: if tools.contains(&b.source) { rate } else { 0.0 },
                 truth: b.truth,
                 severity: b.severity,
                 entities: ents,
                 score: b.score.clone(),
-                evidence,
+                clues: self.clues(&b.telemetry, &b.facts, &format!("benign[{i}]."))?,
             });
         }
+        benign.sort_by(|a, b| a.name.cmp(&b.name));
         let mut telemetry = Vec::new();
         for (i, t) in spec.telemetry.iter().enumerate() {
             let rate = self.rate(&t.per_hour, format!("telemetry[{i}].per_hour"))?;
             let ents = self.entity_list(&t.entities, &format!("telemetry[{i}].entities"))?;
             self.fields_ok(&t.fields, &format!("telemetry[{i}].fields"))?;
             self.dist_ok(&t.score, format!("telemetry[{i}].score"))?;
-            let evidence = Separations::resolve(&spec.evidence, &t.evidence);
-            self.separations_ok(&evidence, &format!("telemetry[{i}].evidence"))?;
+            let exists = self.existing_sources.contains(&t.source);
             telemetry.push(TelemetryProcess {
                 name: t.name.clone(),
-                source: source_id(&t.source),
-                per_hour: if existing_sources.contains(&t.source) {
-                    rate
-                } else {
-                    0.0
-                },
+                key: fnv1a(t.name.as_bytes()),
+                source: self.source_index(&t.source),
+                per_hour: if exists { rate } else { 0.0 },
                 entities: ents,
                 fields: field_templates(&t.fields),
                 truth: t.truth,
                 score: t.score.clone(),
-                evidence,
+                clues: self.clues(&[], &t.facts, &format!("telemetry[{i}]."))?,
             });
         }
-        let campaigns = self.campaigns(&spec, &tools, &existing_sources, &rule_id, &source_id)?;
+        telemetry.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut campaigns = spec
+            .campaigns
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| self.campaign(ci, c, &tools, &rule_id))
+            .collect::<Result<Vec<_>>>()?;
+        campaigns.sort_by(|a, b| a.name.cmp(&b.name));
+        let facts = self.world_facts(&spec.facts)?;
         let customer = self.customer(&spec)?;
+        for (i, a) in spec.lint.allow.iter().enumerate() {
+            if a.why.trim().is_empty() {
+                return Err(self.err(
+                    None,
+                    format!("lint.allow[{i}].why"),
+                    "say why this finding is realistic",
+                ));
+            }
+        }
         Ok(Scenario {
+            name_key: fnv1a(spec.name.as_bytes()),
             name: spec.name,
             description: spec.description,
             path: self.file.to_path_buf(),
@@ -281,23 +303,29 @@ impl Compiler<'_> {
             content_hash: fnv1a(self.text.as_bytes()),
             entities,
             rules,
-            sources,
+            sources: self.sources.clone(),
             tools,
             benign,
             telemetry,
             sigma,
             field_map: spec.sigma.fields.clone(),
             campaigns,
-            evidence: spec.evidence,
+            facts,
+            lint_allow: spec.lint.allow,
             containment: spec.containment,
             customer,
             provider_pin: spec.provider,
         })
     }
 
+    /// Entities sorted by id (so their declaration order is not part of the world);
+    /// references resolve through the index built here.
     fn entities(&mut self, spec: &ScenarioSpec) -> Result<Vec<Entity>> {
+        let mut order: Vec<usize> = (0..spec.entities.len()).collect();
+        order.sort_by(|&a, &b| spec.entities[a].id.get_ref().cmp(spec.entities[b].id.get_ref()));
         let mut entities = Vec::with_capacity(spec.entities.len());
-        for (i, e) in spec.entities.iter().enumerate() {
+        for i in order {
+            let e = &spec.entities[i];
             let field = format!("entities[{i}].id");
             let id = e.id.get_ref();
             let kind = EntityKind::from_prefix(id).ok_or_else(|| {
@@ -320,21 +348,6 @@ impl Compiler<'_> {
             });
         }
         Ok(entities)
-    }
-
-    fn fields_ok(&self, fields: &BTreeMap<String, FieldValue>, field: &str) -> Result<()> {
-        for (k, v) in fields {
-            if let FieldValue::OneOf(list) = v
-                && list.is_empty()
-            {
-                return Err(self.err(
-                    None,
-                    format!("{field}.{k}"),
-                    "a list of values must not be empty",
-                ));
-            }
-        }
-        Ok(())
     }
 
     #[allow(clippy::type_complexity)]
@@ -408,134 +421,6 @@ impl Compiler<'_> {
             out.push((rule, severity, parsed, technique));
         }
         Ok(out)
-    }
-
-    fn campaigns(
-        &self,
-        spec: &ScenarioSpec,
-        tools: &BTreeSet<String>,
-        sources: &BTreeSet<String>,
-        rule_id: &dyn Fn(&str, &str) -> RuleId,
-        source_id: &dyn Fn(&str) -> u32,
-    ) -> Result<Vec<Campaign>> {
-        let mut campaigns = Vec::new();
-        for (ci, c) in spec.campaigns.iter().enumerate() {
-            self.dist_ok(&c.start, format!("campaigns[{ci}].start"))?;
-            if c.steps.is_empty() {
-                return Err(self.err(
-                    None,
-                    format!("campaigns[{ci}].steps"),
-                    "a campaign needs at least one step",
-                ));
-            }
-            let mut steps: Vec<Step> = Vec::new();
-            let mut ids: BTreeMap<String, StepId> = BTreeMap::new();
-            for (si, s) in c.steps.iter().enumerate() {
-                let at = |f: &str| format!("campaigns[{ci}].steps[{si}].{f}");
-                let sid = StepId(si as u32);
-                if ids.insert(s.id.get_ref().clone(), sid).is_some() {
-                    return Err(self.err(
-                        Some(s.id.span()),
-                        at("id"),
-                        format!("duplicate step id {:?}", s.id.get_ref()),
-                    ));
-                }
-                let target = self.entity_ref(&s.target, at("target"))?;
-                let after = match &s.after {
-                    None if si == 0 => vec![],
-                    None => vec![StepId(si as u32 - 1)],
-                    Some(list) => list
-                        .iter()
-                        .map(|p| {
-                            ids.get(p.get_ref()).copied().filter(|&p| p != sid).ok_or_else(|| {
-                                self.err(Some(p.span()), at("after"), format!("unknown step {:?}: a step may only follow steps declared before it", p.get_ref()))
-                            })
-                        })
-                        .collect::<Result<Vec<_>>>()?,
-                };
-                let requires = match &s.requires {
-                    None => vec![(target, self.kind_of(target).default_condition())],
-                    Some(list) => {
-                        let mut out = Vec::new();
-                        for (j, r) in list.iter().enumerate() {
-                            let (name, cond) = match r.get_ref() {
-                                RequirementSpec::Entity(n) => (n, None),
-                                RequirementSpec::Condition { entity, condition } => {
-                                    (entity, Some(*condition))
-                                }
-                            };
-                            let e = self.entity_named(
-                                name,
-                                Some(r.span()),
-                                at(&format!("requires[{j}]")),
-                            )?;
-                            out.push((
-                                e,
-                                cond.unwrap_or_else(|| self.kind_of(e).default_condition()),
-                            ));
-                        }
-                        out
-                    }
-                };
-                self.dist_ok(&s.delay, at("delay"))?;
-                let mut detect = Vec::new();
-                for (di, d) in s.detect.iter().enumerate() {
-                    let p = *d.probability.get_ref();
-                    if !(0.0..=1.0).contains(&p) {
-                        return Err(self.err(
-                            Some(d.probability.span()),
-                            at(&format!("detect[{di}].probability")),
-                            format!("must be in [0, 1], got {p}"),
-                        ));
-                    }
-                    self.dist_ok(&d.latency, at(&format!("detect[{di}].latency")))?;
-                    self.dist_ok(&d.score, at(&format!("detect[{di}].score")))?;
-                    if tools.contains(&d.source) {
-                        detect.push(Detection {
-                            index: di as u32,
-                            rule: rule_id(&d.source, &d.rule),
-                            probability: p,
-                            severity: d.severity,
-                            latency: d.latency.clone(),
-                            score: d.score.clone(),
-                        });
-                    }
-                }
-                let mut telemetry = Vec::new();
-                for (ti, t) in s.telemetry.iter().enumerate() {
-                    self.fields_ok(&t.fields, &at(&format!("telemetry[{ti}].fields")))?;
-                    self.dist_ok(&t.score, at(&format!("telemetry[{ti}].score")))?;
-                    if sources.contains(&t.source) {
-                        telemetry.push(StepTelemetry {
-                            index: ti as u32,
-                            source: source_id(&t.source),
-                            fields: field_templates(&t.fields),
-                            score: t.score.clone(),
-                        });
-                    }
-                }
-                let evidence = Separations::resolve(&spec.evidence, &s.evidence);
-                self.separations_ok(&evidence, &at("evidence"))?;
-                steps.push(Step {
-                    id: s.id.get_ref().clone(),
-                    technique: s.technique.clone(),
-                    target,
-                    after,
-                    delay: s.delay.clone(),
-                    requires,
-                    objective: s.objective,
-                    detect,
-                    telemetry,
-                    evidence,
-                });
-            }
-            campaigns.push(Campaign {
-                name: c.name.clone(),
-                start: c.start.clone(),
-                steps,
-            });
-        }
-        Ok(campaigns)
     }
 
     fn kind_of(&self, e: EntityId) -> EntityKind {
