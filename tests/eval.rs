@@ -257,6 +257,7 @@ fn records_from_tables(
                 idx.value(i) as u32,
             );
             rec.campaigns.push(CampaignRecord {
+                malicious: true,
                 started_at_ms: opt_u64(started, i),
                 detected_at_ms: opt_u64(detected, i),
                 contained_at_ms: opt_u64(contained, i),

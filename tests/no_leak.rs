@@ -1,102 +1,126 @@
-//! Ground truth never reaches a strategy other than the oracle. A recording strategy
-//! keeps everything it was shown; nothing in it names a label, a campaign or a step, and
-//! flipping every benign label leaves what it saw unchanged, byte for byte.
+//! Ground truth never reaches an honest strategy, tested at the level of information:
+//! twin worlds that differ only in labels — every campaign of one is an authorised
+//! look-alike in the other, leaving the same traces and facts — must get identical
+//! decisions from every honest built-in, event for event (until the customer's own
+//! team, which knows its world, resolves an escalation differently).
+//!
+//! The test can fail, and does for the leak it guards against. Mutating the engine to
+//! pass truth into a view — e.g. in `sim/engine/ops.rs::case_view`,
+//! `score: if state.truth().get(alert).is_some_and(|l| l.truth.is_malicious()) { 1.0 } else { rec.score }`
+//! — makes `honest_builtins_decide_alike_in_twin_worlds_of_the_suite` fail with
+//! "ai_mdr on friday-night-ransomware seed 1: the twins' logs differ at event …" (checked
+//! by hand when this test was written). The old channel, a context result whose
+//! log-likelihood ratio took its sign from the label, fails it the same way. The
+//! positive control below shows the twins really differ where truth matters: the oracle,
+//! which reads truth, decides differently.
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use common::ransomware;
-use mdrsim::scenario::{BenignTruth, Scenario};
+use common::{compile, repo, twin};
+use mdrsim::event::{Envelope, Payload};
+use mdrsim::scenario::Scenario;
+use mdrsim::scenario::load::parse_spec;
 use mdrsim::sim::Simulation;
-use mdrsim::strategy::builtin::AiMdr;
-use mdrsim::strategy::{self, CaseView, Decision, Policy, Strategy, Triage};
+use mdrsim::strategy;
 
-/// Decides like `ai_mdr` (so it queries context) and writes down every view it is handed.
-struct Recorder {
-    inner: AiMdr,
-    seen: Arc<Mutex<Vec<String>>>,
+/// Every honest built-in.
+const HONEST: &[&str] = &[
+    "ai_mdr",
+    "ai_soc",
+    "dismiss_all",
+    "escalate_all",
+    "legacy_mdr",
+    "threshold",
+];
+
+fn load_text(text: &str, path: &std::path::Path) -> Scenario {
+    let spec = parse_spec(text, path).expect("parses");
+    Scenario::compile(spec, text, path).expect("compiles")
 }
 
-impl Strategy for Recorder {
-    fn name(&self) -> &str {
-        "recorder"
+/// The run's events without the labels (the only thing twins may differ in).
+fn observable(scenario: &Scenario, strategy: &str, seed: u64) -> Vec<Envelope> {
+    let mut d = strategy::builtin(strategy, scenario).expect("built-in");
+    let out = Simulation::new(scenario, seed).run(&mut d);
+    out.log
+        .events()
+        .iter()
+        .filter(|e| !matches!(e.payload, Payload::AlertLabeled { .. }))
+        .cloned()
+        .collect()
+}
+
+/// The number of leading events the twins share, or the first difference that is not
+/// the customer's: the customer's team knows its own world, so its resolution of an
+/// escalated alert may differ between twins, and from then on so may what the provider
+/// has on record. Until then, every event must be the same.
+fn alike_until_customer_knows(a: &[Envelope], b: &[Envelope]) -> Result<usize, String> {
+    for i in 0..a.len().min(b.len()) {
+        if a[i] == b[i] {
+            continue;
+        }
+        if let (Payload::CustomerResolved { .. }, Payload::CustomerResolved { .. }) =
+            (&a[i].payload, &b[i].payload)
+        {
+            return Ok(i);
+        }
+        return Err(format!("at event {i}:\n  {:?}\n  {:?}", a[i], b[i]));
     }
-    fn triage(&mut self, case: &CaseView<'_>) -> Triage {
-        self.seen.lock().unwrap().push(format!("triage {case:?}"));
-        Triage::Investigate
-    }
-    fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        self.seen.lock().unwrap().push(format!("decide {case:?}"));
-        self.inner.decide(case)
+    if a.len() == b.len() {
+        Ok(a.len())
+    } else {
+        Err("in length".into())
     }
 }
 
-fn record(scenario: &Scenario, seed: u64) -> Vec<String> {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let mut d = strategy::builtin("ai_mdr", scenario).unwrap();
-    d.policy = Policy::Honest(Box::new(Recorder {
-        inner: AiMdr::default(),
-        seen: seen.clone(),
-    }));
-    Simulation::new(scenario, seed).run(&mut d);
-    seen.lock().unwrap().clone()
+fn assert_alike(a: &[Envelope], b: &[Envelope], what: &str) -> usize {
+    match alike_until_customer_knows(a, b) {
+        Ok(n) => n,
+        Err(e) => panic!("{what}: the twins' logs differ {e}"),
+    }
 }
 
 #[test]
-fn a_recording_strategy_finds_no_truth_in_what_it_was_shown() {
-    let scenario = ransomware();
-    let seen = record(&scenario, 3);
-    assert!(
-        seen.len() > 100,
-        "the recorder should see many cases, saw {}",
-        seen.len()
-    );
-    let campaign_words: Vec<&str> = scenario
-        .campaigns
-        .iter()
-        .flat_map(|c| std::iter::once(c.name.as_str()).chain(c.steps.iter().map(|s| s.id.as_str())))
-        .collect();
-    let forbidden = [
-        "Truth",
-        "truth",
-        "Label",
-        "label",
-        "Malicious",
-        "malicious",
-        "BenignPositive",
-        "FalsePositive",
-        "Campaign",
-        "StepId",
-        "origin",
-    ];
-    for view in &seen {
-        for word in forbidden.iter().chain(campaign_words.iter()) {
-            assert!(
-                !view.contains(word),
-                "a strategy was shown {word:?}: {view}"
-            );
+fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
+    for name in [
+        "alert-storm",
+        "friday-night-ransomware",
+        "identity-takeover",
+        "insider-before-termination",
+        "leaked-cloud-key",
+    ] {
+        let path = repo(&format!("scenarios/{name}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (world, twin_world) = (load_text(&text, &path), load_text(&twin(&text), &path));
+        assert!(
+            twin_world
+                .campaigns
+                .iter()
+                .all(|c| c.truth != world.campaigns[0].truth),
+            "the twin relabels every campaign"
+        );
+        for strategy in HONEST {
+            for seed in 1..=2 {
+                let shared = assert_alike(
+                    &observable(&world, strategy, seed),
+                    &observable(&twin_world, strategy, seed),
+                    &format!("{strategy} on {name} seed {seed}"),
+                );
+                // The comparison must cover real decisions, not a short prefix.
+                assert!(shared > 200, "{strategy} on {name} seed {seed}: only {shared} events compared");
+            }
         }
     }
 }
 
 #[test]
-fn flipping_every_benign_label_changes_nothing_a_strategy_sees() {
-    let original = ransomware();
-    let mut flipped = original.clone();
-    for b in &mut flipped.benign {
-        b.truth = match b.truth {
-            BenignTruth::FalsePositive => BenignTruth::BenignPositive,
-            BenignTruth::BenignPositive => BenignTruth::FalsePositive,
-        };
-    }
-    assert_eq!(
-        flipped.content_hash, original.content_hash,
-        "same world, other labels"
-    );
-    for seed in [1, 2, 3] {
-        assert_eq!(record(&original, seed), record(&flipped, seed));
-    }
+fn the_oracle_tells_the_twins_apart() {
+    let path = repo("scenarios/friday-night-ransomware.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (world, twin_world) = (load_text(&text, &path), load_text(&twin(&text), &path));
+    let differs = (1..=4)
+        .any(|seed| observable(&world, "oracle", seed) != observable(&twin_world, "oracle", seed));
+    assert!(differs, "labels that matter: the oracle must act on them");
 }
 
 mod random_worlds {
@@ -106,15 +130,15 @@ mod random_worlds {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
-        /// Over random worlds (campaigns, telemetry, Sigma rules), nothing a strategy is
-        /// shown names a truth label or a campaign.
+        /// Over random worlds (campaigns with clues, telemetry, Sigma rules), an honest
+        /// strategy cannot tell a world from its relabelled twin.
         #[test]
-        fn labels_never_reach_a_strategy(text in common::arb_scenario_text(), seed in any::<u64>()) {
-            let scenario = common::compile(&text);
-            for view in record(&scenario, seed) {
-                for word in ["Truth", "Malicious", "BenignPositive", "FalsePositive", "Campaign", "StepId", "origin"] {
-                    prop_assert!(!view.contains(word), "a strategy was shown {}: {}", word, view);
-                }
+        fn twins_get_identical_decisions(text in common::arb_scenario_text(), seed in any::<u64>()) {
+            let (world, twin_world) = (compile(&text), compile(&twin(&text)));
+            for strategy in ["ai_mdr", "ai_soc", "legacy_mdr", "threshold"] {
+                let (a, b) = (observable(&world, strategy, seed), observable(&twin_world, strategy, seed));
+                let same = alike_until_customer_knows(&a, &b);
+                prop_assert!(same.is_ok(), "{} decided differently in twin worlds: {:?}", strategy, same);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The command line: one file per command. Each command turns its flags into library
 //! calls; the library does the work.
 
+mod calibration;
 mod eval;
 mod lint;
 mod merge;
@@ -25,6 +26,8 @@ const EXIT_CODES: &str = "Exit codes: 0 success, 1 a check failed, 2 bad input o
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Reliability tables: the built-ins' stated confidence vs how often they are right.
+    Calibration(calibration::CalibrationArgs),
     /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
     Eval(eval::EvalArgs),
     /// Report free labels: rules, severities, entities, telemetry or fact values only attacks produce.
@@ -43,6 +46,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Calibration(args) => calibration::execute(args),
         Command::Eval(args) => eval::execute(args),
         Command::Lint(args) => lint::execute(args),
         Command::Merge(args) => merge::execute(args),

@@ -231,13 +231,16 @@ pub struct Scenario {
     pub epoch: Epoch,
     /// Length of a run.
     pub horizon: SimDuration,
-    /// FNV-1a of the file's bytes: identifies the exact file in results. Never seeds
-    /// anything: random streams are keyed by names (see [`crate::random`]).
+    /// Hash of the scenario's canonical content (comments, whitespace and declaration
+    /// order do not change it): identifies the world in results. Never seeds anything:
+    /// random streams are keyed by names (see [`crate::random`]).
     pub content_hash: u64,
     /// Hash of the name: the root of every run's seed tree.
     pub name_key: u64,
     /// Entities, sorted by id.
     pub entities: Vec<Entity>,
+    /// Each entity's owner, when its `owner` attribute names another entity.
+    pub owners: Vec<Option<EntityId>>,
     /// Detector rules, sorted.
     pub rules: Vec<Rule>,
     /// Telemetry source names, sorted.

@@ -3,6 +3,7 @@
 //! runs, replays, the result tables and anyone reading the Parquet log get the same
 //! numbers.
 
+pub mod calibration;
 pub mod metrics;
 pub mod quantile;
 pub mod queueing;

@@ -19,7 +19,9 @@ use crate::scenario::Severity;
 pub type Table = BTreeMap<String, BTreeMap<String, f64>>;
 
 /// Weights on the provider's own history: the log-ratio of malicious to benign recorded
-/// outcomes among similar past cases, per kind of similarity.
+/// outcomes among similar past cases of the same rule; and, for other rules on a
+/// shared entity, only confirmed-malicious outcomes (a busy host's benign noise says
+/// nothing about a new kind of alert on it; a confirmed compromise does).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HistoricWeights {
@@ -27,8 +29,8 @@ pub struct HistoricWeights {
     pub same_rule_and_entity: f64,
     /// Same rule, other entities.
     pub same_rule: f64,
-    /// Other rules on a shared entity (a host already confirmed compromised).
-    pub same_entity: f64,
+    /// Per unit of ln(1 + malicious outcomes) of other rules on a shared entity.
+    pub same_entity_malicious: f64,
     /// Largest absolute contribution of history.
     pub cap: f64,
 }
@@ -36,10 +38,10 @@ pub struct HistoricWeights {
 impl Default for HistoricWeights {
     fn default() -> Self {
         HistoricWeights {
-            same_rule_and_entity: 0.6,
+            same_rule_and_entity: 0.4,
             same_rule: 0.2,
-            same_entity: 0.5,
-            cap: 2.5,
+            same_entity_malicious: 1.0,
+            cap: 2.0,
         }
     }
 }
@@ -54,11 +56,18 @@ pub struct BeliefParams {
     pub score_weight: f64,
     /// Log-odds added per severity: low, medium, high, critical.
     pub severity_weight: [f64; 4],
-    /// Telemetry indicators: field → value → log-likelihood ratio, each counted once
-    /// per case, over the records returned and the record a rule matched.
+    /// Telemetry indicators: field → value → log-likelihood ratio. Only records within
+    /// `focus_ms` of the alert count (the alerted activity, not the host's whole day),
+    /// and per field only the value of the record nearest the alert; the record a rule
+    /// matched comes first.
     pub telemetry: Table,
+    /// How near the alert a telemetry record must be to describe its activity, ms.
+    pub focus_ms: u64,
     /// Organizational indicators: `kind.field` → value → log-likelihood ratio.
     pub organizational: Table,
+    /// After an organizational query: log-likelihood ratio when it found no fact of this
+    /// kind about the alert's entities (no change ticket behind an admin action).
+    pub organizational_absent: BTreeMap<String, f64>,
     /// History.
     pub historic: HistoricWeights,
 }
@@ -130,7 +139,9 @@ impl Default for BeliefParams {
             score_weight: 4.0,
             severity_weight: [-0.5, 0.0, 0.5, 1.0],
             telemetry: telemetry_indicators(),
+            focus_ms: 15 * 60 * 1000,
             organizational: organizational_indicators(),
+            organizational_absent: [("change".to_string(), 0.4)].into(),
             historic: HistoricWeights::default(),
         }
     }
@@ -192,48 +203,79 @@ impl BeliefParams {
             log_odds: self.alert_log_odds(case),
             cited: Vec::new(),
         };
-        let mut counted: Vec<(&str, &str)> = Vec::new();
-        let telemetry = case.matched_record().into_iter().chain(case.records(ContextKind::Telemetry));
-        for r in telemetry {
-            if let Observation::Telemetry { seq, fields, .. } = r {
-                let mut used = false;
-                for (k, v) in fields {
-                    let Some(w) = self.telemetry.get(&**k).and_then(|t| t.get(&**v)) else {
-                        continue;
-                    };
-                    if !counted.contains(&(k, v)) {
-                        counted.push((k, v));
-                        a.log_odds += w;
-                        used = true;
-                    }
-                }
-                if used {
-                    a.cited.push(seq);
-                }
-            }
-        }
-        let mut facts: Vec<(String, &str)> = Vec::new();
-        for r in case.records(ContextKind::Organizational) {
-            if let Observation::Fact { seq, kind, fields, .. } = r {
-                let mut used = false;
-                for (k, v) in fields {
-                    let name = format!("{kind}.{k}");
-                    let Some(w) = self.organizational.get(&name).and_then(|t| t.get(&**v)) else {
-                        continue;
-                    };
-                    if !facts.iter().any(|(n, x)| *n == name && *x == &**v) {
-                        facts.push((name, v));
-                        a.log_odds += w;
-                        used = true;
-                    }
-                }
-                if used {
-                    a.cited.push(seq);
-                }
-            }
-        }
+        self.add_telemetry(case, &mut a);
+        self.add_facts(case, &mut a);
         self.add_history(case, &mut a);
         a
+    }
+
+    fn add_telemetry(&self, case: &CaseView<'_>, a: &mut Assessment) {
+        let raised = case.alert.raised_at.ms();
+        // Records about the activity, nearest first (the matched record nearest of all).
+        let mut near: Vec<(u64, u64, &crate::scenario::Fields)> = case
+            .records(ContextKind::Telemetry)
+            .filter_map(|r| match r {
+                Observation::Telemetry { seq, at, fields, .. } => {
+                    let d = at.ms().abs_diff(raised);
+                    (d <= self.focus_ms).then_some((d + 1, seq, fields))
+                }
+                _ => None,
+            })
+            .collect();
+        if let Some(Observation::Telemetry { seq, fields, .. }) = case.matched_record() {
+            near.push((0, seq, fields));
+        }
+        near.sort_by_key(|(d, seq, _)| (*d, std::cmp::Reverse(*seq)));
+        let mut decided: Vec<&str> = Vec::new();
+        for (_, seq, fields) in near {
+            let mut used = false;
+            for (k, v) in fields {
+                if decided.contains(&&**k) {
+                    continue;
+                }
+                decided.push(k);
+                if let Some(w) = self.telemetry.get(&**k).and_then(|t| t.get(&**v)) {
+                    a.log_odds += w;
+                    used = true;
+                }
+            }
+            if used && !a.cited.contains(&seq) {
+                a.cited.push(seq);
+            }
+        }
+    }
+
+    fn add_facts(&self, case: &CaseView<'_>, a: &mut Assessment) {
+        let mut counted: Vec<(String, &str)> = Vec::new();
+        let mut kinds: Vec<&str> = Vec::new();
+        for r in case.records(ContextKind::Organizational) {
+            let Observation::Fact { seq, kind, fields, .. } = r else {
+                continue;
+            };
+            kinds.push(kind);
+            let mut used = false;
+            for (k, v) in fields {
+                let name = format!("{kind}.{k}");
+                let Some(w) = self.organizational.get(&name).and_then(|t| t.get(&**v)) else {
+                    continue;
+                };
+                if !counted.iter().any(|(n, x)| *n == name && *x == &**v) {
+                    counted.push((name, v));
+                    a.log_odds += w;
+                    used = true;
+                }
+            }
+            if used {
+                a.cited.push(seq);
+            }
+        }
+        if case.queries.iter().any(|q| q.kind == ContextKind::Organizational) {
+            for (kind, w) in &self.organizational_absent {
+                if !kinds.contains(&kind.as_str()) {
+                    a.log_odds += w;
+                }
+            }
+        }
     }
 
     fn add_history(&self, case: &CaseView<'_>, a: &mut Assessment) {
@@ -269,7 +311,7 @@ impl BeliefParams {
         let ratio = |(m, b): (u32, u32)| ((m as f64 + 0.5) / (b as f64 + 0.5)).ln();
         let total = h.same_rule_and_entity * ratio(counts[0])
             + h.same_rule * ratio(counts[1])
-            + h.same_entity * ratio(counts[2]);
+            + h.same_entity_malicious * (counts[2].0 as f64).ln_1p();
         if total != 0.0 {
             a.log_odds += total.clamp(-h.cap, h.cap);
             a.cited.extend(cited);

@@ -86,6 +86,36 @@ source = "idp"
 
 const SEVERITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 
+/// Clues an activity leaves: a process record with weighted values and a change ticket,
+/// with probabilities drawn by the generator (`shape` picks the mix).
+fn clues(section: &str, shape: u8, p: f64) -> String {
+    let parent = ["office_app", "browser", "management_agent"][shape as usize % 3];
+    format!(
+        "[[{section}.telemetry]]\nsource = \"process\"\nprobability = {p}\nfields = {{ ParentProcess = {{ {parent} = 0.7, explorer = 0.3 }}, Signer = [\"trusted\", \"untrusted\"] }}\n\
+         [[{section}.facts]]\nkind = \"change\"\nprobability = {q}\nfields = {{ status = \"approved\" }}\nlead = \"1h\"\nlasts = \"4h\"\n",
+        q = 1.0 - p
+    )
+}
+
+/// The twin of scenario text: every campaign becomes an authorised look-alike
+/// (`truth = "benign_positive"` after its `name`). Everything observable is the same —
+/// names key the random streams — and only the labels differ.
+pub fn twin(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_campaign = false;
+    for line in text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line.trim() == "[[campaigns]]" {
+            in_campaign = true;
+        } else if in_campaign && line.starts_with("name = ") {
+            out.push_str("truth = \"benign_positive\"\n");
+            in_campaign = false;
+        }
+    }
+    out
+}
+
 /// Random valid scenario text: a few entities, benign processes, campaigns with
 /// branching steps, one pool. Small enough that a run takes milliseconds.
 pub fn arb_scenario_text() -> impl Strategy<Value = String> {
@@ -120,12 +150,14 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
         for (i, (rate, fp, sev, ents, score)) in benign.iter().enumerate() {
             let ents: Vec<String> = ents.iter().map(|&e| format!("\"{}\"", entities[e])).collect();
             t += &format!(
-                "[[benign]]\nname = \"b{i}\"\nsource = \"edr\"\nrule = \"rule-{}\"\nper_hour = {rate}\ntruth = \"{}\"\nseverity = \"{}\"\nentities = [{}]\nscore = {score}\n\n",
+                "[[benign]]\nname = \"b{i}\"\nsource = \"edr\"\nrule = \"rule-{}\"\nper_hour = {rate}\ntruth = \"{}\"\nseverity = \"{}\"\nentities = [{}]\nscore = {score}\n",
                 i % 2,
                 if *fp { "false_positive" } else { "benign_positive" },
                 SEVERITIES[*sev],
                 ents.join(", ")
             );
+            t += &clues("benign", *sev as u8, 0.8);
+            t += "\n";
         }
         for (ci, (start, steps)) in campaigns.iter().enumerate() {
             t += &format!("[[campaigns]]\nname = \"c{ci}\"\nstart = {start}\n\n");
@@ -145,9 +177,11 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
                 if shape % 2 == 1 {
                     t += "[[campaigns.steps.telemetry]]\nsource = \"idp\"\nfields = { EventType = \"SignIn\", Country = \"BR\" }\n";
                 }
-                for (p, sev, latency, score) in detect {
+                t += &clues("campaigns.steps", *shape, 0.5 + (*shape % 5) as f64 / 10.0);
+                for (di, (p, sev, latency, score)) in detect.iter().enumerate() {
                     t += &format!(
-                        "[[campaigns.steps.detect]]\nsource = \"edr\"\nrule = \"rule-1\"\nprobability = {p}\nseverity = \"{}\"\nlatency = {latency}\nscore = {score}\n",
+                        "[[campaigns.steps.detect]]\nsource = \"edr\"\nrule = \"rule-{}\"\nprobability = {p}\nseverity = \"{}\"\nlatency = {latency}\nscore = {score}\n",
+                        1 + di,
                         SEVERITIES[*sev]
                     );
                 }

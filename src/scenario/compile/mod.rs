@@ -3,6 +3,7 @@
 
 mod campaigns;
 mod clues;
+mod identity;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -171,8 +172,9 @@ impl Compiler<'_> {
         self.sources = named_sources.into_iter().collect();
 
         // Rules: every (detector, rule) named, sorted; Sigma rules sorted by title.
-        let mut parsed = self.sigma_rules(&spec)?;
+        let (mut parsed, rule_texts) = self.sigma_rules(&spec)?;
         parsed.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        let content_hash = identity::canonical_hash(&spec, &rule_texts);
         let mut rule_set: BTreeSet<Rule> = BTreeSet::new();
         for b in &spec.benign {
             rule_set.insert(Rule {
@@ -293,14 +295,22 @@ impl Compiler<'_> {
                 ));
             }
         }
+        let owners = entities
+            .iter()
+            .map(|e| {
+                let owner = e.attributes.get("owner")?;
+                self.entity_index.get(owner).copied()
+            })
+            .collect();
         Ok(Scenario {
             name_key: fnv1a(spec.name.as_bytes()),
+            owners,
             name: spec.name,
             description: spec.description,
             path: self.file.to_path_buf(),
             epoch: spec.start,
             horizon: spec.horizon,
-            content_hash: fnv1a(self.text.as_bytes()),
+            content_hash,
             entities,
             rules,
             sources: self.sources.clone(),
@@ -354,9 +364,10 @@ impl Compiler<'_> {
     fn sigma_rules(
         &self,
         spec: &ScenarioSpec,
-    ) -> Result<Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>> {
+    ) -> Result<(Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>, Vec<String>)> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let mut out = Vec::new();
+        let mut texts = Vec::new();
         for (i, r) in spec.rules.iter().enumerate() {
             let (yaml, field) = match (&r.path, &r.yaml) {
                 (Some(p), None) => {
@@ -419,8 +430,9 @@ impl Compiler<'_> {
                 ));
             }
             out.push((rule, severity, parsed, technique));
+            texts.push(yaml);
         }
-        Ok(out)
+        Ok((out, texts))
     }
 
     fn kind_of(&self, e: EntityId) -> EntityKind {

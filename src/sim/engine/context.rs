@@ -68,9 +68,14 @@ impl Engine<'_> {
 
     fn fact_records(&self, now: SimTime, alert: AlertId) -> Vec<u64> {
         let rec = &self.state.alerts[alert.index()];
+        // The alert's entities and their owners (a laptop's user): an analyst follows
+        // the directory's owner link to the person.
+        let owners = rec.entities.iter().filter_map(|e| self.sc.owners[e.index()]);
         let mut seqs: Vec<u64> = rec
             .entities
             .iter()
+            .copied()
+            .chain(owners)
             .filter_map(|e| self.state.facts_by_entity.get(e.index()))
             .flatten()
             .filter(|f| f.in_force(rec.raised_at) || f.in_force(now))

@@ -1,6 +1,7 @@
-//! `ai_mdr`: agentic investigation. Agents gather historic, telemetry and organizational
-//! context until confident or out of queries, reach a verdict autonomously when
-//! confident, and hand edge cases to senior experts; response is pre-approved.
+//! `ai_mdr`: agentic investigation. Agents gather telemetry, historic and organizational
+//! context, close clear noise and contain clear threats autonomously, and hand the rest
+//! to senior experts, who decide at their own bars or escalate to the customer. Response
+//! is pre-approved. Defaults were tuned on development variants (docs/strategies.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,16 +10,22 @@ use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision};
 
-/// Parameters of [`AiMdr`].
+/// Parameters of [`AiMdr`]. Thresholds are on P(malicious).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AiMdrParams {
-    /// Confidence (belief, or one minus it) at which agents decide autonomously.
+    /// Agents close a case as benign on their own when P(malicious) ≤ 1 − autonomy.
     pub autonomy: f64,
-    /// Confidence at which experts decide rather than escalate to the customer.
-    pub expert_decides_at: f64,
+    /// Agents call a case malicious (and contain) on their own at P(malicious) ≥ this.
+    pub contain_at: f64,
+    /// Experts call malicious at P(malicious) ≥ this…
+    pub expert_contain_at: f64,
+    /// …close as benign below this, and escalate to the customer in between.
+    pub expert_benign_below: f64,
     /// Order in which agents gather context.
     pub query_order: Vec<ContextKind>,
+    /// Context always gathered before any verdict (when integrated).
+    pub required: Vec<ContextKind>,
     /// The provider's likelihood tables.
     pub belief: BeliefParams,
 }
@@ -26,13 +33,16 @@ pub struct AiMdrParams {
 impl Default for AiMdrParams {
     fn default() -> Self {
         AiMdrParams {
-            autonomy: 0.95,
-            expert_decides_at: 0.7,
+            autonomy: 0.98,
+            contain_at: 0.5,
+            expert_contain_at: 0.2,
+            expert_benign_below: 0.02,
             query_order: vec![
-                ContextKind::Historic,
                 ContextKind::Telemetry,
+                ContextKind::Historic,
                 ContextKind::Organizational,
             ],
+            required: vec![ContextKind::Telemetry],
             belief: BeliefParams::default(),
         }
     }
@@ -50,27 +60,34 @@ impl Strategy for AiMdr {
         "ai_mdr"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        let belief = self.params.belief.assess(case);
-        let p = belief.probability();
-        let confidence = p.max(1.0 - p);
-        let who = if case.expert { "expert" } else { "agent" };
-        if confidence >= self.params.autonomy {
-            return belief.verdict(case, who);
-        }
-        if let Some(&kind) = self.params.query_order.iter().find(|k| case.can_query(**k)) {
+        let p_ = &self.params;
+        if let Some(&kind) = p_.required.iter().find(|k| case.can_query(**k)) {
             return Decision::Query(kind);
         }
-        if !case.expert && case.has_experts {
-            return Decision::HandOff {
-                reason: format!("edge case: belief {p:.2} after all context"),
+        let belief = p_.belief.assess(case);
+        let p = belief.probability();
+        if case.expert {
+            return if p >= p_.expert_contain_at || p < p_.expert_benign_below {
+                belief.verdict(case, "expert")
+            } else {
+                Decision::Escalate {
+                    reason: format!("expert: genuinely ambiguous (belief {p:.3})"),
+                }
             };
         }
-        // Experts, or agents with no experts to ask, decide at the lower bar.
-        if confidence >= self.params.expert_decides_at {
-            return belief.verdict(case, who);
+        if p >= p_.contain_at || p <= 1.0 - p_.autonomy {
+            return belief.verdict(case, "agent");
+        }
+        if let Some(&kind) = p_.query_order.iter().find(|k| case.can_query(**k)) {
+            return Decision::Query(kind);
+        }
+        if case.has_experts {
+            return Decision::HandOff {
+                reason: format!("edge case: belief {p:.3} after all context"),
+            };
         }
         Decision::Escalate {
-            reason: format!("{who}: genuinely ambiguous (belief {p:.2})"),
+            reason: format!("agent: ambiguous after all context (belief {p:.3})"),
         }
     }
 }
