@@ -56,32 +56,94 @@ fn every_scenario_runs_with_every_strategy_and_seed_7_is_pinned() {
     }
 }
 
+/// Many seeds for the directional claims (seed-7 snapshots prove nothing about them).
+const MANY: std::ops::RangeInclusive<u64> = 1..=24;
+
+fn with(scenario: &Scenario, name: &str, sets: &[(&str, serde_json::Value)], seed: u64) -> Metrics {
+    let mut def = strategy::builtin::definition(name).unwrap();
+    for (k, v) in sets {
+        def.set(k, v.clone()).unwrap();
+    }
+    let mut d = def.instantiate(scenario).unwrap();
+    let out = Simulation::new(scenario, seed).run(&mut d);
+    Metrics::from_events(&out.header, out.log.events())
+}
+
+/// ai_mdr's decision policy run by four human analysts (legacy_mdr's handling times, no
+/// experts) under a `schedule` and an `authority`: only coverage and authority vary.
+fn analysts(schedule: serde_json::Value, authority: &str) -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        ("provider.pools", serde_json::json!([{ "name": "analysts", "size": 4, "schedule": schedule,
+            "handling": { "triage": { "dist": "lognormal", "median": "8m", "sigma": 0.6 },
+                          "telemetry": { "dist": "lognormal", "median": "12m", "sigma": 0.6 },
+                          "organizational": "10m", "historic": "5m",
+                          "verdict": "5m", "containment": "5m" } }])),
+        ("provider.first_line", serde_json::json!("analysts")),
+        ("provider.experts", serde_json::json!([])),
+        ("provider.authority", serde_json::json!({ "isolate_host": authority,
+            "disable_account": authority, "revoke_sessions": authority, "block_domain": authority })),
+    ]
+}
+
 #[test]
-fn friday_night_ai_mdr_contains_faster_than_legacy_mdr() {
+fn round_the_clock_with_pre_approved_authority_beats_the_shift_rota_on_friday_night() {
     let scenario = load("friday-night-ransomware");
-    let horizon = scenario.horizon.secs_f64();
-    // A campaign never contained counts as contained at the horizon (censored).
-    let ttc = |s: &str| {
-        SEEDS
-            .map(|seed| {
-                metrics(&scenario, s, seed)
-                    .time_to_containment_p50_s
-                    .unwrap_or(horizon)
-            })
-            .sum::<f64>()
+    // legacy_mdr's rota: 4 on weekday days, 1 on nights and weekends (New York).
+    let rota = serde_json::json!({ "tz": "America/New_York", "shifts": [
+        { "days": "mon-fri", "from": "08:00", "to": "20:00", "workers": 4 },
+        { "days": "daily", "from": "20:00", "to": "08:00", "workers": 1 },
+        { "days": "sat,sun", "from": "08:00", "to": "20:00", "workers": 1 } ] });
+    let run = |sets: &[(&str, serde_json::Value)]| -> Vec<Metrics> {
+        MANY.map(|s| with(&scenario, "ai_mdr", sets, s)).collect()
     };
-    let contained = |s: &str| {
-        SEEDS
-            .map(|seed| metrics(&scenario, s, seed).contained)
-            .sum::<u64>()
-    };
+    let shifts = run(&analysts(rota, "recommend"));
+    let always = run(&analysts(serde_json::json!("24/7"), "pre_approved"));
+    let sum = |ms: &[Metrics], f: fn(&Metrics) -> u64| ms.iter().map(f).sum::<u64>();
+    let (c_shifts, c_always) = (sum(&shifts, |m| m.contained), sum(&always, |m| m.contained));
+    let (i_shifts, i_always) = (sum(&shifts, |m| m.impacted), sum(&always, |m| m.impacted));
+    // Measured when written: 19 vs 0 contained, impact 5 vs 24 (of 24 seeds).
     assert!(
-        ttc("ai_mdr") < ttc("legacy_mdr"),
-        "ai_mdr {} vs legacy {}",
-        ttc("ai_mdr"),
-        ttc("legacy_mdr")
+        c_always >= c_shifts + 10,
+        "24/7 + pre-approved contained {c_always} of 24, the shift rota {c_shifts}"
     );
-    assert!(contained("ai_mdr") > contained("legacy_mdr"));
+    assert!(i_always + 10 <= i_shifts, "impact {i_always} vs {i_shifts}");
+}
+
+#[test]
+fn ai_mdr_contains_the_friday_night_attack_more_often_than_legacy_mdr() {
+    let scenario = load("friday-night-ransomware");
+    let contained = |s: &str| MANY.map(|seed| metrics(&scenario, s, seed).contained).sum::<u64>();
+    let (ai, legacy) = (contained("ai_mdr"), contained("legacy_mdr"));
+    assert!(ai >= legacy + 10, "ai_mdr {ai} vs legacy_mdr {legacy} of 24");
+}
+
+#[test]
+fn the_oracle_stays_the_upper_bound() {
+    for name in SUITE.iter().filter(|n| **n != "quiet-period") {
+        let scenario = load(name);
+        let total = |s: &str, f: fn(&Metrics) -> u64| {
+            MANY.map(|seed| f(&metrics(&scenario, s, seed))).sum::<u64>()
+        };
+        let (best_c, best_i) = (total("oracle", |m| m.contained), total("oracle", |m| m.impacted));
+        // Only a campaign no tool ever detects escapes the oracle.
+        assert!(best_c >= 20, "{name}: the oracle contained {best_c} of 24");
+        for s in BUILTIN.iter().filter(|s| **s != "oracle") {
+            assert!(total(s, |m| m.contained) <= best_c, "{name}: {s} beat the oracle");
+            assert!(total(s, |m| m.impacted) >= best_i, "{name}: {s} beat the oracle on impact");
+        }
+    }
+}
+
+#[test]
+fn dismiss_all_recalls_nothing() {
+    for name in SUITE.iter().filter(|n| **n != "quiet-period") {
+        let scenario = load(name);
+        for seed in 1..=8 {
+            let m = metrics(&scenario, "dismiss_all", seed);
+            assert_eq!((m.tp, m.contained), (0, 0), "{name} seed {seed}");
+            assert!(m.recall.is_none_or(|r| r == 0.0), "{name} seed {seed}");
+        }
+    }
 }
 
 #[test]

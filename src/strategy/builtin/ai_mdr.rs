@@ -33,9 +33,9 @@ pub struct AiMdrParams {
 impl Default for AiMdrParams {
     fn default() -> Self {
         AiMdrParams {
-            autonomy: 0.98,
+            autonomy: 0.95,
             contain_at: 0.5,
-            expert_contain_at: 0.2,
+            expert_contain_at: 0.05,
             expert_benign_below: 0.02,
             query_order: vec![
                 ContextKind::Telemetry,

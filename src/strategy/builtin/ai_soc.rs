@@ -22,7 +22,7 @@ pub struct AiSocParams {
 impl Default for AiSocParams {
     fn default() -> Self {
         AiSocParams {
-            auto_close_at: 0.05,
+            auto_close_at: 0.5,
             belief: BeliefParams::default(),
         }
     }

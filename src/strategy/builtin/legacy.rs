@@ -25,7 +25,7 @@ impl Default for LegacyParams {
     fn default() -> Self {
         LegacyParams {
             malicious_at: 0.9,
-            benign_at: 0.1,
+            benign_at: 0.5,
             belief: BeliefParams::default(),
         }
     }
