@@ -63,8 +63,8 @@ pub struct BeliefParams {
     pub telemetry: Table,
     /// How near the alert a telemetry record must be to describe its activity, ms.
     pub focus_ms: u64,
-    /// Organizational indicators: `kind.field` → value → log-likelihood ratio.
-    pub organizational: Table,
+    /// Organizational indicators: kind → field → value → log-likelihood ratio.
+    pub organizational: BTreeMap<String, Table>,
     /// After an organizational query: log-likelihood ratio when it found no fact of this
     /// kind about the alert's entities (no change ticket behind an admin action).
     pub organizational_absent: BTreeMap<String, f64>,
@@ -118,18 +118,21 @@ fn telemetry_indicators() -> Table {
 }
 
 /// Generic organizational indicators and their weights (see docs/strategies.md).
-fn organizational_indicators() -> Table {
-    table(&[
-        ("change.status", "approved", -1.6),
-        ("change.status", "pending", -0.4),
-        ("helpdesk.request", "mfa_reset", -1.4),
-        ("helpdesk.request", "new_device", -1.0),
-        ("hr.status", "on_leave", 0.5),
-        ("hr.status", "resigned", 1.2),
-        ("iac.expected_caller", "true", -1.2),
-        ("project.status", "migration", -1.2),
-        ("travel.status", "booked", -1.3),
-    ])
+fn organizational_indicators() -> BTreeMap<String, Table> {
+    [
+        ("change", table(&[("status", "approved", -1.6), ("status", "pending", -0.4)])),
+        (
+            "helpdesk",
+            table(&[("request", "mfa_reset", -1.4), ("request", "new_device", -1.0)]),
+        ),
+        ("hr", table(&[("status", "on_leave", 0.5), ("status", "resigned", 1.2)])),
+        ("iac", table(&[("expected_caller", "true", -1.2)])),
+        ("project", table(&[("status", "migration", -1.2)])),
+        ("travel", table(&[("status", "booked", -1.3)])),
+    ]
+    .into_iter()
+    .map(|(k, t)| (k.to_string(), t))
+    .collect()
 }
 
 impl Default for BeliefParams {
@@ -246,21 +249,23 @@ impl BeliefParams {
     }
 
     fn add_facts(&self, case: &CaseView<'_>, a: &mut Assessment) {
-        let mut counted: Vec<(String, &str)> = Vec::new();
+        let mut counted: Vec<(&str, &str, &str)> = Vec::new();
         let mut kinds: Vec<&str> = Vec::new();
         for r in case.records(ContextKind::Organizational) {
             let Observation::Fact { seq, kind, fields, .. } = r else {
                 continue;
             };
             kinds.push(kind);
+            let Some(table) = self.organizational.get(kind) else {
+                continue;
+            };
             let mut used = false;
             for (k, v) in fields {
-                let name = format!("{kind}.{k}");
-                let Some(w) = self.organizational.get(&name).and_then(|t| t.get(&**v)) else {
+                let Some(w) = table.get(&**k).and_then(|t| t.get(&**v)) else {
                     continue;
                 };
-                if !counted.iter().any(|(n, x)| *n == name && *x == &**v) {
-                    counted.push((name, v));
+                if !counted.contains(&(kind, k, v)) {
+                    counted.push((kind, k, v));
                     a.log_odds += w;
                     used = true;
                 }

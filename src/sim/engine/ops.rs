@@ -136,13 +136,9 @@ impl Engine<'_> {
     /// the strategy cites, as it cites it — `evidence_coverage` checks the citations.
     fn cited(&self, alert: AlertId, cited: Vec<u64>) -> Vec<u64> {
         let rec = &self.state.alerts[alert.index()];
-        let mut ev = vec![rec.raised_seq];
-        ev.extend(rec.telemetry);
-        for s in cited {
-            if !ev.contains(&s) {
-                ev.push(s);
-            }
-        }
+        let own = [Some(rec.raised_seq), rec.telemetry];
+        let mut ev: Vec<u64> = own.iter().flatten().copied().collect();
+        ev.extend(cited.into_iter().filter(|s| !own.contains(&Some(*s))));
         ev
     }
 
