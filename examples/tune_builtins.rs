@@ -40,7 +40,10 @@ fn variants(path: &Path) -> Vec<Scenario> {
             for section in ["benign", "telemetry"] {
                 if let Some(list) = doc.get_mut(section).and_then(|v| v.as_array_mut()) {
                     for p in list.iter_mut().filter_map(|p| p.as_table_mut()) {
-                        if let Some(r) = p.get("per_hour").and_then(|r| r.as_float().or(r.as_integer().map(|i| i as f64))) {
+                        if let Some(r) = p
+                            .get("per_hour")
+                            .and_then(|r| r.as_float().or(r.as_integer().map(|i| i as f64)))
+                        {
                             p.insert("per_hour".into(), toml::Value::Float(r * factor));
                         }
                     }
@@ -85,7 +88,10 @@ fn configs(name: &str) -> Vec<Vec<(&'static str, Value)>> {
             for m in [0.3, 0.5, 0.7, 0.9] {
                 for b in [0.1, 0.2, 0.3, 0.4, 0.5] {
                     if b < m {
-                        out.push(vec![("params.malicious_at", json!(m)), ("params.benign_at", json!(b))]);
+                        out.push(vec![
+                            ("params.malicious_at", json!(m)),
+                            ("params.benign_at", json!(b)),
+                        ]);
                     }
                 }
             }
@@ -99,7 +105,10 @@ fn configs(name: &str) -> Vec<Vec<(&'static str, Value)>> {
             for m in [0.3, 0.4, 0.5, 0.6, 0.7] {
                 for b in [0.2, 0.3, 0.4, 0.5] {
                     if b < m {
-                        out.push(vec![("params.malicious_at", json!(m)), ("params.benign_below", json!(b))]);
+                        out.push(vec![
+                            ("params.malicious_at", json!(m)),
+                            ("params.benign_below", json!(b)),
+                        ]);
                     }
                 }
             }
@@ -117,8 +126,20 @@ fn main() {
         .collect();
     let mut worlds: Vec<Scenario> = suite.iter().flat_map(|p| variants(p)).collect();
     worlds.sort_by(|a, b| a.name.cmp(&b.name));
-    println!("{} development worlds × seeds {:?}", worlds.len(), DEV_SEEDS);
-    for name in ["dismiss_all", "escalate_all", "oracle", "threshold", "legacy_mdr", "ai_soc", "ai_mdr"] {
+    println!(
+        "{} development worlds × seeds {:?}",
+        worlds.len(),
+        DEV_SEEDS
+    );
+    for name in [
+        "dismiss_all",
+        "escalate_all",
+        "oracle",
+        "threshold",
+        "legacy_mdr",
+        "ai_soc",
+        "ai_mdr",
+    ] {
         let mut scored: Vec<(f64, String)> = configs(name)
             .par_iter()
             .map(|cfg| {
@@ -135,11 +156,17 @@ fn main() {
                     }
                 }
                 let label: Vec<String> = cfg.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                (total / (worlds.len() * DEV_SEEDS.count()) as f64, label.join(" "))
+                (
+                    total / (worlds.len() * DEV_SEEDS.count()) as f64,
+                    label.join(" "),
+                )
             })
             .collect();
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-        println!("\n{name}: best of {} configurations (mean development cost per run)", scored.len());
+        println!(
+            "\n{name}: best of {} configurations (mean development cost per run)",
+            scored.len()
+        );
         for (c, label) in scored.iter().take(5) {
             println!("  {c:8.2}  {label}");
         }

@@ -462,3 +462,29 @@ fn set_overrides_strategy_parameters_and_rejects_typos() {
         &["size"],
     );
 }
+
+#[test]
+fn a_belief_weight_is_set_by_its_path() {
+    let scenario = repo("scenarios/friday-night-ransomware.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--strategy",
+            "ai_mdr",
+            "--seed",
+            "3",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        mdrsim(&args)
+    };
+    let base = run(&[]);
+    let changed = run(&["--set", "params.belief.telemetry.Signer.untrusted=4.0"]);
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    assert_ne!(stdout(&base), stdout(&changed), "the weight had no effect");
+    let typo = run(&["--set", "params.belief.telemetry=nope"]);
+    assert_eq!(typo.status.code(), Some(2));
+}

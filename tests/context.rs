@@ -32,15 +32,22 @@ impl Strategy for Prober {
         "prober"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        let facts = [ContextKind::Telemetry, ContextKind::Organizational, ContextKind::Historic]
-            .into_iter()
-            .flat_map(|k| case.records(k))
-            .filter_map(|r| match r {
-                Observation::Fact { kind, fields, .. } => Some(format!("{kind} {fields:?}")),
-                _ => None,
-            })
-            .collect();
-        let org_queried = case.queries.iter().any(|q| q.kind == ContextKind::Organizational);
+        let facts = [
+            ContextKind::Telemetry,
+            ContextKind::Organizational,
+            ContextKind::Historic,
+        ]
+        .into_iter()
+        .flat_map(|k| case.records(k))
+        .filter_map(|r| match r {
+            Observation::Fact { kind, fields, .. } => Some(format!("{kind} {fields:?}")),
+            _ => None,
+        })
+        .collect();
+        let org_queried = case
+            .queries
+            .iter()
+            .any(|q| q.kind == ContextKind::Organizational);
         self.seen.lock().unwrap().push(Seen { org_queried, facts });
         if case.queries.is_empty() {
             return Decision::Query(ContextKind::Telemetry);
@@ -62,7 +69,10 @@ fn insider() -> Scenario {
     Scenario::load(&repo("scenarios/insider-before-termination.toml")).unwrap()
 }
 
-fn probe(profile: &str, cite: fn(&CaseView<'_>) -> Vec<u64>) -> (Vec<Seen>, mdrsim::sim::RunOutput) {
+fn probe(
+    profile: &str,
+    cite: fn(&CaseView<'_>) -> Vec<u64>,
+) -> (Vec<Seen>, mdrsim::sim::RunOutput) {
     let sc = insider();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut d = strategy::builtin(profile, &sc).unwrap();
@@ -76,7 +86,10 @@ fn probe(profile: &str, cite: fn(&CaseView<'_>) -> Vec<u64>) -> (Vec<Seen>, mdrs
 }
 
 fn cite_everything_received(case: &CaseView<'_>) -> Vec<u64> {
-    case.queries.iter().flat_map(|q| q.records.clone()).collect()
+    case.queries
+        .iter()
+        .flat_map(|q| q.records.clone())
+        .collect()
 }
 
 #[test]
@@ -85,11 +98,16 @@ fn facts_only_through_an_organizational_query() {
     let (seen, _) = probe("ai_soc", cite_everything_received);
     assert!(seen.len() > 100);
     for s in seen.iter().filter(|s| !s.org_queried) {
-        assert!(s.facts.is_empty(), "facts seen before any organizational query: {s:?}");
+        assert!(
+            s.facts.is_empty(),
+            "facts seen before any organizational query: {s:?}"
+        );
     }
     let after: Vec<&Seen> = seen.iter().filter(|s| s.org_queried).collect();
     assert!(
-        after.iter().any(|s| s.facts.iter().any(|f| f.contains("\"resigned\""))),
+        after
+            .iter()
+            .any(|s| s.facts.iter().any(|f| f.contains("\"resigned\""))),
         "HR's record of a resignation is found by an organizational query"
     );
 }
@@ -99,7 +117,10 @@ fn no_facts_without_the_integration() {
     // legacy_mdr's profile integrates telemetry only: the organizational query fails.
     let (seen, out) = probe("legacy_mdr", cite_everything_received);
     assert!(!seen.is_empty());
-    assert!(seen.iter().all(|s| s.facts.is_empty()), "a fact reached a provider without HR integration");
+    assert!(
+        seen.iter().all(|s| s.facts.is_empty()),
+        "a fact reached a provider without HR integration"
+    );
     let failures = out
         .log
         .events()
@@ -108,7 +129,13 @@ fn no_facts_without_the_integration() {
         .count();
     assert!(failures > 0, "the refused query is on record");
     let queried_org = out.log.events().iter().any(|e| {
-        matches!(e.payload, Payload::ContextQueried { kind: ContextKind::Organizational, .. })
+        matches!(
+            e.payload,
+            Payload::ContextQueried {
+                kind: ContextKind::Organizational,
+                ..
+            }
+        )
     });
     assert!(!queried_org);
 }
@@ -125,5 +152,8 @@ fn evidence_coverage_checks_what_was_cited() {
     // Citing an event this investigation was never given as a record (the label right
     // after its alert) is caught.
     let stray = coverage(|case| vec![case.alert.seq + 1]);
-    assert!(stray < 0.5, "coverage {stray} for citations nobody returned");
+    assert!(
+        stray < 0.5,
+        "coverage {stray} for citations nobody returned"
+    );
 }

@@ -43,9 +43,10 @@ fn rewritten(text: &str) -> String {
             out += x;
         }
     }
-    for x in b[1..].iter().filter(|x| {
-        !["[[entities]]", "[[benign]]", "[[telemetry]]"].contains(&kind(x).as_str())
-    }) {
+    for x in b[1..]
+        .iter()
+        .filter(|x| !["[[entities]]", "[[benign]]", "[[telemetry]]"].contains(&kind(x).as_str()))
+    {
         out += "\n\n";
         out += x;
     }
@@ -78,16 +79,27 @@ fn comments_whitespace_and_declaration_order_change_no_result() {
     let edited = rewritten(&text);
     assert_ne!(text, edited);
     // The rewrite really reorders: the first entity declared is no longer first.
-    let first_entity = |t: &str| t.lines().find(|l| l.starts_with("id = ")).map(str::to_string);
+    let first_entity = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("id = "))
+            .map(str::to_string)
+    };
     assert_ne!(first_entity(&text), first_entity(&edited));
     let tmp = tempfile::tempdir().unwrap();
     let a = eval_runs(&tmp.path().join("a"), &text);
     let b = eval_runs(&tmp.path().join("b"), &edited);
-    assert!(a == b, "runs.parquet differs after a comment/whitespace/order edit");
+    assert!(
+        a == b,
+        "runs.parquet differs after a comment/whitespace/order edit"
+    );
 }
 
 /// World events with alert ids left out (adding alerts renumbers later ones).
-fn world_events(header: &RunHeader, events: &[mdrsim::event::Envelope], skip_rule: &str) -> Vec<String> {
+fn world_events(
+    header: &RunHeader,
+    events: &[mdrsim::event::Envelope],
+    skip_rule: &str,
+) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match &e.payload {
@@ -99,7 +111,13 @@ fn world_events(header: &RunHeader, events: &[mdrsim::event::Envelope], skip_rul
                 ..
             } => {
                 let r = &header.rules[rule.index()];
-                (r.name != skip_rule).then(|| format!("{} alert {} {severity:?} {entities:?} {score}", e.at.ms(), r.name))
+                (r.name != skip_rule).then(|| {
+                    format!(
+                        "{} alert {} {severity:?} {entities:?} {score}",
+                        e.at.ms(),
+                        r.name
+                    )
+                })
             }
             Payload::TelemetryObserved { .. }
             | Payload::FactRecorded { .. }
@@ -129,7 +147,10 @@ fn changing_one_benign_rate_moves_no_other_draw() {
             world_events(&r.header, r.log.events(), "").len()
                 - world_events(&r.header, r.log.events(), pua).len()
         };
-        assert!(count(&rb) > count(&ra), "seed {seed}: the changed process raised more alerts");
+        assert!(
+            count(&rb) > count(&ra),
+            "seed {seed}: the changed process raised more alerts"
+        );
         assert_eq!(
             world_events(&ra.header, ra.log.events(), pua),
             world_events(&rb.header, rb.log.events(), pua),

@@ -61,8 +61,14 @@ fn a_free_label_exits_1_and_is_named() {
     let o = lint(&world(""));
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("free label: rule edr/Ransom note written"), "{out}");
-    assert!(out.contains("free label: telemetry process.Signer=untrusted"), "{out}");
+    assert!(
+        out.contains("free label: rule edr/Ransom note written"),
+        "{out}"
+    );
+    assert!(
+        out.contains("free label: telemetry process.Signer=untrusted"),
+        "{out}"
+    );
     // What benign activity also produces is not a finding.
     assert!(!out.contains("severity medium"), "{out}");
     assert!(!out.contains("Signer=trusted"), "{out}");

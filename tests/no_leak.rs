@@ -8,9 +8,11 @@
 //! pass truth into a view — e.g. in `sim/engine/ops.rs::case_view`,
 //! `score: if state.truth().get(alert).is_some_and(|l| l.truth.is_malicious()) { 1.0 } else { rec.score }`
 //! — makes `honest_builtins_decide_alike_in_twin_worlds_of_the_suite` fail with
-//! "ai_mdr on friday-night-ransomware seed 1: the twins' logs differ at event …" (checked
-//! by hand when this test was written). The old channel, a context result whose
-//! log-likelihood ratio took its sign from the label, fails it the same way. The
+//! "ai_mdr on alert-storm seed 2: the twins' logs differ at event 1401" and the random
+//! worlds property with "ai_mdr decided differently in twin worlds" (run by hand when
+//! this test was written, then reverted). Any channel that lets truth steer a decision —
+//! the old context result whose log-likelihood ratio took its sign from the label was
+//! one — shows up the same way: as a difference between twins. The
 //! positive control below shows the twins really differ where truth matters: the oracle,
 //! which reads truth, decides differently.
 
@@ -107,7 +109,10 @@ fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
                     &format!("{strategy} on {name} seed {seed}"),
                 );
                 // The comparison must cover real decisions, not a short prefix.
-                assert!(shared > 200, "{strategy} on {name} seed {seed}: only {shared} events compared");
+                assert!(
+                    shared > 200,
+                    "{strategy} on {name} seed {seed}: only {shared} events compared"
+                );
             }
         }
     }

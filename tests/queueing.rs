@@ -87,7 +87,11 @@ fn assert_matches(what: &str, m: &Measured, expected: f64, max_se: f64) {
         100.0 * off / expected,
         off / m.se
     );
-    assert!(m.little < 1e-9, "{what}: Little's law off by {:.2e}", m.little);
+    assert!(
+        m.little < 1e-9,
+        "{what}: Little's law off by {:.2e}",
+        m.little
+    );
 }
 
 #[test]

@@ -71,17 +71,26 @@ fn with(scenario: &Scenario, name: &str, sets: &[(&str, serde_json::Value)], see
 
 /// ai_mdr's decision policy run by four human analysts (legacy_mdr's handling times, no
 /// experts) under a `schedule` and an `authority`: only coverage and authority vary.
-fn analysts(schedule: serde_json::Value, authority: &str) -> Vec<(&'static str, serde_json::Value)> {
+fn analysts(
+    schedule: serde_json::Value,
+    authority: &str,
+) -> Vec<(&'static str, serde_json::Value)> {
     vec![
-        ("provider.pools", serde_json::json!([{ "name": "analysts", "size": 4, "schedule": schedule,
+        (
+            "provider.pools",
+            serde_json::json!([{ "name": "analysts", "size": 4, "schedule": schedule,
             "handling": { "triage": { "dist": "lognormal", "median": "8m", "sigma": 0.6 },
                           "telemetry": { "dist": "lognormal", "median": "12m", "sigma": 0.6 },
                           "organizational": "10m", "historic": "5m",
-                          "verdict": "5m", "containment": "5m" } }])),
+                          "verdict": "5m", "containment": "5m" } }]),
+        ),
         ("provider.first_line", serde_json::json!("analysts")),
         ("provider.experts", serde_json::json!([])),
-        ("provider.authority", serde_json::json!({ "isolate_host": authority,
-            "disable_account": authority, "revoke_sessions": authority, "block_domain": authority })),
+        (
+            "provider.authority",
+            serde_json::json!({ "isolate_host": authority,
+            "disable_account": authority, "revoke_sessions": authority, "block_domain": authority }),
+        ),
     ]
 }
 
@@ -112,9 +121,15 @@ fn round_the_clock_with_pre_approved_authority_beats_the_shift_rota_on_friday_ni
 #[test]
 fn ai_mdr_contains_the_friday_night_attack_more_often_than_legacy_mdr() {
     let scenario = load("friday-night-ransomware");
-    let contained = |s: &str| MANY.map(|seed| metrics(&scenario, s, seed).contained).sum::<u64>();
+    let contained = |s: &str| {
+        MANY.map(|seed| metrics(&scenario, s, seed).contained)
+            .sum::<u64>()
+    };
     let (ai, legacy) = (contained("ai_mdr"), contained("legacy_mdr"));
-    assert!(ai >= legacy + 10, "ai_mdr {ai} vs legacy_mdr {legacy} of 24");
+    assert!(
+        ai >= legacy + 10,
+        "ai_mdr {ai} vs legacy_mdr {legacy} of 24"
+    );
 }
 
 #[test]
@@ -122,14 +137,24 @@ fn the_oracle_stays_the_upper_bound() {
     for name in SUITE.iter().filter(|n| **n != "quiet-period") {
         let scenario = load(name);
         let total = |s: &str, f: fn(&Metrics) -> u64| {
-            MANY.map(|seed| f(&metrics(&scenario, s, seed))).sum::<u64>()
+            MANY.map(|seed| f(&metrics(&scenario, s, seed)))
+                .sum::<u64>()
         };
-        let (best_c, best_i) = (total("oracle", |m| m.contained), total("oracle", |m| m.impacted));
+        let (best_c, best_i) = (
+            total("oracle", |m| m.contained),
+            total("oracle", |m| m.impacted),
+        );
         // Only a campaign no tool ever detects escapes the oracle.
         assert!(best_c >= 20, "{name}: the oracle contained {best_c} of 24");
         for s in BUILTIN.iter().filter(|s| **s != "oracle") {
-            assert!(total(s, |m| m.contained) <= best_c, "{name}: {s} beat the oracle");
-            assert!(total(s, |m| m.impacted) >= best_i, "{name}: {s} beat the oracle on impact");
+            assert!(
+                total(s, |m| m.contained) <= best_c,
+                "{name}: {s} beat the oracle"
+            );
+            assert!(
+                total(s, |m| m.impacted) >= best_i,
+                "{name}: {s} beat the oracle on impact"
+            );
         }
     }
 }
@@ -266,5 +291,62 @@ fn ai_mdr_gets_better_as_historic_context_grows() {
     assert!(
         a4 > a1,
         "last quarter {a4:.4} should beat first quarter {a1:.4}"
+    );
+}
+
+#[test]
+fn threshold_can_say_malicious() {
+    // With its defaults it decides from score and severity alone; a critical alert with
+    // a high score must be able to cross its bar (last round it never could).
+    let scenario = load("friday-night-ransomware");
+    let malicious = MANY
+        .map(|seed| {
+            let m = metrics(&scenario, "threshold", seed);
+            m.tp + m.fp
+        })
+        .sum::<u64>();
+    assert!(malicious > 0, "threshold never said malicious");
+}
+
+#[test]
+fn the_alert_storm_runs_long_enough_for_overload_expiry() {
+    let scenario = load("alert-storm");
+    for seed in 1..=3 {
+        let out = run(&scenario, "legacy_mdr", seed);
+        let expired = out
+            .log
+            .events()
+            .iter()
+            .filter(|e| matches!(e.payload, Payload::AlertExpired { .. }))
+            .count();
+        assert!(expired > 100, "seed {seed}: only {expired} alerts expired");
+    }
+}
+
+#[test]
+fn the_belief_tables_are_parameters() {
+    // Zeroing every organizational weight changes what ai_mdr decides on the insider
+    // scenario, where HR's record matters: the tables are the strategy's, not the world's.
+    let scenario = load("insider-before-termination");
+    let zero = serde_json::json!({});
+    let base: Vec<Metrics> = (1..=6).map(|s| with(&scenario, "ai_mdr", &[], s)).collect();
+    let blind: Vec<Metrics> = (1..=6)
+        .map(|s| {
+            with(
+                &scenario,
+                "ai_mdr",
+                &[("params.belief.organizational", zero.clone())],
+                s,
+            )
+        })
+        .collect();
+    assert_ne!(
+        base.iter()
+            .map(|m| (m.tp, m.fp, m.contained))
+            .collect::<Vec<_>>(),
+        blind
+            .iter()
+            .map(|m| (m.tp, m.fp, m.contained))
+            .collect::<Vec<_>>()
     );
 }

@@ -58,8 +58,10 @@ pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
         seeds.last().copied().unwrap_or(0)
     )?;
     for name in &args.strategies {
-        let cells: Vec<(&Scenario, u64)> =
-            suite.iter().flat_map(|s| seeds.iter().map(move |&k| (s, k))).collect();
+        let cells: Vec<(&Scenario, u64)> = suite
+            .iter()
+            .flat_map(|s| seeds.iter().map(move |&k| (s, k)))
+            .collect();
         let points: Vec<(f64, bool)> = cells
             .par_iter()
             .map(|(sc, seed)| -> mdrsim::Result<Vec<(f64, bool)>> {
@@ -71,7 +73,10 @@ pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
             .concat();
         let table = reliability(&points, args.bins);
         writeln!(out, "\n{name} ({} verdicts)", points.len())?;
-        writeln!(out, "| stated P(malicious) | verdicts | mean stated | observed malicious | 95% Wilson |")?;
+        writeln!(
+            out,
+            "| stated P(malicious) | verdicts | mean stated | observed malicious | 95% Wilson |"
+        )?;
         writeln!(out, "|---|---:|---:|---:|---|")?;
         for b in &table {
             writeln!(

@@ -11,8 +11,10 @@ use mdrsim::scenario::lint::lint;
 
 /// Flags of `mdrsim lint`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 no free label (or each one kept with a reason in \
-[[lint.allow]]), 1 free labels found, 2 bad input.")]
+#[command(
+    after_help = "Exit codes: 0 no free label (or each one kept with a reason in \
+[[lint.allow]]), 1 free labels found, 2 bad input."
+)]
 pub struct LintArgs {
     /// Scenario files or folders (a folder's *.toml files).
     #[arg(value_name = "SCENARIO", required = true)]
@@ -32,7 +34,11 @@ pub fn execute(args: LintArgs) -> anyhow::Result<ExitCode> {
                 Some(why) => writeln!(out, "{file}: kept: {} — {why}", f.finding)?,
                 None => {
                     free += 1;
-                    writeln!(out, "{file}: free label: {} (only attacks produce it)", f.finding)?;
+                    writeln!(
+                        out,
+                        "{file}: free label: {} (only attacks produce it)",
+                        f.finding
+                    )?;
                 }
             }
         }

@@ -50,15 +50,27 @@ impl Surface {
     fn fields(&mut self, source: u32, fields: &FieldTemplates) {
         for (k, t) in fields {
             for v in t.values() {
-                self.telemetry.insert((source, k.to_string(), v.to_string()));
+                self.telemetry
+                    .insert((source, k.to_string(), v.to_string()));
             }
         }
     }
 
     /// Records of `source` on `entities`: their values, and the rule alerts they can raise.
-    fn records(&mut self, sc: &Scenario, source: u32, fields: &FieldTemplates, entities: &[EntityId], what: &str) {
+    fn records(
+        &mut self,
+        sc: &Scenario,
+        source: u32,
+        fields: &FieldTemplates,
+        entities: &[EntityId],
+        what: &str,
+    ) {
         self.fields(source, fields);
-        let rules: Vec<_> = sc.sigma.iter().filter(|r| r.sources.contains(&source)).collect();
+        let rules: Vec<_> = sc
+            .sigma
+            .iter()
+            .filter(|r| r.sources.contains(&source))
+            .collect();
         if rules.is_empty() {
             return;
         }
@@ -68,7 +80,10 @@ impl Surface {
         };
         for r in rules {
             for &e in entities {
-                if records.iter().any(|f| r.sigma.is_match(&sc.sigma_event(f, e))) {
+                if records
+                    .iter()
+                    .any(|f| r.sigma.is_match(&sc.sigma_event(f, e)))
+                {
                     self.alert(r.rule, r.severity, e);
                 }
             }
@@ -88,7 +103,8 @@ impl Surface {
     fn fact(&mut self, kind: &str, fields: &FieldTemplates) {
         for (k, t) in fields {
             for v in t.values() {
-                self.facts.insert((kind.to_string(), k.to_string(), v.to_string()));
+                self.facts
+                    .insert((kind.to_string(), k.to_string(), v.to_string()));
             }
         }
     }
@@ -125,7 +141,13 @@ fn sides(sc: &Scenario) -> (Surface, Surface) {
         benign.clues(sc, &b.clues, &b.entities, &format!("benign {}", b.name));
     }
     for t in sc.telemetry.iter().filter(|t| t.per_hour > 0.0) {
-        benign.records(sc, t.source, &t.fields, &t.entities, &format!("telemetry {}", t.name));
+        benign.records(
+            sc,
+            t.source,
+            &t.fields,
+            &t.entities,
+            &format!("telemetry {}", t.name),
+        );
         benign.clues(sc, &t.clues, &t.entities, &format!("telemetry {}", t.name));
     }
     for f in &sc.facts {
@@ -133,7 +155,9 @@ fn sides(sc: &Scenario) -> (Surface, Surface) {
     }
     for e in &sc.entities {
         for (k, v) in &e.attributes {
-            benign.facts.insert(("directory".into(), k.clone(), v.clone()));
+            benign
+                .facts
+                .insert(("directory".into(), k.clone(), v.clone()));
         }
     }
     for c in &sc.campaigns {
@@ -145,7 +169,12 @@ fn sides(sc: &Scenario) -> (Surface, Surface) {
             for d in s.detect.iter().filter(|d| d.probability > 0.0) {
                 side.alert(d.rule, d.severity, s.target);
             }
-            side.clues(sc, &s.clues, &[s.target], &format!("campaign {} step {}", c.name, s.id));
+            side.clues(
+                sc,
+                &s.clues,
+                &[s.target],
+                &format!("campaign {} step {}", c.name, s.id),
+            );
         }
     }
     (benign, attack)
@@ -161,9 +190,21 @@ pub fn lint(sc: &Scenario) -> (Vec<Finding>, Vec<String>) {
     };
     let entity = |e: &EntityId| sc.entities[e.index()].id.clone();
     let mut found: Vec<String> = Vec::new();
-    found.extend(a.rules.difference(&b.rules).map(|r| format!("rule {}", rule(r))));
-    found.extend(a.severities.difference(&b.severities).map(|s| format!("severity {}", s.as_str())));
-    found.extend(a.entities.difference(&b.entities).map(|e| format!("entity {}", entity(e))));
+    found.extend(
+        a.rules
+            .difference(&b.rules)
+            .map(|r| format!("rule {}", rule(r))),
+    );
+    found.extend(
+        a.severities
+            .difference(&b.severities)
+            .map(|s| format!("severity {}", s.as_str())),
+    );
+    found.extend(
+        a.entities
+            .difference(&b.entities)
+            .map(|e| format!("entity {}", entity(e))),
+    );
     found.extend(
         a.rule_entity
             .difference(&b.rule_entity)
@@ -176,14 +217,24 @@ pub fn lint(sc: &Scenario) -> (Vec<Finding>, Vec<String>) {
             .filter(|(r, s)| b.rules.contains(r) && b.severities.contains(s))
             .map(|(r, s)| format!("rule {} at {}", rule(r), s.as_str())),
     );
-    found.extend(a.telemetry.difference(&b.telemetry).map(|(s, k, v)| {
-        format!("telemetry {}.{k}={v}", sc.sources[*s as usize])
-    }));
-    found.extend(a.facts.difference(&b.facts).map(|(kind, k, v)| format!("fact {kind}.{k}={v}")));
+    found.extend(
+        a.telemetry
+            .difference(&b.telemetry)
+            .map(|(s, k, v)| format!("telemetry {}.{k}={v}", sc.sources[*s as usize])),
+    );
+    found.extend(
+        a.facts
+            .difference(&b.facts)
+            .map(|(kind, k, v)| format!("fact {kind}.{k}={v}")),
+    );
     let mut findings: Vec<Finding> = found
         .into_iter()
         .map(|f| Finding {
-            allowed: sc.lint_allow.iter().find(|a| a.finding == f).map(|a| a.why.clone()),
+            allowed: sc
+                .lint_allow
+                .iter()
+                .find(|a| a.finding == f)
+                .map(|a| a.why.clone()),
             finding: f,
         })
         .collect();
@@ -192,11 +243,18 @@ pub fn lint(sc: &Scenario) -> (Vec<Finding>, Vec<String>) {
         .unchecked
         .iter()
         .chain(&b.unchecked)
-        .map(|w| format!("{w}: more than {MAX_COMBINATIONS} value combinations; rule matches not checked"))
+        .map(|w| {
+            format!(
+                "{w}: more than {MAX_COMBINATIONS} value combinations; rule matches not checked"
+            )
+        })
         .collect();
     for allow in &sc.lint_allow {
         if !findings.iter().any(|f| f.finding == allow.finding) {
-            notes.push(format!("lint.allow {:?} matches no finding (stale?)", allow.finding));
+            notes.push(format!(
+                "lint.allow {:?} matches no finding (stale?)",
+                allow.finding
+            ));
         }
     }
     (findings, notes)

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::dist::{DurationDist, NumberDist};
 use super::clues::{Clues, FieldTemplates, WorldFact};
+use super::dist::{DurationDist, NumberDist};
 use super::spec::{BenignTruth, CampaignTruth, Condition, ContainmentSpec, LintAllow, Severity};
 use crate::calendar::Capacity;
 use crate::ids::{EntityId, RuleId, StepId};

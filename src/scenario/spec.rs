@@ -373,7 +373,9 @@ pub struct CampaignSpec {
 }
 
 /// Ground truth of a campaign's alerts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema, Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignTruth {
     /// An attack.

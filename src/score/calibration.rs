@@ -12,7 +12,9 @@ pub fn stated_beliefs(events: &[Envelope]) -> Vec<(f64, bool)> {
     let mut stated: Vec<(AlertId, f64)> = Vec::new();
     for e in events {
         match &e.payload {
-            Payload::AlertLabeled { alert, truth: t, .. } => {
+            Payload::AlertLabeled {
+                alert, truth: t, ..
+            } => {
                 let i = alert.index();
                 if truth.len() <= i {
                     truth.resize(i + 1, None);
@@ -127,12 +129,21 @@ mod tests {
         // 1/10: centre = (0.1 + 0.19207)/1.38415 = 0.21101,
         // half = 1.96 · sqrt(0.009 + 0.009604)/1.38415 = 0.19316 → (0.0179, 0.4042).
         let (lo, hi) = wilson(1, 10);
-        assert!((lo - 0.0179).abs() < 1e-3 && (hi - 0.4042).abs() < 1e-3, "{lo} {hi}");
+        assert!(
+            (lo - 0.0179).abs() < 1e-3 && (hi - 0.4042).abs() < 1e-3,
+            "{lo} {hi}"
+        );
     }
 
     #[test]
     fn bins_group_by_stated_probability() {
-        let pts = [(0.05, false), (0.08, true), (0.95, true), (1.0, true), (0.5, false)];
+        let pts = [
+            (0.05, false),
+            (0.08, true),
+            (0.95, true),
+            (1.0, true),
+            (0.5, false),
+        ];
         let t = reliability(&pts, 10);
         assert_eq!(t.len(), 3);
         assert_eq!((t[0].n, t[0].malicious), (2, 1));

@@ -120,12 +120,21 @@ fn telemetry_indicators() -> Table {
 /// Generic organizational indicators and their weights (see docs/strategies.md).
 fn organizational_indicators() -> BTreeMap<String, Table> {
     [
-        ("change", table(&[("status", "approved", -1.6), ("status", "pending", -0.4)])),
+        (
+            "change",
+            table(&[("status", "approved", -1.6), ("status", "pending", -0.4)]),
+        ),
         (
             "helpdesk",
-            table(&[("request", "mfa_reset", -1.4), ("request", "new_device", -1.0)]),
+            table(&[
+                ("request", "mfa_reset", -1.4),
+                ("request", "new_device", -1.0),
+            ]),
         ),
-        ("hr", table(&[("status", "on_leave", 0.5), ("status", "resigned", 1.2)])),
+        (
+            "hr",
+            table(&[("status", "on_leave", 0.5), ("status", "resigned", 1.2)]),
+        ),
         ("iac", table(&[("expected_caller", "true", -1.2)])),
         ("project", table(&[("status", "migration", -1.2)])),
         ("travel", table(&[("status", "booked", -1.3)])),
@@ -197,7 +206,9 @@ impl BeliefParams {
             Severity::High => 2,
             Severity::Critical => 3,
         };
-        (p / (1.0 - p)).ln() + self.score_weight * (case.alert.score - 0.5) + self.severity_weight[sev]
+        (p / (1.0 - p)).ln()
+            + self.score_weight * (case.alert.score - 0.5)
+            + self.severity_weight[sev]
     }
 
     /// The belief from the alert and every record gathered so far.
@@ -218,7 +229,9 @@ impl BeliefParams {
         let mut near: Vec<(u64, u64, &crate::scenario::Fields)> = case
             .records(ContextKind::Telemetry)
             .filter_map(|r| match r {
-                Observation::Telemetry { seq, at, fields, .. } => {
+                Observation::Telemetry {
+                    seq, at, fields, ..
+                } => {
                     let d = at.ms().abs_diff(raised);
                     (d <= self.focus_ms).then_some((d + 1, seq, fields))
                 }
@@ -252,7 +265,10 @@ impl BeliefParams {
         let mut counted: Vec<(&str, &str, &str)> = Vec::new();
         let mut kinds: Vec<&str> = Vec::new();
         for r in case.records(ContextKind::Organizational) {
-            let Observation::Fact { seq, kind, fields, .. } = r else {
+            let Observation::Fact {
+                seq, kind, fields, ..
+            } = r
+            else {
                 continue;
             };
             kinds.push(kind);
@@ -274,7 +290,11 @@ impl BeliefParams {
                 a.cited.push(seq);
             }
         }
-        if case.queries.iter().any(|q| q.kind == ContextKind::Organizational) {
+        if case
+            .queries
+            .iter()
+            .any(|q| q.kind == ContextKind::Organizational)
+        {
             for (kind, w) in &self.organizational_absent {
                 if !kinds.contains(&kind.as_str()) {
                     a.log_odds += w;

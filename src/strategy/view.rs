@@ -160,13 +160,24 @@ impl<'a> Records<'a> {
                 from: SimTime(*from_ms),
                 until: until_ms.map(SimTime),
             },
-            Payload::VerdictReached { alert, verdict, .. } => self.case(seq, e.at, *alert, *verdict, Party::Provider)?,
-            Payload::CustomerResolved { alert, verdict, .. } => self.case(seq, e.at, *alert, *verdict, Party::Customer)?,
+            Payload::VerdictReached { alert, verdict, .. } => {
+                self.case(seq, e.at, *alert, *verdict, Party::Provider)?
+            }
+            Payload::CustomerResolved { alert, verdict, .. } => {
+                self.case(seq, e.at, *alert, *verdict, Party::Customer)?
+            }
             _ => return None,
         })
     }
 
-    fn case(&self, seq: u64, at: SimTime, alert: AlertId, verdict: Verdict, by: Party) -> Option<Observation<'a>> {
+    fn case(
+        &self,
+        seq: u64,
+        at: SimTime,
+        alert: AlertId,
+        verdict: Verdict,
+        by: Party,
+    ) -> Option<Observation<'a>> {
         let a = self.alerts.get(alert.index())?;
         Some(Observation::Case {
             seq,
@@ -232,7 +243,10 @@ impl<'a> CaseView<'a> {
 
     /// The name of an entity (`host:ws-017`).
     pub fn entity_name(&self, id: EntityId) -> &'a str {
-        self.records.entities.get(id.index()).map_or("", |e| e.id.as_str())
+        self.records
+            .entities
+            .get(id.index())
+            .map_or("", |e| e.id.as_str())
     }
 
     /// A rule by id (for past cases).

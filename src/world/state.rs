@@ -182,12 +182,7 @@ fn severity_index(s: Severity) -> usize {
 
 impl RunState {
     /// State before the first event.
-    pub fn new(
-        entities: usize,
-        campaign_steps: &[usize],
-        pools: &[u32],
-        customer: u32,
-    ) -> Self {
+    pub fn new(entities: usize, campaign_steps: &[usize], pools: &[u32], customer: u32) -> Self {
         RunState {
             pools: pools
                 .iter()
@@ -453,5 +448,4 @@ impl RunState {
             Payload::StrategyFailed { .. } => {}
         }
     }
-
 }

@@ -83,7 +83,8 @@ impl Compiler<'_> {
             let mut detect = Vec::new();
             let mut detectors = BTreeSet::new();
             for (di, d) in s.detect.iter().enumerate() {
-                let p = self.probability(&d.probability, at(&format!("detect[{di}].probability")))?;
+                let p =
+                    self.probability(&d.probability, at(&format!("detect[{di}].probability")))?;
                 self.dist_ok(&d.latency, at(&format!("detect[{di}].latency")))?;
                 self.dist_ok(&d.score, at(&format!("detect[{di}].score")))?;
                 if !detectors.insert((d.source.as_str(), d.rule.as_str())) {

@@ -23,14 +23,22 @@ impl Compiler<'_> {
         Ok(x)
     }
 
-    pub(super) fn fields_ok(&self, fields: &BTreeMap<String, FieldValue>, field: &str) -> Result<()> {
+    pub(super) fn fields_ok(
+        &self,
+        fields: &BTreeMap<String, FieldValue>,
+        field: &str,
+    ) -> Result<()> {
         match fields_problem(fields) {
             Some((k, message)) => Err(self.err(None, format!("{field}.{k}"), message)),
             None => Ok(()),
         }
     }
 
-    fn optional_entity(&self, e: &Option<Spanned<String>>, field: String) -> Result<Option<EntityId>> {
+    fn optional_entity(
+        &self,
+        e: &Option<Spanned<String>>,
+        field: String,
+    ) -> Result<Option<EntityId>> {
         e.as_ref().map(|e| self.entity_ref(e, field)).transpose()
     }
 
@@ -51,7 +59,12 @@ impl Compiler<'_> {
     }
 
     /// Compiles what an activity leaves; `at` is the field prefix (`benign[2].`).
-    pub(super) fn clues(&self, traces: &[TraceSpec], facts: &[FactSpec], at: &str) -> Result<Clues> {
+    pub(super) fn clues(
+        &self,
+        traces: &[TraceSpec],
+        facts: &[FactSpec],
+        at: &str,
+    ) -> Result<Clues> {
         let mut out = Clues::default();
         for (i, t) in traces.iter().enumerate() {
             let f = |x: &str| format!("{at}telemetry[{i}].{x}");
@@ -89,12 +102,20 @@ impl Compiler<'_> {
         out.facts.sort_by_key(|t| t.key);
         for w in out.traces.windows(2) {
             if w[0].key == w[1].key {
-                return Err(self.err(None, format!("{at}telemetry"), "two identical records: merge them into one with a higher probability"));
+                return Err(self.err(
+                    None,
+                    format!("{at}telemetry"),
+                    "two identical records: merge them into one with a higher probability",
+                ));
             }
         }
         for w in out.facts.windows(2) {
             if w[0].key == w[1].key {
-                return Err(self.err(None, format!("{at}facts"), "two identical facts: merge them into one with a higher probability"));
+                return Err(self.err(
+                    None,
+                    format!("{at}facts"),
+                    "two identical facts: merge them into one with a higher probability",
+                ));
             }
         }
         Ok(out)

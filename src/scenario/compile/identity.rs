@@ -10,7 +10,8 @@ use crate::scenario::spec::ScenarioSpec;
 /// The canonical content hash of `spec` with its rules' texts.
 pub fn canonical_hash(spec: &ScenarioSpec, rule_texts: &[String]) -> u64 {
     let mut s = spec.clone();
-    s.entities.sort_by(|a, b| a.id.get_ref().cmp(b.id.get_ref()));
+    s.entities
+        .sort_by(|a, b| a.id.get_ref().cmp(b.id.get_ref()));
     s.benign.sort_by(|a, b| a.name.cmp(&b.name));
     s.telemetry.sort_by(|a, b| a.name.cmp(&b.name));
     s.campaigns.sort_by(|a, b| a.name.cmp(&b.name));

@@ -109,7 +109,10 @@ impl Compiler<'_> {
     }
 
     fn source_index(&self, name: &str) -> u32 {
-        self.sources.iter().position(|s| s == name).map_or(0, |i| i as u32)
+        self.sources
+            .iter()
+            .position(|s| s == name)
+            .map_or(0, |i| i as u32)
     }
 
     /// Refuses two elements with one name: names key the random streams.
@@ -120,7 +123,9 @@ impl Compiler<'_> {
                 return Err(self.err(
                     None,
                     format!("{what}[{i}].name"),
-                    format!("duplicate name {n:?}: names identify elements and key their random numbers"),
+                    format!(
+                        "duplicate name {n:?}: names identify elements and key their random numbers"
+                    ),
                 ));
             }
         }
@@ -183,7 +188,12 @@ impl Compiler<'_> {
                 author: None,
             });
         }
-        for d in spec.campaigns.iter().flat_map(|c| &c.steps).flat_map(|s| &s.detect) {
+        for d in spec
+            .campaigns
+            .iter()
+            .flat_map(|c| &c.steps)
+            .flat_map(|s| &s.detect)
+        {
             rule_set.insert(Rule {
                 source: d.source.clone(),
                 name: d.rule.clone(),
@@ -332,7 +342,12 @@ impl Compiler<'_> {
     /// references resolve through the index built here.
     fn entities(&mut self, spec: &ScenarioSpec) -> Result<Vec<Entity>> {
         let mut order: Vec<usize> = (0..spec.entities.len()).collect();
-        order.sort_by(|&a, &b| spec.entities[a].id.get_ref().cmp(spec.entities[b].id.get_ref()));
+        order.sort_by(|&a, &b| {
+            spec.entities[a]
+                .id
+                .get_ref()
+                .cmp(spec.entities[b].id.get_ref())
+        });
         let mut entities = Vec::with_capacity(spec.entities.len());
         for i in order {
             let e = &spec.entities[i];
@@ -364,7 +379,10 @@ impl Compiler<'_> {
     fn sigma_rules(
         &self,
         spec: &ScenarioSpec,
-    ) -> Result<(Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>, Vec<String>)> {
+    ) -> Result<(
+        Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>,
+        Vec<String>,
+    )> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let mut out = Vec::new();
         let mut texts = Vec::new();

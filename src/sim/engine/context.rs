@@ -51,7 +51,12 @@ impl Engine<'_> {
             };
             let start = list.partition_point(|t| t.at < from);
             for t in list[start..].iter().take_while(|t| t.at <= until) {
-                if self.queryable.get(t.source as usize).copied().unwrap_or(false) {
+                if self
+                    .queryable
+                    .get(t.source as usize)
+                    .copied()
+                    .unwrap_or(false)
+                {
                     found.push((t.at.ms().abs_diff(rec.raised_at.ms()), t.seq));
                 }
             }
@@ -70,7 +75,10 @@ impl Engine<'_> {
         let rec = &self.state.alerts[alert.index()];
         // The alert's entities and their owners (a laptop's user): an analyst follows
         // the directory's owner link to the person.
-        let owners = rec.entities.iter().filter_map(|e| self.sc.owners[e.index()]);
+        let owners = rec
+            .entities
+            .iter()
+            .filter_map(|e| self.sc.owners[e.index()]);
         let mut seqs: Vec<u64> = rec
             .entities
             .iter()

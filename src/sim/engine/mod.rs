@@ -125,7 +125,13 @@ impl Origin {
                 rule,
             } => {
                 let p = &sc.benign[process as usize];
-                [4, p.key, n, p.clues.traces[trace as usize].key, sc.sigma[rule as usize].key]
+                [
+                    4,
+                    p.key,
+                    n,
+                    p.clues.traces[trace as usize].key,
+                    sc.sigma[rule as usize].key,
+                ]
             }
             Origin::Attack {
                 campaign,
@@ -144,7 +150,13 @@ impl Origin {
             } => {
                 let st = step(campaign, s);
                 let c = sc.campaigns[campaign.index()].key;
-                [3, c, st.key, st.clues.traces[record as usize].key, sc.sigma[rule as usize].key]
+                [
+                    3,
+                    c,
+                    st.key,
+                    st.clues.traces[record as usize].key,
+                    sc.sigma[rule as usize].key,
+                ]
             }
         }
     }
@@ -280,12 +292,7 @@ impl<'a> Engine<'a> {
         Engine {
             sc,
             seeds,
-            state: RunState::new(
-                sc.entities.len(),
-                &steps,
-                &pools,
-                sc.customer.size,
-            ),
+            state: RunState::new(sc.entities.len(), &steps, &pools, sc.customer.size),
             decider,
             log: EventLog::with_capacity(run, 4096),
             agenda: Agenda::default(),

@@ -11,8 +11,7 @@ use crate::random::Purpose;
 use crate::scenario::Severity;
 use crate::strategy::provider::{Authority, QueueOrder};
 use crate::strategy::view::{
-    AlertView, CaseView, ContainRequest, Decision, Records, Triage, action_applies,
-    default_action,
+    AlertView, CaseView, ContainRequest, Decision, Records, Triage, action_applies, default_action,
 };
 use crate::strategy::{Policy, TruthDoor};
 use crate::time::{SimDuration, SimTime};

@@ -161,7 +161,9 @@ impl Engine<'_> {
             },
         );
         for (detector, d) in s.detect.iter().enumerate() {
-            let mut rng = self.seeds.stream(Purpose::StepDetection, &[c.key, s.key, d.key]);
+            let mut rng = self
+                .seeds
+                .stream(Purpose::StepDetection, &[c.key, s.key, d.key]);
             let seen = rng.random::<f64>() < d.probability;
             let latency = d.latency.sample(&mut rng);
             let score = d.score.sample(&mut rng).clamp(0.0, 1.0);
