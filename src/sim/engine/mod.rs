@@ -6,20 +6,22 @@
 mod clues;
 mod context;
 mod detect;
-mod ops;
+mod origin;
+mod queue;
+mod respond;
+mod work;
 mod world;
 
-use crate::event::{
-    ContainAction, ContextKind, EventLog, Party, Payload, RunHeader, Truth, Verdict,
-};
+use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, RunHeader, Verdict};
 use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
 use crate::random::{Purpose, SeedTree, Stream};
-use crate::scenario::{BenignTruth, CampaignTruth, Scenario, Severity};
+use crate::scenario::{Scenario, Severity};
 use crate::strategy::{ContainRequest, Decider};
 use crate::time::SimTime;
 use crate::world::RunState;
 
 use super::agenda::Agenda;
+use origin::Origin;
 
 /// A configured run: a scenario, a seed and a run id.
 #[derive(Clone, Copy)]
@@ -70,116 +72,6 @@ impl<'s> Simulation<'s> {
         RunOutput {
             header,
             log: engine.log,
-        }
-    }
-}
-
-/// Where an alert came from (indices into the scenario's tables). Its random streams
-/// are keyed by the *names* behind those indices, so two strategies see the same
-/// handling times for the same alert (common random numbers) and editing one element
-/// moves no other element's numbers.
-#[derive(Clone, Copy, Debug)]
-enum Origin {
-    /// The `n`-th alert of a benign alert process.
-    Benign { process: u32, n: u64 },
-    /// A rule match on the `n`-th record of a benign telemetry process.
-    BenignRule { process: u32, n: u64, rule: u32 },
-    /// A rule match on a record the `n`-th activity of a benign alert process left.
-    BenignTrace {
-        process: u32,
-        n: u64,
-        trace: u32,
-        rule: u32,
-    },
-    /// A security tool alerting on a campaign step.
-    Attack {
-        campaign: CampaignId,
-        step: StepId,
-        detector: u32,
-    },
-    /// A rule match on a record a campaign step left.
-    AttackRule {
-        campaign: CampaignId,
-        step: StepId,
-        record: u32,
-        rule: u32,
-    },
-}
-
-impl Origin {
-    fn key(self, sc: &Scenario) -> [u64; 5] {
-        let step = |c: CampaignId, s: StepId| &sc.campaigns[c.index()].steps[s.index()];
-        match self {
-            Origin::Benign { process, n } => [0, sc.benign[process as usize].key, n, 0, 0],
-            Origin::BenignRule { process, n, rule } => [
-                1,
-                sc.telemetry[process as usize].key,
-                n,
-                sc.sigma[rule as usize].key,
-                0,
-            ],
-            Origin::BenignTrace {
-                process,
-                n,
-                trace,
-                rule,
-            } => {
-                let p = &sc.benign[process as usize];
-                [
-                    4,
-                    p.key,
-                    n,
-                    p.clues.traces[trace as usize].key,
-                    sc.sigma[rule as usize].key,
-                ]
-            }
-            Origin::Attack {
-                campaign,
-                step: s,
-                detector,
-            } => {
-                let st = step(campaign, s);
-                let c = sc.campaigns[campaign.index()].key;
-                [2, c, st.key, st.detect[detector as usize].key, 0]
-            }
-            Origin::AttackRule {
-                campaign,
-                step: s,
-                record,
-                rule,
-            } => {
-                let st = step(campaign, s);
-                let c = sc.campaigns[campaign.index()].key;
-                [
-                    3,
-                    c,
-                    st.key,
-                    st.clues.traces[record as usize].key,
-                    sc.sigma[rule as usize].key,
-                ]
-            }
-        }
-    }
-
-    /// The alert's label: its truth and, for an attack, its campaign and step.
-    fn label(self, sc: &Scenario) -> (Truth, Option<(CampaignId, StepId)>) {
-        let benign = |t: BenignTruth| match t {
-            BenignTruth::FalsePositive => Truth::FalsePositive,
-            BenignTruth::BenignPositive => Truth::BenignPositive,
-        };
-        match self {
-            Origin::Benign { process, .. } | Origin::BenignTrace { process, .. } => {
-                (benign(sc.benign[process as usize].truth), None)
-            }
-            Origin::BenignRule { process, .. } => {
-                (benign(sc.telemetry[process as usize].truth), None)
-            }
-            Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
-                match sc.campaigns[campaign.index()].truth {
-                    CampaignTruth::Malicious => (Truth::Malicious, Some((campaign, step))),
-                    CampaignTruth::BenignPositive => (Truth::BenignPositive, None),
-                }
-            }
         }
     }
 }

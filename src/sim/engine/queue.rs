@@ -1,0 +1,233 @@
+//! Alerts reaching the provider: triage on arrival, escalation, the pools' queues and
+//! who picks what next, overload expiry, and the evidence a verdict rests on.
+
+use super::work::case_view;
+use super::{CustomerTask, Engine, Job, Origin, Pending};
+use crate::event::{Payload, Verdict};
+use crate::ids::{AlertId, EntityId, RuleId};
+use crate::scenario::Severity;
+use crate::strategy::Policy;
+use crate::strategy::provider::QueueOrder;
+use crate::strategy::view::Triage;
+use crate::time::{SimDuration, SimTime};
+
+impl Engine<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn raise_alert(
+        &mut self,
+        now: SimTime,
+        origin: Origin,
+        rule: RuleId,
+        severity: Severity,
+        entities: Vec<EntityId>,
+        score: f64,
+        telemetry: Option<u64>,
+    ) {
+        let alert = AlertId(self.origins.len() as u32);
+        self.origins.push(origin);
+        let (truth, label) = origin.label(self.sc);
+        let (campaign, step) = label.unzip();
+        self.emit(
+            now,
+            Payload::AlertRaised {
+                alert,
+                rule,
+                severity,
+                entities,
+                score,
+                telemetry,
+            },
+        );
+        self.emit(
+            now,
+            Payload::AlertLabeled {
+                alert,
+                truth,
+                campaign,
+                step,
+            },
+        );
+        let visible = telemetry.is_some()
+            || self
+                .decider
+                .provider
+                .ingests(&self.sc.rules[rule.index()].source);
+        if !visible {
+            return;
+        }
+        let pool = self.decider.provider.first_line as u32;
+        self.emit(now, Payload::AlertQueued { alert, pool });
+        let triage = match &mut self.decider.policy {
+            Policy::Honest(s) => {
+                let view = case_view(
+                    self.sc,
+                    &self.state,
+                    &self.log,
+                    &self.decider.provider,
+                    alert,
+                    now,
+                    None,
+                );
+                s.triage(&view)
+            }
+            Policy::Oracle(_) => Triage::Investigate,
+        };
+        match triage {
+            Triage::Escalate { reason } => self.escalate(now, alert, reason),
+            Triage::Dismiss { rationale } => {
+                let evidence = self.cited(alert, Vec::new());
+                self.emit(
+                    now,
+                    Payload::VerdictReached {
+                        alert,
+                        verdict: Verdict::Benign,
+                        confidence: 0.5,
+                        evidence,
+                        rationale,
+                    },
+                );
+            }
+            _ => {
+                if let Some(o) = &self.decider.provider.spec.triage.overload
+                    && let Some(after) = o.expire_after
+                    && severity < o.review
+                {
+                    self.agenda
+                        .schedule(now.after(after), Job::Expire { alert });
+                }
+            }
+        }
+        self.dispatch(now);
+    }
+
+    pub(super) fn escalate(&mut self, now: SimTime, alert: AlertId, reason: String) {
+        let customer_ms = self.customer_cost(alert, CustomerTask::Resolve).ms();
+        self.emit(
+            now,
+            Payload::Escalated {
+                alert,
+                reason,
+                customer_ms,
+            },
+        );
+    }
+
+    /// A verdict's evidence: the alert itself (and the record a rule matched), then what
+    /// the strategy cites, as it cites it — `evidence_coverage` checks the citations.
+    pub(super) fn cited(&self, alert: AlertId, cited: Vec<u64>) -> Vec<u64> {
+        let rec = &self.state.alerts[alert.index()];
+        let own = [Some(rec.raised_seq), rec.telemetry];
+        let mut ev: Vec<u64> = own.iter().flatten().copied().collect();
+        ev.extend(cited.into_iter().filter(|s| !own.contains(&Some(*s))));
+        ev
+    }
+
+    pub(super) fn expire(&mut self, now: SimTime, alert: AlertId) {
+        let Some(o) = &self.decider.provider.spec.triage.overload else {
+            return;
+        };
+        let waiting = self.state.alerts[alert.index()].waiting;
+        if waiting && self.state.backlog() > o.backlog_above as usize {
+            self.emit(now, Payload::AlertExpired { alert });
+        }
+    }
+
+    /// Hands waiting work to idle workers on shift, pool by pool, then the customer.
+    pub(super) fn dispatch(&mut self, now: SimTime) {
+        for p in 0..self.decider.provider.pools.len() {
+            while self.state.pools[p].backlog() > 0 {
+                let cap = self.decider.provider.pools[p].capacity.at(now) as usize;
+                let Some(worker) = self.state.pools[p]
+                    .workers
+                    .iter()
+                    .take(cap)
+                    .position(Option::is_none)
+                else {
+                    break;
+                };
+                let Some(alert) = self.pick(p) else { break };
+                let (pool, worker) = (p as u32, worker as u32);
+                self.emit(
+                    now,
+                    Payload::TriageStarted {
+                        alert,
+                        pool,
+                        worker,
+                    },
+                );
+                self.start_action(now, alert, pool, worker, Pending::Triage);
+            }
+        }
+        while !self.state.customer_queue.is_empty() {
+            let cap = self.sc.customer.capacity.at(now) as usize;
+            let Some(worker) = self
+                .state
+                .customer_workers
+                .iter()
+                .take(cap)
+                .position(Option::is_none)
+            else {
+                break;
+            };
+            let Some(&(task, alert)) = self.state.customer_queue.front() else {
+                break;
+            };
+            let worker = worker as u32;
+            let (work, cost) = match self.log.get(task).map(|e| &e.payload) {
+                Some(Payload::ContainmentRequested {
+                    action,
+                    target,
+                    customer_ms,
+                    ..
+                }) => (
+                    CustomerTask::Contain {
+                        action: *action,
+                        target: *target,
+                    },
+                    *customer_ms,
+                ),
+                Some(Payload::Escalated { customer_ms, .. }) => {
+                    (CustomerTask::Resolve, *customer_ms)
+                }
+                _ => (CustomerTask::Resolve, 0),
+            };
+            self.emit(
+                now,
+                Payload::CustomerStarted {
+                    alert,
+                    task,
+                    worker,
+                },
+            );
+            self.agenda.schedule(
+                now.after(SimDuration(cost)),
+                Job::CustomerDone {
+                    alert,
+                    task,
+                    worker,
+                    started: now,
+                    work,
+                },
+            );
+        }
+    }
+
+    /// The next case pool `p` takes, by its queue order and overload rule.
+    fn pick(&self, p: usize) -> Option<AlertId> {
+        let spec = &self.decider.provider.spec.triage;
+        let ps = &self.state.pools[p];
+        let lowest = match &spec.overload {
+            Some(o) if self.state.backlog() > o.backlog_above as usize => o.review as usize,
+            _ => 0,
+        };
+        match spec.order {
+            QueueOrder::Severity => (lowest..4)
+                .rev()
+                .find_map(|s| ps.queues[s].front().map(|(_, a)| *a)),
+            QueueOrder::Fifo => (lowest..4)
+                .filter_map(|s| ps.queues[s].front())
+                .min_by_key(|(seq, _)| *seq)
+                .map(|(_, a)| *a),
+        }
+    }
+}

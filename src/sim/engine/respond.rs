@@ -1,0 +1,179 @@
+//! Response: containment taking effect after its control's delay, and the customer's
+//! team resolving escalations and carrying out what was recommended, on its schedule.
+
+use rand::RngExt;
+
+use super::{CustomerTask, Engine, Job};
+use crate::event::{ActionKind, ContainAction, Party, Payload, Verdict};
+use crate::ids::{AlertId, EntityId};
+use crate::random::Purpose;
+use crate::strategy::view::default_action;
+use crate::time::{SimDuration, SimTime};
+
+impl Engine<'_> {
+    /// Customer team time for a task, from a stream keyed by the alert and the task.
+    pub(super) fn customer_cost(&self, alert: AlertId, work: CustomerTask) -> SimDuration {
+        let mut key = self.origins[alert.index()].key(self.sc).to_vec();
+        let dist = match work {
+            CustomerTask::Resolve => &self.sc.customer.handling,
+            CustomerTask::Contain { action, target } => {
+                key.extend([action as u64 + 1, target.0 as u64]);
+                &self.sc.customer.containment
+            }
+        };
+        key.push(99);
+        dist.sample(&mut self.seeds.stream(Purpose::Customer, &key))
+    }
+
+    /// Containment takes effect after the control's execution delay.
+    pub(super) fn schedule_containment(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        action: ContainAction,
+        target: EntityId,
+        request: u64,
+        by: Party,
+    ) {
+        let at = now.after(self.execution_delay(action));
+        self.agenda.schedule(
+            at,
+            Job::ContainmentEffect {
+                alert,
+                action,
+                target,
+                request,
+                by,
+            },
+        );
+    }
+
+    fn execution_delay(&self, action: ContainAction) -> SimDuration {
+        let c = &self.sc.containment;
+        match action {
+            ContainAction::IsolateHost => c.isolate_host,
+            ContainAction::DisableAccount => c.disable_account,
+            ContainAction::RevokeSessions => c.revoke_sessions,
+            ContainAction::BlockDomain => c.block_domain,
+        }
+    }
+
+    pub(super) fn customer_done(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        task: u64,
+        worker: u32,
+        started: SimTime,
+        work: CustomerTask,
+    ) {
+        let action = match work {
+            CustomerTask::Resolve => ActionKind::Resolution,
+            CustomerTask::Contain { .. } => ActionKind::Containment,
+        };
+        let duration_ms = now.since(started).ms();
+        self.emit(
+            now,
+            Payload::WorkCompleted {
+                alert,
+                party: Party::Customer,
+                pool: 0,
+                worker,
+                action,
+                duration_ms,
+                releases_worker: true,
+            },
+        );
+        match work {
+            CustomerTask::Resolve => {
+                let malicious = self
+                    .state
+                    .truth()
+                    .get(alert)
+                    .is_some_and(|l| l.truth.is_malicious());
+                let u: f64 = self
+                    .seeds
+                    .stream(Purpose::Customer, &self.origins[alert.index()].key(self.sc))
+                    .random();
+                let correct = u < self.sc.customer.accuracy;
+                let verdict = if malicious == correct {
+                    Verdict::Malicious
+                } else {
+                    Verdict::Benign
+                };
+                self.emit(
+                    now,
+                    Payload::CustomerResolved {
+                        alert,
+                        verdict,
+                        task,
+                    },
+                );
+                if verdict == Verdict::Malicious {
+                    let entities = self.state.alerts[alert.index()].entities.clone();
+                    for target in entities {
+                        let Some(action) = default_action(self.sc.entities[target.index()].kind)
+                        else {
+                            continue;
+                        };
+                        let request = self.emit(
+                            now,
+                            Payload::ContainmentRequested {
+                                alert,
+                                action,
+                                target,
+                                by: Party::Customer,
+                                executor: Party::Customer,
+                                customer_ms: 0,
+                            },
+                        );
+                        self.schedule_containment(
+                            now,
+                            alert,
+                            action,
+                            target,
+                            request,
+                            Party::Customer,
+                        );
+                    }
+                }
+            }
+            CustomerTask::Contain { action, target } => {
+                self.schedule_containment(now, alert, action, target, task, Party::Customer);
+            }
+        }
+        self.dispatch(now);
+    }
+
+    pub(super) fn containment_effect(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        action: ContainAction,
+        target: EntityId,
+        request: u64,
+        by: Party,
+    ) {
+        let s = &self.state.entities[target.index()];
+        let already = match action {
+            ContainAction::IsolateHost => s.isolated,
+            ContainAction::DisableAccount => s.disabled,
+            ContainAction::RevokeSessions => s.revoked,
+            ContainAction::BlockDomain => s.blocked,
+        };
+        if already.is_some() {
+            return;
+        }
+        self.emit(
+            now,
+            Payload::ContainmentExecuted {
+                alert,
+                action,
+                target,
+                request,
+                by,
+            },
+        );
+        self.prevent_pending(now);
+    }
+}

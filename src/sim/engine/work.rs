@@ -1,0 +1,365 @@
+//! Workers on cases: each action takes handling time, then the strategy decides what
+//! comes next (a query, a verdict with containment, an escalation, a hand-off); what it
+//! may see is built here, and only here.
+
+use super::{CustomerTask, Engine, Job, Pending};
+use crate::event::{ActionKind, ContainAction, Party, Payload, Truth, Verdict};
+use crate::ids::AlertId;
+use crate::random::Purpose;
+use crate::strategy::provider::Authority;
+use crate::strategy::view::{
+    AlertView, CaseView, ContainRequest, Decision, Records, action_applies,
+};
+use crate::strategy::{Policy, TruthDoor};
+use crate::time::SimTime;
+
+impl Engine<'_> {
+    pub(super) fn start_action(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        action: Pending,
+    ) {
+        let h = &self.decider.provider.pools[pool as usize].handling;
+        let (dist, code) = match &action {
+            Pending::Triage => (&h.triage, 0),
+            Pending::Query(k) => (h.query(*k), 1 + *k as u64),
+            Pending::Verdict { .. } => (&h.verdict, 5),
+            Pending::Containment(_) => (&h.containment, 6),
+        };
+        let mut key = self.origins[alert.index()].key(self.sc).to_vec();
+        key.extend([pool as u64, code]);
+        let d = dist.sample(&mut self.seeds.stream(Purpose::Handling, &key));
+        self.agenda.schedule(
+            now.after(d),
+            Job::ActionDone {
+                alert,
+                pool,
+                worker,
+                started: now,
+                action,
+            },
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn work_done(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        action: ActionKind,
+        releases_worker: bool,
+    ) {
+        let duration_ms = now.since(started).ms();
+        self.emit(
+            now,
+            Payload::WorkCompleted {
+                alert,
+                party: Party::Provider,
+                pool,
+                worker,
+                action,
+                duration_ms,
+                releases_worker,
+            },
+        );
+    }
+
+    pub(super) fn action_done(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        action: Pending,
+    ) {
+        match action {
+            Pending::Triage | Pending::Query(_) => {
+                let kind = if let Pending::Query(k) = action {
+                    self.context_result(now, alert, k, now.since(started));
+                    ActionKind::Query
+                } else {
+                    ActionKind::Triage
+                };
+                let decision = self.decide(now, alert, pool);
+                self.follow(now, alert, pool, worker, started, kind, decision);
+            }
+            Pending::Verdict {
+                verdict,
+                confidence,
+                evidence,
+                rationale,
+                contain,
+            } => {
+                let kind = |a: ContainAction| self.decider.provider.spec.authority.of(a);
+                let contain: Vec<ContainRequest> = if verdict == Verdict::Malicious {
+                    contain
+                } else {
+                    Vec::new()
+                };
+                let pre: Vec<ContainRequest> = contain
+                    .iter()
+                    .copied()
+                    .filter(|r| kind(r.action) == Authority::PreApproved)
+                    .collect();
+                let rec: Vec<ContainRequest> = contain
+                    .iter()
+                    .copied()
+                    .filter(|r| kind(r.action) == Authority::Recommend)
+                    .collect();
+                self.work_done(
+                    now,
+                    alert,
+                    pool,
+                    worker,
+                    started,
+                    ActionKind::Verdict,
+                    pre.is_empty(),
+                );
+                let evidence = self.cited(alert, evidence);
+                self.emit(
+                    now,
+                    Payload::VerdictReached {
+                        alert,
+                        verdict,
+                        confidence,
+                        evidence,
+                        rationale,
+                    },
+                );
+                for r in rec {
+                    let customer_ms = self
+                        .customer_cost(
+                            alert,
+                            CustomerTask::Contain {
+                                action: r.action,
+                                target: r.target,
+                            },
+                        )
+                        .ms();
+                    self.emit(
+                        now,
+                        Payload::ContainmentRequested {
+                            alert,
+                            action: r.action,
+                            target: r.target,
+                            by: Party::Provider,
+                            executor: Party::Customer,
+                            customer_ms,
+                        },
+                    );
+                }
+                if !pre.is_empty() {
+                    self.start_action(now, alert, pool, worker, Pending::Containment(pre));
+                }
+            }
+            Pending::Containment(reqs) => {
+                self.work_done(
+                    now,
+                    alert,
+                    pool,
+                    worker,
+                    started,
+                    ActionKind::Containment,
+                    true,
+                );
+                for r in reqs {
+                    let request = self.emit(
+                        now,
+                        Payload::ContainmentRequested {
+                            alert,
+                            action: r.action,
+                            target: r.target,
+                            by: Party::Provider,
+                            executor: Party::Provider,
+                            customer_ms: 0,
+                        },
+                    );
+                    self.schedule_containment(
+                        now,
+                        alert,
+                        r.action,
+                        r.target,
+                        request,
+                        Party::Provider,
+                    );
+                }
+            }
+        }
+        self.dispatch(now);
+    }
+
+    /// Turns a decision after triage or a query into the next piece of work.
+    #[allow(clippy::too_many_arguments)]
+    fn follow(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        pool: u32,
+        worker: u32,
+        started: SimTime,
+        kind: ActionKind,
+        decision: Decision,
+    ) {
+        let experts = self.decider.provider.experts.map(|e| e as u32);
+        let problem = match &decision {
+            Decision::Query(k) if !self.decider.provider.context.contains(k) => {
+                Some(format!("no {k:?} integration"))
+            }
+            Decision::Query(k)
+                if self.state.alerts[alert.index()]
+                    .evidence
+                    .iter()
+                    .any(|e| e.kind == *k) =>
+            {
+                Some(format!("{k:?} context already queried"))
+            }
+            Decision::HandOff { .. } if experts.is_none() || experts == Some(pool) => {
+                Some("no expert pool to hand off to".into())
+            }
+            _ => None,
+        };
+        if let Some(message) = problem {
+            self.emit(now, Payload::StrategyFailed { alert, message });
+            self.work_done(now, alert, pool, worker, started, kind, true);
+            self.escalate(now, alert, "strategy error: escalated".into());
+            return;
+        }
+        match decision {
+            Decision::Query(k) => {
+                self.work_done(now, alert, pool, worker, started, kind, false);
+                self.start_action(now, alert, pool, worker, Pending::Query(k));
+            }
+            Decision::Verdict {
+                verdict,
+                confidence,
+                evidence,
+                rationale,
+                contain,
+            } => {
+                self.work_done(now, alert, pool, worker, started, kind, false);
+                let contain = self.valid_requests(now, alert, contain);
+                let confidence = if confidence.is_finite() {
+                    confidence.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                self.start_action(
+                    now,
+                    alert,
+                    pool,
+                    worker,
+                    Pending::Verdict {
+                        verdict,
+                        confidence,
+                        evidence,
+                        rationale,
+                        contain,
+                    },
+                );
+            }
+            Decision::Escalate { reason } => {
+                self.work_done(now, alert, pool, worker, started, kind, true);
+                self.escalate(now, alert, reason);
+            }
+            Decision::HandOff { reason } => {
+                self.work_done(now, alert, pool, worker, started, kind, true);
+                let pool = experts.unwrap_or(pool);
+                self.emit(
+                    now,
+                    Payload::CaseHandedOff {
+                        alert,
+                        pool,
+                        reason,
+                    },
+                );
+            }
+        }
+    }
+
+    fn valid_requests(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        contain: Vec<ContainRequest>,
+    ) -> Vec<ContainRequest> {
+        let mut ok = Vec::new();
+        for r in contain {
+            match self.sc.entities.get(r.target.index()) {
+                Some(e) if action_applies(r.action, e.kind) => ok.push(r),
+                Some(e) => {
+                    let message = format!("{:?} does not apply to {}", r.action, e.id);
+                    self.emit(now, Payload::StrategyFailed { alert, message });
+                }
+                None => {
+                    let message = format!("containment target {} does not exist", r.target);
+                    self.emit(now, Payload::StrategyFailed { alert, message });
+                }
+            }
+        }
+        ok
+    }
+
+    pub(super) fn decide(&mut self, now: SimTime, alert: AlertId, pool: u32) -> Decision {
+        let view = case_view(
+            self.sc,
+            &self.state,
+            &self.log,
+            &self.decider.provider,
+            alert,
+            now,
+            Some(pool as usize),
+        );
+        match &mut self.decider.policy {
+            Policy::Honest(s) => s.decide(&view),
+            Policy::Oracle(o) => {
+                let truth = self
+                    .state
+                    .truth()
+                    .get(alert)
+                    .map_or(Truth::FalsePositive, |l| l.truth);
+                o.decide(&view, TruthDoor::open(truth))
+            }
+        }
+    }
+}
+
+/// What the strategy may see of `alert` at `now`, deciding in `pool` (`None`: arrival).
+pub(super) fn case_view<'v>(
+    sc: &'v crate::scenario::Scenario,
+    state: &'v crate::world::RunState,
+    log: &'v crate::event::EventLog,
+    provider: &'v crate::strategy::Provider,
+    alert: AlertId,
+    now: SimTime,
+    pool: Option<usize>,
+) -> CaseView<'v> {
+    let rec = &state.alerts[alert.index()];
+    let view = AlertView {
+        id: alert,
+        seq: rec.raised_seq,
+        raised_at: rec.raised_at,
+        queued_at: rec.queued_at.unwrap_or(rec.raised_at),
+        rule: &sc.rules[rec.rule.index()],
+        severity: rec.severity,
+        score: rec.score,
+        entities: &rec.entities,
+        matched: rec.telemetry,
+    };
+    CaseView::new(
+        now,
+        view,
+        pool.map_or("", |p| provider.pools[p].name.as_str()),
+        pool.is_some() && pool == provider.experts,
+        provider.experts.is_some(),
+        &rec.evidence,
+        &provider.context,
+        Records::new(log, &state.alerts, &sc.sources, &sc.entities, &sc.rules),
+    )
+}
