@@ -64,7 +64,7 @@ with tempfile.TemporaryDirectory() as tmp:
     out = json.loads(mdrsim("run", "--scenario", os.path.join(ROOT, "scenarios/identity-takeover.toml"), "--strategy", "ai_mdr", "--events", log, "--format", "json"))
     t = pq.read_table(log)
     meta = pq.ParquetFile(log).metadata.metadata
-    check("event log has schema version 2", meta[b"mdrsim.schema_version"] == b"2")
+    check("event log has schema version 3", meta[b"mdrsim.schema_version"] == b"3")
     check("event count matches metadata", t.num_rows == int(meta[b"mdrsim.events"]))
     check("seq is dense", t.column("seq").to_pylist() == list(range(t.num_rows)))
     types = t.column("type").to_pylist()
