@@ -125,6 +125,16 @@ impl Capacity {
         self.points[i.saturating_sub(1)].1
     }
 
+    /// The first moment at or after `t` with someone on shift (`None`: never again).
+    pub fn next_on_shift(&self, t: SimTime) -> Option<SimTime> {
+        if self.at(t) > 0 {
+            return Some(t);
+        }
+        self.changes()
+            .find(|(p, n)| *p > t && *n > 0)
+            .map(|(p, _)| p)
+    }
+
     /// The change points after time 0.
     pub fn changes(&self) -> impl Iterator<Item = (SimTime, u32)> + '_ {
         self.points.iter().copied().skip(1)

@@ -241,8 +241,10 @@ fn records_from_tables(
         let censored = column::<BooleanArray>(&b, "censored");
         let impact = column::<BooleanArray>(&b, "impact");
         let radius = column::<UInt64Array>(&b, "blast_radius");
+        let incidental = column::<BooleanArray>(&b, "stopped_incidentally");
         for i in 0..b.num_rows() {
             let rec = runs.entry(run.value(i)).or_insert_with(|| RunRecords {
+                horizon_ms: 0,
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
             });
@@ -261,9 +263,24 @@ fn records_from_tables(
                 started_at_ms: opt_u64(started, i),
                 detected_at_ms: opt_u64(detected, i),
                 contained_at_ms: opt_u64(contained, i),
+                stopped_incidentally: incidental.value(i),
                 impact: impact.value(i),
                 blast_radius: radius.value(i),
             });
+        }
+    }
+    // Every run has a row in runs.parquet, with its horizon (open waits end there).
+    for b in read(&out.join("runs.parquet")).unwrap() {
+        let run = column::<UInt64Array>(&b, "run");
+        let horizon = column::<UInt64Array>(&b, "horizon_ms");
+        for i in 0..b.num_rows() {
+            runs.entry(run.value(i))
+                .or_insert_with(|| RunRecords {
+                    horizon_ms: 0,
+                    alerts: Vec::new(),
+                    campaigns: Vec::new(),
+                })
+                .horizon_ms = horizon.value(i);
         }
     }
     for b in read(&out.join("alerts.parquet")).unwrap() {
@@ -285,11 +302,14 @@ fn records_from_tables(
         let provider = column::<UInt64Array>(&b, "provider_work_ms");
         let customer_ms = column::<UInt64Array>(&b, "customer_work_ms");
         let false_cont = column::<UInt64Array>(&b, "false_containments");
+        let disruption = column::<UInt64Array>(&b, "disruption_ms");
+        let confidence = column::<arrow_array::Float64Array>(&b, "confidence");
         let started = column::<ListArray>(&b, "wait_started_ms");
         let ended = column::<ListArray>(&b, "wait_ended_ms");
         for i in 0..b.num_rows() {
             let r = run.value(i);
             let rec = runs.entry(r).or_insert_with(|| RunRecords {
+                horizon_ms: 0,
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
             });
@@ -326,12 +346,14 @@ fn records_from_tables(
                 expired: expired.value(i),
                 verdict: opt_verdict(verdict, i),
                 verdict_at_ms: opt_u64(verdict_at, i),
+                confidence: (!confidence.is_null(i)).then(|| confidence.value(i)),
                 evidence_resolves: !resolves.is_null(i) && resolves.value(i),
                 customer_verdict: opt_verdict(customer, i),
                 context_queries: queries.value(i),
                 provider_work_ms: provider.value(i),
                 customer_work_ms: customer_ms.value(i),
                 false_containments: false_cont.value(i),
+                disruption_ms: disruption.value(i),
                 waits: (0..from.len())
                     .map(|k| Wait {
                         from_ms: from.value(k),
@@ -370,6 +392,7 @@ fn runs_metrics_recompute_from_the_alert_and_campaign_tables() {
         "rows of unknown runs"
     );
     let nothing = mdrsim::score::RunRecords {
+        horizon_ms: 0,
         alerts: Vec::new(),
         campaigns: Vec::new(),
     };
@@ -391,6 +414,11 @@ fn runs_metrics_recompute_from_the_alert_and_campaign_tables() {
     assert!(somewhere(&|m| m.contained > 0));
     assert!(somewhere(&|m| m.censored > 0));
     assert!(somewhere(&|m| m.evidence_coverage.is_some_and(|c| c > 0.0)));
+    assert!(somewhere(&|m| m.disruption_hours > 0.0));
+    assert!(somewhere(&|m| m.stopped_incidentally > 0));
+    assert!(somewhere(&|m| m.unhandled > 0));
+    assert!(somewhere(&|m| m.brier.is_some()));
+    assert!(somewhere(&|m| m.detect_to_contain_p50_s.is_some()));
 }
 
 #[test]

@@ -296,6 +296,19 @@ pub enum Payload {
         /// Who carried it out.
         by: Party,
     },
+    /// A containment was lifted after review by whoever decided it.
+    ContainmentReleased {
+        /// The alert that led to it.
+        alert: AlertId,
+        /// The action.
+        action: ContainAction,
+        /// The entity.
+        target: EntityId,
+        /// `seq` of the `containment_executed` it ends.
+        execution: u64,
+        /// Who reviewed and released it.
+        by: Party,
+    },
     /// A customer team member picked up a task (an escalation or a recommendation).
     CustomerStarted {
         /// The alert.
@@ -344,6 +357,7 @@ impl Payload {
             Payload::Escalated { .. } => "escalated",
             Payload::ContainmentRequested { .. } => "containment_requested",
             Payload::ContainmentExecuted { .. } => "containment_executed",
+            Payload::ContainmentReleased { .. } => "containment_released",
             Payload::CustomerStarted { .. } => "customer_started",
             Payload::CustomerResolved { .. } => "customer_resolved",
             Payload::StrategyFailed { .. } => "strategy_failed",
@@ -367,6 +381,7 @@ impl Payload {
             | Payload::Escalated { alert, .. }
             | Payload::ContainmentRequested { alert, .. }
             | Payload::ContainmentExecuted { alert, .. }
+            | Payload::ContainmentReleased { alert, .. }
             | Payload::StrategyFailed { alert, .. } => Some(*alert),
             _ => None,
         }
@@ -380,7 +395,8 @@ impl Payload {
             }
             Payload::AttackStepExecuted { target, .. }
             | Payload::ContainmentRequested { target, .. }
-            | Payload::ContainmentExecuted { target, .. } => Some(*target),
+            | Payload::ContainmentExecuted { target, .. }
+            | Payload::ContainmentReleased { target, .. } => Some(*target),
             Payload::AttackStepPrevented { blocked_by, .. } => Some(*blocked_by),
             Payload::AlertRaised { entities, .. } => entities.first().copied(),
             _ => None,

@@ -95,12 +95,14 @@ pub fn alert_fields() -> Vec<Field> {
         field("expired", Boolean, false),
         field("verdict", Utf8, true),
         field("verdict_at_ms", UInt64, true),
+        field("confidence", Float64, true),
         field("evidence_resolves", Boolean, true),
         field("customer_verdict", Utf8, true),
         field("evidence_count", UInt64, false),
         field("provider_work_ms", UInt64, false),
         field("customer_work_ms", UInt64, false),
         field("false_containments", UInt64, false),
+        field("disruption_ms", UInt64, false),
         field("wait_started_ms", list_of_u64(false), false),
         field("wait_ended_ms", list_of_u64(true), false),
     ]
@@ -145,6 +147,7 @@ pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         bools(rows.iter().map(|(_, a)| Some(a.expired))),
         strs(rows.iter().map(|(_, a)| a.verdict.map(verdict_name))),
         opt_u64s(rows.iter().map(|(_, a)| a.verdict_at_ms)),
+        floats(rows.iter().map(|(_, a)| a.confidence)),
         bools(
             rows.iter()
                 .map(|(_, a)| a.verdict.map(|_| a.evidence_resolves)),
@@ -157,6 +160,7 @@ pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         u64s(rows.iter().map(|(_, a)| a.provider_work_ms)),
         u64s(rows.iter().map(|(_, a)| a.customer_work_ms)),
         u64s(rows.iter().map(|(_, a)| a.false_containments)),
+        u64s(rows.iter().map(|(_, a)| a.disruption_ms)),
         u64_lists(
             rows.iter()
                 .map(|(_, a)| a.waits.iter().map(|w| Some(w.from_ms))),
@@ -179,6 +183,7 @@ pub fn campaign_fields() -> Vec<Field> {
         field("started_at_ms", UInt64, true),
         field("detected_at_ms", UInt64, true),
         field("contained_at_ms", UInt64, true),
+        field("stopped_incidentally", Boolean, false),
         field("censored", Boolean, false),
         field("impact", Boolean, false),
         field("blast_radius", UInt64, false),
@@ -208,6 +213,7 @@ pub fn campaign_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         opt_u64s(rows.iter().map(|(_, _, c)| c.started_at_ms)),
         opt_u64s(rows.iter().map(|(_, _, c)| c.detected_at_ms)),
         opt_u64s(rows.iter().map(|(_, _, c)| c.contained_at_ms)),
+        bools(rows.iter().map(|(_, _, c)| Some(c.stopped_incidentally))),
         bools(
             rows.iter()
                 .map(|(_, _, c)| Some(c.contained_at_ms.is_none())),

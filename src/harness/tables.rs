@@ -37,6 +37,7 @@ pub fn schema(table: &str) -> SchemaRef {
                 f("strategy", Utf8, false),
                 f("params", Utf8, false),
                 f("seed", UInt64, false),
+                f("horizon_ms", UInt64, false),
             ]);
             for (name, int) in metric_columns() {
                 fields.push(if int {
@@ -80,6 +81,7 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
                         .map(|s| Some(s.as_str())),
                 ),
                 u64s(results.iter().map(|r| r.cell.seed)),
+                u64s(results.iter().map(|r| r.header.horizon_ms)),
             ];
             let values: Vec<serde_json::Value> = results
                 .iter()

@@ -216,6 +216,8 @@ pub struct Customer {
     pub containment: DurationDist,
     /// Probability of a correct resolution.
     pub accuracy: f64,
+    /// Delay before the team reviews and lifts a containment it decided.
+    pub containment_review: SimDuration,
 }
 
 /// A validated scenario.

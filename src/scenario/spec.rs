@@ -144,6 +144,14 @@ pub struct CustomerSpec {
     /// Probability the team resolves an escalation correctly.
     #[serde(default = "customer_accuracy")]
     pub accuracy: f64,
+    /// How long after a containment it decided the team reviews and lifts it, on its
+    /// schedule. An assumption: the next business day.
+    #[serde(default = "one_day")]
+    pub containment_review: SimDuration,
+}
+
+fn one_day() -> SimDuration {
+    SimDuration::from_mins(24 * 60)
 }
 
 fn two() -> u32 {
@@ -175,6 +183,7 @@ impl Default for CustomerSpec {
             handling: customer_handling(),
             containment: customer_containment(),
             accuracy: customer_accuracy(),
+            containment_review: one_day(),
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::quantile::{mean, quantile};
 use super::record::RunRecords;
+use super::survival::km_quantile;
 use crate::event::{Envelope, RunHeader, Verdict};
 
 /// Scores of one run.
@@ -39,15 +40,30 @@ pub struct Metrics {
     pub recall: Option<f64>,
     /// Harmonic mean of precision and recall.
     pub f1: Option<f64>,
-    /// Malicious alerts given a benign verdict or dropped (expired).
+    /// Malicious alerts that reached the provider whose final outcome (verdict, or the
+    /// customer's resolution) is not malicious: called benign, dropped, never handled.
     pub missed: u64,
+    /// Malicious alerts that reached the provider with a malicious final outcome /
+    /// malicious alerts that reached the provider.
+    pub malicious_recall: Option<f64>,
+    /// (tp/(tp + fn) + tn/(tn + fp)) / 2 over provider verdicts: 0.5 for a policy that
+    /// calls everything one way, whatever the base rate.
+    pub balanced_accuracy: Option<f64>,
+    /// Matthews correlation of provider verdicts with truth (0 when every verdict is
+    /// the same, or nothing of one class was seen).
+    pub mcc: Option<f64>,
+    /// Mean squared error of the stated P(malicious) over verdicts (calibration).
+    pub brier: Option<f64>,
     /// Correct final verdicts (provider's, or the customer's for escalations) / alerts
     /// with a final verdict.
     pub final_accuracy: Option<f64>,
     /// Attack campaigns in the scenario.
     pub campaigns: u64,
-    /// Campaigns stopped by containment before their objective.
+    /// Campaigns stopped before their objective by a containment decided on one of
+    /// their own alerts (or its escalation).
     pub contained: u64,
+    /// Campaigns stopped by a containment decided on another alert: not credited.
+    pub stopped_incidentally: u64,
     /// contained / campaigns.
     pub containment_rate: Option<f64>,
     /// Campaigns not contained within the horizon.
@@ -56,20 +72,26 @@ pub struct Metrics {
     pub impacted: u64,
     /// Median over detected campaigns of (first alert reaching the provider − first step).
     pub time_to_detect_p50_s: Option<f64>,
+    /// Median over contained campaigns of (containment that stopped it − first of its
+    /// alerts reaching the provider).
+    pub detect_to_contain_p50_s: Option<f64>,
     /// Median over contained campaigns of (containment that stopped it − first step).
     pub time_to_containment_p50_s: Option<f64>,
     /// 90th percentile of the same.
     pub time_to_containment_p90_s: Option<f64>,
     /// Mean over started campaigns of the distinct entities they compromised.
     pub blast_radius_mean: Option<f64>,
-    /// Mean time from queueing to first pickup.
+    /// Mean time from queueing to first pickup, over alerts picked up.
     pub queue_wait_mean_s: Option<f64>,
-    /// Median queue wait.
+    /// Median time to pickup, Kaplan–Meier: waits ended without a pickup (escalation,
+    /// dismissal, expiry) or open at the horizon are censored, not dropped.
     pub queue_wait_p50_s: Option<f64>,
-    /// 90th percentile queue wait.
+    /// 90th percentile of the same (`null`: too much censoring to say).
     pub queue_wait_p90_s: Option<f64>,
-    /// 99th percentile queue wait.
+    /// 99th percentile of the same.
     pub queue_wait_p99_s: Option<f64>,
+    /// Alerts still waiting for a provider worker at the horizon.
+    pub unhandled: u64,
     /// Most cases waiting for a provider worker at the end of any instant.
     pub peak_backlog: u64,
     /// Provider worker time, hours.
@@ -78,8 +100,10 @@ pub struct Metrics {
     /// resolve, recommended containment to execute), hours, whether or not the team got
     /// to it within the horizon.
     pub customer_work_hours: f64,
-    /// Containment executed on entities no attack step had compromised.
+    /// Containments executed because of benign alerts, whatever they blocked.
     pub false_containments: u64,
+    /// Hours entities no attack compromised spent contained (to release or horizon).
+    pub disruption_hours: f64,
     /// Verdicts whose evidence chain resolves to earlier events of the same case /
     /// verdicts.
     pub evidence_coverage: Option<f64>,
@@ -98,24 +122,33 @@ impl Metrics {
         let mut m = Metrics::empty(attacks.clone().count() as u64);
         let (mut waits, mut provider_ms, mut customer_ms) = (Vec::new(), 0u64, 0u64);
         let (mut final_right, mut final_total, mut covered) = (0u64, 0u64, 0u64);
+        let (mut malicious_seen, mut malicious_caught) = (0u64, 0u64);
+        let (mut wait_obs, mut brier, mut disruption_ms) = (Vec::new(), Vec::new(), 0u64);
         for a in &run.alerts {
             let malicious = a.is_malicious();
-            m.alerts += u64::from(a.queued_at_ms.is_some());
+            let reached = a.queued_at_ms.is_some();
+            m.alerts += u64::from(reached);
             m.escalated += u64::from(a.escalated);
-            m.missed += u64::from(malicious && a.expired);
+            if malicious && reached {
+                malicious_seen += 1;
+                malicious_caught += u64::from(a.final_verdict() == Some(Verdict::Malicious));
+            }
             if let Some(w) = a.queue_wait_s() {
                 waits.push(w);
             }
+            wait_obs.extend(a.wait_observations(run.horizon_ms));
+            m.unhandled += u64::from(a.unhandled());
+            if let Some(p) = a.stated_p_malicious() {
+                brier.push((p - f64::from(u8::from(malicious))).powi(2));
+            }
+            disruption_ms += a.disruption_ms;
             if let Some(v) = a.verdict {
                 m.verdicts += 1;
                 match (v, malicious) {
                     (Verdict::Malicious, true) => m.tp += 1,
                     (Verdict::Malicious, false) => m.fp += 1,
                     (Verdict::Benign, false) => m.tn += 1,
-                    (Verdict::Benign, true) => {
-                        m.fn_ += 1;
-                        m.missed += 1;
-                    }
+                    (Verdict::Benign, true) => m.fn_ += 1,
                 }
                 covered += u64::from(a.evidence_resolves);
             }
@@ -128,7 +161,12 @@ impl Metrics {
             m.false_containments += a.false_containments;
         }
         let (mut ttd, mut ttc, mut radius) = (Vec::new(), Vec::new(), Vec::new());
+        let mut dtc = Vec::new();
         for c in attacks {
+            m.stopped_incidentally += u64::from(c.stopped_incidentally);
+            if let (Some(at), Some(d)) = (c.contained_at_ms, c.detected_at_ms) {
+                dtc.push(at.saturating_sub(d) as f64 / 1000.0);
+            }
             if let Some(start) = c.started_at_ms {
                 radius.push(c.blast_radius as f64);
                 m.impacted += u64::from(c.impact);
@@ -149,11 +187,22 @@ impl Metrics {
         m.verdict_accuracy = ratio(m.tp + m.tn, m.verdicts);
         m.precision = ratio(m.tp, m.tp + m.fp);
         m.recall = ratio(m.tp, m.tp + m.fn_);
+        // Positives that were never called give 0, not "no data".
         m.f1 = match (m.precision, m.recall) {
             (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
-            (Some(_), Some(_)) => Some(0.0),
+            (_, Some(_)) => Some(0.0),
             _ => None,
         };
+        m.missed = malicious_seen - malicious_caught;
+        m.malicious_recall = ratio(malicious_caught, malicious_seen);
+        m.balanced_accuracy = match (ratio(m.tp, m.tp + m.fn_), ratio(m.tn, m.tn + m.fp)) {
+            (Some(tpr), Some(tnr)) => Some((tpr + tnr) / 2.0),
+            _ => None,
+        };
+        m.mcc = mcc(m.tp, m.fp, m.tn, m.fn_);
+        m.brier = mean(&brier);
+        m.disruption_hours = disruption_ms as f64 / 3_600_000.0;
+        m.detect_to_contain_p50_s = quantile(&mut dtc, 0.5);
         m.final_accuracy = ratio(final_right, final_total);
         m.containment_rate = ratio(m.contained, m.campaigns);
         m.time_to_detect_p50_s = quantile(&mut ttd, 0.5);
@@ -161,9 +210,9 @@ impl Metrics {
         m.time_to_containment_p90_s = quantile(&mut ttc, 0.9);
         m.blast_radius_mean = mean(&radius);
         m.queue_wait_mean_s = mean(&waits);
-        m.queue_wait_p50_s = quantile(&mut waits, 0.5);
-        m.queue_wait_p90_s = quantile(&mut waits, 0.9);
-        m.queue_wait_p99_s = quantile(&mut waits, 0.99);
+        m.queue_wait_p50_s = km_quantile(&wait_obs, 0.5);
+        m.queue_wait_p90_s = km_quantile(&wait_obs, 0.9);
+        m.queue_wait_p99_s = km_quantile(&wait_obs, 0.99);
         m.peak_backlog = run.peak_backlog();
         m.provider_work_hours = provider_ms as f64 / 3_600_000.0;
         m.customer_work_hours = customer_ms as f64 / 3_600_000.0;
@@ -188,13 +237,19 @@ impl Metrics {
             recall: None,
             f1: None,
             missed: 0,
+            malicious_recall: None,
+            balanced_accuracy: None,
+            mcc: None,
+            brier: None,
             final_accuracy: None,
             campaigns,
             contained: 0,
+            stopped_incidentally: 0,
             containment_rate: None,
             censored: 0,
             impacted: 0,
             time_to_detect_p50_s: None,
+            detect_to_contain_p50_s: None,
             time_to_containment_p50_s: None,
             time_to_containment_p90_s: None,
             blast_radius_mean: None,
@@ -202,13 +257,30 @@ impl Metrics {
             queue_wait_p50_s: None,
             queue_wait_p90_s: None,
             queue_wait_p99_s: None,
+            unhandled: 0,
             peak_backlog: 0,
             provider_work_hours: 0.0,
             customer_work_hours: 0.0,
             false_containments: 0,
+            disruption_hours: 0.0,
             evidence_coverage: None,
         }
     }
+}
+
+/// Matthews correlation; 0 when a margin is empty (a constant classifier), `None`
+/// without verdicts.
+pub fn mcc(tp: u64, fp: u64, tn: u64, fn_: u64) -> Option<f64> {
+    let [tp, fp, tn, fn_] = [tp, fp, tn, fn_].map(|x| x as f64);
+    if tp + fp + tn + fn_ == 0.0 {
+        return None;
+    }
+    let den = ((tp + fp) * (tp + fn_) * (tn + fp) * (tn + fn_)).sqrt();
+    Some(if den == 0.0 {
+        0.0
+    } else {
+        (tp * tn - fp * fn_) / den
+    })
 }
 
 /// `num / den`, or `None` when there is nothing to divide by.

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod quantile;
 pub mod queueing;
 pub mod record;
+pub mod survival;
 
 pub use metrics::Metrics;
 pub use record::{AlertRecord, CampaignRecord, RunRecords, TriageOutcome, Wait};

@@ -69,6 +69,8 @@ pub struct AlertRecord {
     pub verdict: Option<Verdict>,
     /// When the verdict was reached, ms.
     pub verdict_at_ms: Option<u64>,
+    /// The confidence the verdict stated, in [0, 1].
+    pub confidence: Option<f64>,
     /// Every `seq` the verdict cites is the alert, the record its rule matched, or a
     /// record this investigation's queries returned before the verdict.
     pub evidence_resolves: bool,
@@ -81,9 +83,12 @@ pub struct AlertRecord {
     /// Customer team time it pushed onto the customer (resolving its escalation,
     /// executing recommended containment), ms.
     pub customer_work_ms: u64,
-    /// Containment carried out because of it on entities no attack step had
-    /// compromised.
+    /// Containments carried out because of it when it was not malicious (decided on a
+    /// benign alert, whatever they blocked).
     pub false_containments: u64,
+    /// Time its containments kept entities contained while no attack had compromised
+    /// them (until release, compromise or the horizon), ms: the disruption it caused.
+    pub disruption_ms: u64,
     /// Its waits for a provider worker, in order.
     pub waits: Vec<Wait>,
 }
@@ -97,6 +102,38 @@ impl AlertRecord {
     /// A malicious alert.
     pub fn is_malicious(&self) -> bool {
         self.truth.is_some_and(Truth::is_malicious)
+    }
+
+    /// The stated probability that it is malicious (its verdict's confidence, or one
+    /// minus it for a benign verdict).
+    pub fn stated_p_malicious(&self) -> Option<f64> {
+        let c = self.confidence?;
+        Some(match self.verdict? {
+            Verdict::Malicious => c,
+            Verdict::Benign => 1.0 - c,
+        })
+    }
+
+    /// Its final outcome: the provider's verdict, or the customer's resolution.
+    pub fn final_verdict(&self) -> Option<Verdict> {
+        self.verdict.or(self.customer_verdict)
+    }
+
+    /// Its waits for a worker as time-to-event observations, seconds: a pickup is an
+    /// event; a wait ended otherwise (escalation, dismissal, expiry) or still open at
+    /// `horizon_ms` is censored there.
+    pub fn wait_observations(&self, horizon_ms: u64) -> Option<(f64, bool)> {
+        let w = self.waits.first()?;
+        Some(match (self.first_pickup_ms, w.until_ms) {
+            (Some(p), _) => (p.saturating_sub(w.from_ms) as f64 / 1000.0, true),
+            (_, Some(u)) => (u.saturating_sub(w.from_ms) as f64 / 1000.0, false),
+            (_, None) => (horizon_ms.saturating_sub(w.from_ms) as f64 / 1000.0, false),
+        })
+    }
+
+    /// Still waiting for a worker at the horizon.
+    pub fn unhandled(&self) -> bool {
+        self.waits.last().is_some_and(|w| w.until_ms.is_none())
     }
 
     fn new(alert: u32) -> Self {
@@ -114,12 +151,14 @@ impl AlertRecord {
             expired: false,
             verdict: None,
             verdict_at_ms: None,
+            confidence: None,
             evidence_resolves: false,
             customer_verdict: None,
             context_queries: 0,
             provider_work_ms: 0,
             customer_work_ms: 0,
             false_containments: 0,
+            disruption_ms: 0,
             waits: Vec::new(),
         }
     }
@@ -145,8 +184,12 @@ pub struct CampaignRecord {
     pub started_at_ms: Option<u64>,
     /// First of its alerts reaching the provider, ms.
     pub detected_at_ms: Option<u64>,
-    /// Time of the containment that stopped it, ms.
+    /// Time of the containment that stopped it, ms — only when that containment was
+    /// decided on one of the campaign's own alerts (or an escalation of one).
     pub contained_at_ms: Option<u64>,
+    /// Stopped by a containment decided on another alert (a benign one, or another
+    /// campaign's): luck, not detection; never counted as contained.
+    pub stopped_incidentally: bool,
     /// Reached its objective.
     pub impact: bool,
     /// Distinct entities compromised.
@@ -156,6 +199,8 @@ pub struct CampaignRecord {
 /// Everything the metrics and the result tables need of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRecords {
+    /// The run's length, ms (open waits and containments end there).
+    pub horizon_ms: u64,
     /// By alert id.
     pub alerts: Vec<AlertRecord>,
     /// By campaign index.
@@ -175,9 +220,14 @@ impl RunRecords {
             })
             .collect();
         let mut targets: Vec<Vec<u32>> = vec![Vec::new(); header.campaigns.len()];
-        let mut compromised = vec![false; header.entities.len()];
+        // When an attack step first compromised each entity (ms).
+        let mut compromised: Vec<Option<u64>> = vec![None; header.entities.len()];
         // Per alert: what it may cite (itself, its matched record, what its queries returned).
         let mut citable: Vec<Vec<u64>> = Vec::new();
+        // Containments in force: execution seq → (alert, target, since ms); and ended
+        // ones as (alert, target, from, until).
+        let mut open: Vec<(u64, usize, u32, u64)> = Vec::new();
+        let mut closed: Vec<(usize, u32, u64, u64)> = Vec::new();
         for e in events {
             let at = e.at.ms();
             // Every alert has at least one event, so a valid id is below the event
@@ -257,10 +307,14 @@ impl RunRecords {
                 }
                 (
                     Payload::VerdictReached {
-                        verdict, evidence, ..
+                        verdict,
+                        evidence,
+                        confidence,
+                        ..
                     },
                     Some(r),
                 ) => {
+                    r.confidence = Some(*confidence);
                     let c = &citable[r.alert as usize];
                     let resolves = |s: &u64| c.contains(s);
                     if r.stop_waiting(at) && r.first_pickup_ms.is_none() {
@@ -285,10 +339,15 @@ impl RunRecords {
                     },
                     Some(r),
                 ) => r.provider_work_ms += duration_ms,
-                (Payload::ContainmentExecuted { target, .. }, Some(r))
-                    if !compromised.get(target.index()).copied().unwrap_or(false) =>
-                {
-                    r.false_containments += 1
+                (Payload::ContainmentExecuted { target, .. }, Some(r)) => {
+                    r.false_containments += u64::from(!r.is_malicious());
+                    open.push((e.seq, r.alert as usize, target.0, at));
+                }
+                (Payload::ContainmentReleased { execution, .. }, _) => {
+                    if let Some(i) = open.iter().position(|c| c.0 == *execution) {
+                        let (_, a, t, since) = open.swap_remove(i);
+                        closed.push((a, t, since, at));
+                    }
                 }
                 (
                     Payload::AttackStepExecuted {
@@ -310,7 +369,7 @@ impl RunRecords {
                         if let Some(x) = compromised.get_mut(target.index())
                             && c.malicious
                         {
-                            *x = true;
+                            x.get_or_insert(at);
                         }
                     }
                 }
@@ -321,8 +380,22 @@ impl RunRecords {
                     },
                     _,
                 ) => {
+                    // Credit follows the decision: which alert was the containment for?
+                    let by = events
+                        .get(*containment as usize)
+                        .and_then(|x| match x.payload {
+                            Payload::ContainmentExecuted { alert, .. } => Some((alert, x.at.ms())),
+                            _ => None,
+                        });
+                    let own = by.is_some_and(|(a, _)| {
+                        alerts.get(a.index()).and_then(|r| r.campaign) == Some(*campaign)
+                    });
                     if let Some(c) = campaigns.get_mut(campaign.index()) {
-                        c.contained_at_ms = events.get(*containment as usize).map(|x| x.at.ms());
+                        if own {
+                            c.contained_at_ms = by.map(|(_, t)| t);
+                        } else {
+                            c.stopped_incidentally = true;
+                        }
                     }
                 }
                 _ => {}
@@ -331,7 +404,28 @@ impl RunRecords {
         for (c, t) in campaigns.iter_mut().zip(&targets) {
             c.blast_radius = t.len() as u64;
         }
-        RunRecords { alerts, campaigns }
+        // Disruption: time an entity spent contained while no attack had compromised
+        // it (until release, its compromise, or the horizon).
+        let horizon = header.horizon_ms;
+        closed.extend(
+            open.into_iter()
+                .map(|(_, a, t, since)| (a, t, since, horizon)),
+        );
+        for (a, t, from, until) in closed {
+            let end = compromised
+                .get(t as usize)
+                .copied()
+                .flatten()
+                .map_or(until, |c| c.min(until));
+            if let Some(r) = alerts.get_mut(a) {
+                r.disruption_ms += end.saturating_sub(from);
+            }
+        }
+        RunRecords {
+            horizon_ms: header.horizon_ms,
+            alerts,
+            campaigns,
+        }
     }
 
     /// The most cases waiting for a provider worker at the end of any instant.

@@ -41,6 +41,11 @@ pub struct ProviderSpec {
     /// after it (never past the moment of the query).
     #[serde(default = "two_hours")]
     pub telemetry_window: SimDuration,
+    /// How long after a containment the provider reviews and lifts what it decided
+    /// (on its pools' schedule). An assumption, not a cited figure: a review within the
+    /// same four-hour block in which an analyst on shift would follow the case up.
+    #[serde(default = "four_hours")]
+    pub containment_review: SimDuration,
     /// Response authority per containment action.
     #[serde(default)]
     pub authority: AuthoritySpec,
@@ -97,6 +102,10 @@ pub struct HandlingSpec {
 
 fn every_source() -> Vec<String> {
     vec!["*".to_string()]
+}
+
+fn four_hours() -> SimDuration {
+    SimDuration::from_mins(240)
 }
 
 fn two_hours() -> SimDuration {
@@ -358,6 +367,14 @@ impl Provider {
     /// Whether alerts from security tool `tool` reach the provider (`"*"`: all).
     pub fn ingests(&self, tool: &str) -> bool {
         self.ingests.contains("*") || self.ingests.contains(tool)
+    }
+
+    /// The first moment at or after `t` that someone in any pool is on shift.
+    pub fn next_on_shift(&self, t: crate::time::SimTime) -> Option<crate::time::SimTime> {
+        self.pools
+            .iter()
+            .filter_map(|p| p.capacity.next_on_shift(t))
+            .min()
     }
 
     /// Whether the provider's telemetry queries read `source` (`"*"`: all).

@@ -57,6 +57,17 @@ pub struct EntityState {
 }
 
 impl EntityState {
+    /// Where the containment `action` in force (its execution `seq`) is kept.
+    pub fn slot(&mut self, action: crate::event::ContainAction) -> &mut Option<u64> {
+        use crate::event::ContainAction::*;
+        match action {
+            IsolateHost => &mut self.isolated,
+            DisableAccount => &mut self.disabled,
+            RevokeSessions => &mut self.revoked,
+            BlockDomain => &mut self.blocked,
+        }
+    }
+
     /// The containment that breaks `condition`, if one is in force.
     pub fn breaks(&self, condition: Condition) -> Option<u64> {
         match condition {
@@ -377,24 +388,28 @@ impl RunState {
                 self.customer_queue.push_back((e.seq, *alert));
             }
             Payload::ContainmentRequested {
-                alert,
-                by,
-                executor,
+                alert, executor, ..
+            } => {
+                if *executor == Party::Customer {
+                    self.customer_queue.push_back((e.seq, *alert));
+                }
+            }
+            Payload::ContainmentReleased {
+                action,
+                target,
+                execution,
                 ..
             } => {
-                if *by == Party::Provider && *executor == Party::Customer {
-                    self.customer_queue.push_back((e.seq, *alert));
+                if let Some(s) = self.entities.get_mut(target.index()) {
+                    let slot = s.slot(*action);
+                    if *slot == Some(*execution) {
+                        *slot = None;
+                    }
                 }
             }
             Payload::ContainmentExecuted { action, target, .. } => {
                 if let Some(s) = self.entities.get_mut(target.index()) {
-                    let slot = match action {
-                        crate::event::ContainAction::IsolateHost => &mut s.isolated,
-                        crate::event::ContainAction::DisableAccount => &mut s.disabled,
-                        crate::event::ContainAction::RevokeSessions => &mut s.revoked,
-                        crate::event::ContainAction::BlockDomain => &mut s.blocked,
-                    };
-                    slot.get_or_insert(e.seq);
+                    s.slot(*action).get_or_insert(e.seq);
                 }
             }
             Payload::CustomerStarted { task, worker, .. } => {

@@ -489,6 +489,7 @@ impl Compiler<'_> {
             handling: c.handling.clone(),
             containment: c.containment.clone(),
             accuracy: c.accuracy,
+            containment_review: c.containment_review,
         })
     }
 }

@@ -150,6 +150,9 @@ enum Job {
     WorldFact {
         index: u32,
     },
+    ReviewContainment {
+        execution: u64,
+    },
 }
 
 struct Engine<'a> {
@@ -303,6 +306,7 @@ impl<'a> Engine<'a> {
             Job::ShiftChange => self.dispatch(now),
             Job::Expire { alert } => self.expire(now, alert),
             Job::WorldFact { index } => self.world_fact(now, index),
+            Job::ReviewContainment { execution } => self.review_containment(now, execution),
         }
     }
 }

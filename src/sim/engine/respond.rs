@@ -110,13 +110,17 @@ impl Engine<'_> {
                     },
                 );
                 if verdict == Verdict::Malicious {
+                    // The team contains what it confirmed like any other task: it costs
+                    // their time and waits for someone on shift.
                     let entities = self.state.alerts[alert.index()].entities.clone();
                     for target in entities {
                         let Some(action) = default_action(self.sc.entities[target.index()].kind)
                         else {
                             continue;
                         };
-                        let request = self.emit(
+                        let work = CustomerTask::Contain { action, target };
+                        let customer_ms = self.customer_cost(alert, work).ms();
+                        self.emit(
                             now,
                             Payload::ContainmentRequested {
                                 alert,
@@ -124,16 +128,8 @@ impl Engine<'_> {
                                 target,
                                 by: Party::Customer,
                                 executor: Party::Customer,
-                                customer_ms: 0,
+                                customer_ms,
                             },
-                        );
-                        self.schedule_containment(
-                            now,
-                            alert,
-                            action,
-                            target,
-                            request,
-                            Party::Customer,
                         );
                     }
                 }
@@ -154,17 +150,10 @@ impl Engine<'_> {
         request: u64,
         by: Party,
     ) {
-        let s = &self.state.entities[target.index()];
-        let already = match action {
-            ContainAction::IsolateHost => s.isolated,
-            ContainAction::DisableAccount => s.disabled,
-            ContainAction::RevokeSessions => s.revoked,
-            ContainAction::BlockDomain => s.blocked,
-        };
-        if already.is_some() {
+        if self.state.entities[target.index()].slot(action).is_some() {
             return;
         }
-        self.emit(
+        let execution = self.emit(
             now,
             Payload::ContainmentExecuted {
                 alert,
@@ -174,6 +163,61 @@ impl Engine<'_> {
                 by,
             },
         );
+        let review = match self.decider_of(request) {
+            Party::Provider => self.decider.provider.spec.containment_review,
+            Party::Customer => self.sc.customer.containment_review,
+        };
+        self.agenda
+            .schedule(now.after(review), Job::ReviewContainment { execution });
         self.prevent_pending(now);
+    }
+
+    /// Who decided a containment: the party of its request.
+    fn decider_of(&self, request: u64) -> Party {
+        match self.log.get(request).map(|e| &e.payload) {
+            Some(Payload::ContainmentRequested { by, .. }) => *by,
+            _ => Party::Provider,
+        }
+    }
+
+    /// Whoever decided a containment reviews and lifts it once someone of theirs is on
+    /// shift. The review reads nothing of the truth: it is a scheduled follow-up.
+    pub(super) fn review_containment(&mut self, now: SimTime, execution: u64) {
+        let Some(Payload::ContainmentExecuted {
+            alert,
+            action,
+            target,
+            request,
+            ..
+        }) = self.log.get(execution).map(|e| e.payload.clone())
+        else {
+            return;
+        };
+        if *self.state.entities[target.index()].slot(action) != Some(execution) {
+            return;
+        }
+        let by = self.decider_of(request);
+        let on_shift = match by {
+            Party::Provider => self.decider.provider.next_on_shift(now),
+            Party::Customer => self.sc.customer.capacity.next_on_shift(now),
+        };
+        match on_shift {
+            Some(t) if t == now => {
+                self.emit(
+                    now,
+                    Payload::ContainmentReleased {
+                        alert,
+                        action,
+                        target,
+                        execution,
+                        by,
+                    },
+                );
+            }
+            Some(t) => self
+                .agenda
+                .schedule(t, Job::ReviewContainment { execution }),
+            None => {}
+        }
     }
 }
