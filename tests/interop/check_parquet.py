@@ -54,6 +54,69 @@ def peak_backlog(alerts):
     return peak
 
 
+def km_quantile(obs, q):
+    """Kaplan-Meier q-quantile of (time, observed) pairs; events before censorings on ties."""
+    obs = sorted(obs, key=lambda o: (o[0], not o[1]))
+    at_risk, surv, i = len(obs), 1.0, 0
+    while i < len(obs):
+        t = obs[i][0]
+        events = leaving = 0
+        while i < len(obs) and obs[i][0] == t:
+            events += obs[i][1]
+            leaving += 1
+            i += 1
+        if events:
+            surv *= 1 - events / at_risk
+            if surv <= 1 - q + 1e-12:
+                return t
+        at_risk -= leaving
+    return None
+
+
+def median(xs):
+    xs = sorted(xs)
+    if not xs:
+        return None
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
+def close(a, b):
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(b)))
+
+
+def from_log(path):
+    """Containment credit and disruption, recomputed from a run's event log alone."""
+    t = pq.read_table(path)
+    header = json.loads(pq.ParquetFile(path).metadata.metadata[b"mdrsim.header"])
+    ev = [(s, at, json.loads(p)) for s, at, p in zip(t.column("seq").to_pylist(), t.column("at_ms").to_pylist(), t.column("payload").to_pylist())]
+    by_seq = {s: p for s, _, p in ev}
+    label = {p["alert"]: p for _, _, p in ev if p["type"] == "alert_labeled"}
+    malicious_campaign = [c.get("malicious", True) for c in header["campaigns"]]
+    compromised, executed, released = {}, {}, {}
+    contained = incidental = 0
+    for s, at, p in ev:
+        if p["type"] == "attack_step_executed" and malicious_campaign[p["campaign"]]:
+            compromised.setdefault(p["target"], at)
+        elif p["type"] == "containment_executed":
+            executed[s] = (at, p["target"])
+        elif p["type"] == "containment_released":
+            released[p["execution"]] = at
+        elif p["type"] == "campaign_stopped" and malicious_campaign[p["campaign"]]:
+            decided_on = by_seq[p["containment"]]["alert"]
+            if label[decided_on].get("campaign") == p["campaign"]:
+                contained += 1
+            else:
+                incidental += 1
+    disruption = 0
+    for s, (at, target) in executed.items():
+        end = released.get(s, header["horizon_ms"])
+        if target in compromised:
+            end = min(end, compromised[target])
+        disruption += max(0, end - at)
+    return header["run"], contained, incidental, disruption / 3_600_000
+
+
 def mdrsim(*args):
     return subprocess.run([BIN, *args], check=True, capture_output=True, text=True).stdout
 
@@ -75,12 +138,17 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # An evaluation with event logs.
     res = os.path.join(tmp, "res")
-    mdrsim("eval", "--suite", os.path.join(ROOT, "scenarios/friday-night-ransomware.toml"), "--seeds", "3", "--strategies", "ai_mdr,legacy_mdr", "--events", "--out", res, "--format", "json")
+    suite = [os.path.join(ROOT, f"scenarios/{n}.toml") for n in ("friday-night-ransomware", "insider-before-termination")]
+    strategies = {"ai_mdr", "legacy_mdr", "threshold"}
+    mdrsim("eval", "--suite", *suite, "--seeds", "3", "--strategies", ",".join(sorted(strategies)), "--events", "--out", res, "--format", "json")
     runs = pq.read_table(os.path.join(res, "runs.parquet")).to_pylist()
     alerts = pq.read_table(os.path.join(res, "alerts.parquet")).to_pylist()
     camps = pq.read_table(os.path.join(res, "campaigns.parquet")).to_pylist()
     backlog = pq.read_table(os.path.join(res, "backlog.parquet"))
-    check("runs.parquet has one row per run", len(runs) == 6)
+    check("runs.parquet has one row per run", len(runs) == 18)
+    # Each recomputation below can only fail if what it recomputes happens at all.
+    for metric in ("disruption_hours", "stopped_incidentally", "contained", "unhandled", "false_containments", "missed"):
+        check(f"the eval exercises {metric}", any(r[metric] for r in runs))
     check("backlog.parquet is readable", backlog.num_rows > 0)
     for r in runs:
         mine = [a for a in alerts if a["run"] == r["run"]]
@@ -95,15 +163,53 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f"run {r['run']}: evidence coverage recomputes", coverage == r["evidence_coverage"])
         c = [x for x in camps if x["run"] == r["run"]]
         check(f"run {r['run']}: containment recomputes", sum(x["contained_at_ms"] is not None for x in c) == r["contained"])
+        check(f"run {r['run']}: incidental stops recompute", sum(x["stopped_incidentally"] for x in c) == r["stopped_incidentally"])
+        dtc = [(x["contained_at_ms"] - x["detected_at_ms"]) / 1000 for x in c if x["contained_at_ms"] is not None and x["detected_at_ms"] is not None]
+        check(f"run {r['run']}: detect-to-contain recomputes", close(median(dtc), r["detect_to_contain_p50_s"]))
+        mal = [a for a in mine if a["truth"] == "malicious" and a["queued_at_ms"] is not None]
+        caught = [a for a in mal if (a["verdict"] or a["customer_verdict"]) == "malicious"]
+        check(f"run {r['run']}: malicious recall recomputes", close(len(caught) / len(mal) if mal else None, r["malicious_recall"]))
+        check(f"run {r['run']}: missed recomputes", len(mal) - len(caught) == r["missed"])
+        tp = sum(a["verdict"] == "malicious" and a["truth"] == "malicious" for a in decided)
+        fp = sum(a["verdict"] == "malicious" and a["truth"] != "malicious" for a in decided)
+        tn = sum(a["verdict"] == "benign" and a["truth"] != "malicious" for a in decided)
+        fn = sum(a["verdict"] == "benign" and a["truth"] == "malicious" for a in decided)
+        ba = (tp / (tp + fn) + tn / (tn + fp)) / 2 if tp + fn and tn + fp else None
+        check(f"run {r['run']}: balanced accuracy recomputes", close(ba, r["balanced_accuracy"]))
+        den = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
+        mcc = None if not decided else (0.0 if den == 0 else (tp * tn - fp * fn) / den)
+        check(f"run {r['run']}: MCC recomputes", close(mcc, r["mcc"]))
+        stated = [(a["confidence"] if a["verdict"] == "malicious" else 1 - a["confidence"], a["truth"] == "malicious") for a in decided]
+        brier = sum((p - y) ** 2 for p, y in stated) / len(stated) if stated else None
+        check(f"run {r['run']}: Brier score recomputes", close(brier, r["brier"]))
+        check(f"run {r['run']}: unhandled recomputes", sum(bool(a["wait_ended_ms"]) and a["wait_ended_ms"][-1] is None for a in mine) == r["unhandled"])
+        waits = []
+        for a in mine:
+            if not a["wait_started_ms"]:
+                continue
+            start, end = a["wait_started_ms"][0], a["wait_ended_ms"][0]
+            if a["queue_wait_s"] is not None:
+                waits.append((a["queue_wait_s"], True))
+            else:
+                waits.append((((end if end is not None else r["horizon_ms"]) - start) / 1000, False))
+        check(f"run {r['run']}: censored queue-wait median recomputes (Kaplan-Meier)", close(km_quantile(waits, 0.5), r["queue_wait_p50_s"]))
+        check(f"run {r['run']}: disruption recomputes from the alerts table", close(sum(a["disruption_ms"] for a in mine) / 3_600_000, r["disruption_hours"]))
     events = ds.dataset(os.path.join(res, "events"), format="parquet", partitioning="hive")
     table = events.to_table(columns=["type", "scenario", "strategy", "seed"])
-    check("hive-partitioned events expose partition columns", set(table.column("strategy").to_pylist()) == {"ai_mdr", "legacy_mdr"})
-    check("every run's log is in the dataset", len(set(zip(table.column("strategy").to_pylist(), table.column("seed").to_pylist()))) == 6)
+    check("hive-partitioned events expose partition columns", set(table.column("strategy").to_pylist()) == strategies)
+    check("every run's log is in the dataset", len(set(zip(table.column("scenario").to_pylist(), table.column("strategy").to_pylist(), table.column("seed").to_pylist()))) == 18)
+    by_run = {r["run"]: r for r in runs}
+    for root, _, files in os.walk(os.path.join(res, "events")):
+        for f in files:
+            run, contained, incidental, disruption = from_log(os.path.join(root, f))
+            r = by_run[run]
+            check(f"run {run}: credit and disruption recompute from the event log", (contained, incidental) == (r["contained"], r["stopped_incidentally"]) and close(disruption, r["disruption_hours"]), (contained, incidental, disruption, r["contained"], r["stopped_incidentally"], r["disruption_hours"]))
 
     # DuckDB: the queries docs/results-schema.md shows.
     con = duckdb.connect()
     logs = con.execute(f"SELECT strategy, seed, count(*) FROM read_parquet('{res}/events/**/*.parquet', hive_partitioning = true) GROUP BY ALL").fetchall()
-    check("DuckDB reads the hive-partitioned events", len(logs) == 6 and {s for s, _, _ in logs} == {"ai_mdr", "legacy_mdr"}, logs)
+    logs = con.execute(f"SELECT scenario, strategy, seed, count(*) FROM read_parquet('{res}/events/**/*.parquet', hive_partitioning = true) GROUP BY ALL").fetchall()
+    check("DuckDB reads the hive-partitioned events", len(logs) == 18 and {s for _, s, _, _ in logs} == strategies, logs)
     peaks = dict(con.execute(f"""
         WITH w AS (
           SELECT run, unnest(wait_started_ms) AS s, unnest(wait_ended_ms) AS e FROM '{res}/alerts.parquet'),
@@ -113,6 +219,25 @@ with tempfile.TemporaryDirectory() as tmp:
           SELECT run, sum(d) OVER (PARTITION BY run ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM steps)
         SELECT run, max(n) AS peak_backlog FROM running GROUP BY run""").fetchall())
     check("DuckDB recomputes every peak backlog", all(peaks.get(r["run"], 0) == r["peak_backlog"] for r in runs), peaks)
+    recall = dict(con.execute(f"""
+        SELECT run, avg(CASE WHEN coalesce(verdict, customer_verdict) = 'malicious' THEN 1.0 ELSE 0.0 END)
+        FROM '{res}/alerts.parquet' WHERE truth = 'malicious' AND queued_at_ms IS NOT NULL GROUP BY run""").fetchall())
+    check("DuckDB recomputes every malicious recall", all(close(recall.get(r["run"]), r["malicious_recall"]) for r in runs), recall)
+    ba = dict(con.execute(f"""
+        SELECT run, (avg(CASE WHEN verdict = 'malicious' THEN 1.0 ELSE 0.0 END) FILTER (WHERE truth = 'malicious')
+                   + avg(CASE WHEN verdict = 'benign' THEN 1.0 ELSE 0.0 END) FILTER (WHERE truth <> 'malicious')) / 2
+        FROM '{res}/alerts.parquet' WHERE verdict IS NOT NULL GROUP BY run""").fetchall())
+    check("DuckDB recomputes every balanced accuracy", all(close(ba.get(r["run"]), r["balanced_accuracy"]) for r in runs), ba)
+    brier = dict(con.execute(f"""
+        SELECT run, avg(power(CASE WHEN verdict = 'malicious' THEN confidence ELSE 1 - confidence END
+                              - CASE WHEN truth = 'malicious' THEN 1 ELSE 0 END, 2))
+        FROM '{res}/alerts.parquet' WHERE verdict IS NOT NULL GROUP BY run""").fetchall())
+    check("DuckDB recomputes every Brier score", all(close(brier.get(r["run"]), r["brier"]) for r in runs), brier)
+    camp = {run: (inc, dis) for run, inc, dis in con.execute(f"""
+        SELECT r.run, coalesce(c.incidental, 0), coalesce(a.disruption, 0) FROM '{res}/runs.parquet' r
+        LEFT JOIN (SELECT run, count(*) FILTER (WHERE stopped_incidentally) AS incidental FROM '{res}/campaigns.parquet' GROUP BY run) c USING (run)
+        LEFT JOIN (SELECT run, sum(disruption_ms) / 3600000.0 AS disruption FROM '{res}/alerts.parquet' GROUP BY run) a USING (run)""").fetchall()}
+    check("DuckDB recomputes incidental stops and disruption", all(camp[r["run"]][0] == r["stopped_incidentally"] and close(camp[r["run"]][1], r["disruption_hours"]) for r in runs), camp)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
