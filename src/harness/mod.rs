@@ -3,6 +3,7 @@
 //! Parquet results.
 
 pub mod assemble;
+pub mod estimate;
 pub mod evaluate;
 pub mod grid;
 pub mod output;

@@ -4,19 +4,41 @@
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// Mean, spread and 95% confidence interval of one metric.
+/// An estimate of one metric over seeds with its 95% interval and how it was made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
-    /// Values that were not null.
+    /// What the estimate rests on: runs with a value (`t`, `paired t`), pooled trials
+    /// (`wilson`: campaigns; `run bootstrap`: the ratio's pooled denominator), or pooled
+    /// observations (`kaplan-meier`: campaigns, censored ones included).
     pub n: u64,
-    /// Mean.
+    /// The estimate: a mean, a pooled proportion, or a Kaplan–Meier median.
     pub mean: Option<f64>,
-    /// Sample standard deviation (n − 1).
+    /// Sample standard deviation over runs (t methods only).
     pub sd: Option<f64>,
-    /// Lower end of the 95% CI of the mean.
+    /// Lower end of the 95% interval.
     pub ci_low: Option<f64>,
-    /// Upper end of the 95% CI of the mean.
+    /// Upper end of the 95% interval.
     pub ci_high: Option<f64>,
+    /// `t`, `paired t`, `wilson`, `run bootstrap` or `kaplan-meier`.
+    pub method: String,
+    /// Censored observations (Kaplan–Meier only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub censored: Option<u64>,
+}
+
+impl Summary {
+    /// No data.
+    pub fn empty(method: &str) -> Summary {
+        Summary {
+            n: 0,
+            mean: None,
+            sd: None,
+            ci_low: None,
+            ci_high: None,
+            method: method.into(),
+            censored: None,
+        }
+    }
 }
 
 /// Summarises the non-null values.
@@ -24,22 +46,14 @@ pub fn summarize(values: &[Option<f64>]) -> Summary {
     let xs: Vec<f64> = values.iter().flatten().copied().collect();
     let n = xs.len();
     if n == 0 {
-        return Summary {
-            n: 0,
-            mean: None,
-            sd: None,
-            ci_low: None,
-            ci_high: None,
-        };
+        return Summary::empty("t");
     }
     let mean = xs.iter().sum::<f64>() / n as f64;
     if n == 1 {
         return Summary {
             n: 1,
             mean: Some(mean),
-            sd: None,
-            ci_low: None,
-            ci_high: None,
+            ..Summary::empty("t")
         };
     }
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
@@ -54,13 +68,18 @@ pub fn summarize(values: &[Option<f64>]) -> Summary {
         sd: Some(sd),
         ci_low: Some(mean - half),
         ci_high: Some(mean + half),
+        method: "t".into(),
+        censored: None,
     }
 }
 
 /// Paired differences `a − b` over matched positions where both are present.
 pub fn paired(a: &[Option<f64>], b: &[Option<f64>]) -> Summary {
     let d: Vec<Option<f64>> = a.iter().zip(b).map(|(x, y)| Some((*x)? - (*y)?)).collect();
-    summarize(&d)
+    Summary {
+        method: "paired t".into(),
+        ..summarize(&d)
+    }
 }
 
 #[cfg(test)]

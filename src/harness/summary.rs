@@ -1,15 +1,18 @@
-//! Turning runs into numbers people trust: per (scenario, strategy, parameters) mean, SD
-//! and 95% CI of every metric; overall rows across the suite; paired differences against
-//! a baseline strategy on matched (scenario, parameters, seed).
+//! Turning runs into numbers people trust: per (scenario, strategy, parameters) an
+//! estimate of every metric with n, its 95% interval and the method that fits it (see
+//! [`super::estimate`]); overall rows across the suite; paired differences against a
+//! baseline strategy on matched (scenario, parameters, seed).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::estimate;
 use super::stats::{Summary, paired, summarize};
 use crate::harness::output::metric_columns;
 use crate::score::Metrics;
+use crate::score::survival::Observation;
 
 /// What the summary needs of one run (read back from `runs.parquet`).
 #[derive(Clone, Debug)]
@@ -24,8 +27,82 @@ pub struct RunRecord {
     pub params: String,
     /// Seed.
     pub seed: u64,
+    /// Run length, ms.
+    pub horizon_ms: u64,
     /// Scores.
     pub metrics: Metrics,
+    /// Its attack campaigns' times (from `campaigns.parquet`), for pooled time-to-event
+    /// estimates.
+    pub campaigns: Vec<CampaignTimes>,
+}
+
+/// When one campaign started, reached the provider and was contained (ms).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CampaignTimes {
+    /// First step.
+    pub started_ms: Option<u64>,
+    /// First of its alerts reaching the provider.
+    pub detected_ms: Option<u64>,
+    /// The credited containment that stopped it.
+    pub contained_ms: Option<u64>,
+}
+
+impl CampaignTimes {
+    /// Time from `from` to containment, censored at the horizon when never contained.
+    fn since(&self, from: Option<u64>, horizon_ms: u64) -> Option<Observation> {
+        let from = from?;
+        Some(match self.contained_ms {
+            Some(c) => (c.saturating_sub(from) as f64 / 1000.0, true),
+            None => (horizon_ms.saturating_sub(from) as f64 / 1000.0, false),
+        })
+    }
+}
+
+/// How a metric is aggregated over runs, if not by its mean.
+fn estimate(name: &str, runs: &[&RunRecord], key: &str) -> Option<Summary> {
+    let m = |f: fn(&Metrics) -> (u64, u64)| -> Vec<(f64, f64)> {
+        runs.iter()
+            .map(|r| {
+                let (a, b) = f(&r.metrics);
+                (a as f64, b as f64)
+            })
+            .collect()
+    };
+    let key = format!("{key}/{name}");
+    Some(match name {
+        "containment_rate" => {
+            let (k, n) = runs.iter().fold((0, 0), |(k, n), r| {
+                (k + r.metrics.contained, n + r.metrics.campaigns)
+            });
+            estimate::proportion(k, n)
+        }
+        "escalation_rate" => estimate::ratio(&m(|x| (x.escalated, x.alerts)), &key),
+        "autonomous_rate" => estimate::ratio(&m(|x| (x.verdicts, x.alerts)), &key),
+        "verdict_accuracy" => estimate::ratio(&m(|x| (x.tp + x.tn, x.verdicts)), &key),
+        "precision" => estimate::ratio(&m(|x| (x.tp, x.tp + x.fp)), &key),
+        "recall" => estimate::ratio(&m(|x| (x.tp, x.tp + x.fn_)), &key),
+        "malicious_recall" => estimate::ratio(
+            &m(|x| (x.malicious_alerts - x.missed, x.malicious_alerts)),
+            &key,
+        ),
+        "time_to_containment_p50_s" | "detect_to_contain_p50_s" => {
+            let detect = name.starts_with("detect");
+            let obs: Vec<Vec<Observation>> = runs
+                .iter()
+                .map(|r| {
+                    r.campaigns
+                        .iter()
+                        .filter_map(|c| {
+                            let from = if detect { c.detected_ms } else { c.started_ms };
+                            c.since(from, r.horizon_ms)
+                        })
+                        .collect()
+                })
+                .collect();
+            estimate::km_median(&obs, &key)
+        }
+        _ => return None,
+    })
 }
 
 /// Summary of one group of runs.
@@ -66,6 +143,7 @@ fn values(runs: &[&RunRecord]) -> BTreeMap<String, Vec<Option<f64>>> {
 }
 
 fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunRecord]) -> GroupSummary {
+    let key = format!("{scenario}/{strategy}/{params}");
     GroupSummary {
         scenario: scenario.into(),
         strategy: strategy.into(),
@@ -73,7 +151,10 @@ fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunRecord]) -> G
         runs: runs.len() as u64,
         metrics: values(runs)
             .into_iter()
-            .map(|(k, v)| (k, summarize(&v)))
+            .map(|(k, v)| {
+                let s = estimate(&k, runs, &key).unwrap_or_else(|| summarize(&v));
+                (k, s)
+            })
             .collect(),
     }
 }
@@ -153,37 +234,85 @@ pub fn summarize_runs(results: &[RunRecord], baseline: Option<&str>) -> EvalSumm
     }
 }
 
-/// The metrics shown in the terminal table.
-pub const HEADLINE: &[&str] = &[
-    "escalation_rate",
-    "verdict_accuracy",
-    "final_accuracy",
-    "containment_rate",
-    "impacted",
-    "time_to_containment_p50_s",
-    "customer_work_hours",
-    "false_containments",
+/// The metrics shown in the terminal table: DESIGN §5's headline (none of which a
+/// do-nothing strategy wins), with the column titles people read.
+pub const HEADLINE: &[(&str, &str)] = &[
+    ("containment_rate", "contained"),
+    ("detect_to_contain_p50_s", "detect→contain"),
+    ("malicious_recall", "mal. recall"),
+    ("escalation_rate", "escalated"),
+    ("disruption_hours", "disruption"),
+    ("customer_work_hours", "customer"),
 ];
 
-fn cell(s: Option<&Summary>) -> String {
-    match s {
-        Some(Summary {
-            mean: Some(m),
-            ci_low: Some(lo),
-            ci_high: Some(hi),
-            ..
-        }) => format!("{m:.3} ±{:.3}", (hi - lo) / 2.0),
-        Some(Summary { mean: Some(m), .. }) => format!("{m:.3}"),
-        _ => "n/a".into(),
+/// Minutes, hours or days, whichever reads best.
+fn duration(secs: f64) -> String {
+    if secs < 3600.0 {
+        format!("{:.0}m", secs / 60.0)
+    } else if secs < 48.0 * 3600.0 {
+        format!("{:.1}h", secs / 3600.0)
+    } else {
+        format!("{:.1}d", secs / 86_400.0)
+    }
+}
+
+fn cell(metric: &str, s: Option<&Summary>) -> String {
+    let Some(s) = s else { return "n/a".into() };
+    let Some(m) = s.mean else {
+        return match s.censored {
+            Some(c) if c > 0 => format!("> horizon c{c}"),
+            _ => "n/a".into(),
+        };
+    };
+    let range = |f: &dyn Fn(f64) -> String| match (s.ci_low, s.ci_high) {
+        (Some(lo), Some(hi)) => format!(" [{}–{}]", f(lo), f(hi)),
+        (Some(lo), None) => format!(" [{}–?]", f(lo)),
+        _ => String::new(),
+    };
+    match s.method.as_str() {
+        "wilson" | "run bootstrap" => {
+            let pct = |x: f64| {
+                let p = 100.0 * x;
+                if p > 0.0 && p < 10.0 {
+                    format!("{p:.1}")
+                } else {
+                    format!("{p:.0}")
+                }
+            };
+            format!("{}%{}", pct(m), range(&pct))
+        }
+        "kaplan-meier" => {
+            let c = s
+                .censored
+                .filter(|c| *c > 0)
+                .map_or(String::new(), |c| format!(" c{c}"));
+            format!("{}{}{c}", duration(m), range(&duration))
+        }
+        _ if metric.ends_with("_hours") => match (s.ci_low, s.ci_high) {
+            (Some(lo), Some(hi)) => format!("{m:.1}h ±{:.1}", (hi - lo) / 2.0),
+            _ => format!("{m:.1}h"),
+        },
+        _ => match (s.ci_low, s.ci_high) {
+            (Some(lo), Some(hi)) => format!("{m:.2} ±{:.2}", (hi - lo) / 2.0),
+            _ => format!("{m:.2}"),
+        },
     }
 }
 
 /// A readable table: one block per scenario, a row per strategy, mean ± 95% CI half-width.
 pub fn render_table(s: &EvalSummary) -> String {
     let mut out = String::new();
-    let header: Vec<String> = std::iter::once("strategy".to_string())
-        .chain(HEADLINE.iter().map(|h| h.to_string()))
+    let header: Vec<String> = ["strategy", "n"]
+        .into_iter()
+        .map(String::from)
+        .chain(HEADLINE.iter().map(|(_, h)| h.to_string()))
         .collect();
+    let _ = writeln!(
+        out,
+        "n = runs (seeds). 95% intervals in brackets: Wilson for contained campaigns,\n\
+         a run bootstrap for alert rates, Kaplan–Meier medians for detect→contain (cN: N\n\
+         campaigns never contained, censored at the horizon); ± is Student's t."
+    );
     let mut block = |title: &str, rows: &[&GroupSummary]| {
         let _ = writeln!(out, "\n{title}");
         let table: Vec<Vec<String>> = std::iter::once(header.clone())
@@ -193,8 +322,9 @@ pub fn render_table(s: &EvalSummary) -> String {
                 } else {
                     format!("{} [{}]", g.strategy, g.params)
                 };
-                std::iter::once(name)
-                    .chain(HEADLINE.iter().map(|m| cell(g.metrics.get(*m))))
+                [name, g.runs.to_string()]
+                    .into_iter()
+                    .chain(HEADLINE.iter().map(|(m, _)| cell(m, g.metrics.get(*m))))
                     .collect()
             }))
             .collect();
@@ -230,13 +360,7 @@ pub fn render_table(s: &EvalSummary) -> String {
     }
     for sc in scenarios {
         let rows: Vec<&GroupSummary> = s.groups.iter().filter(|g| g.scenario == sc).collect();
-        block(
-            &format!(
-                "scenario {sc} (mean ± 95% CI half-width over {} seeds)",
-                rows.first().map_or(0, |g| g.runs)
-            ),
-            &rows,
-        );
+        block(&format!("scenario {sc}"), &rows);
     }
     let rows: Vec<&GroupSummary> = s.overall.iter().collect();
     block("overall (all scenarios)", &rows);

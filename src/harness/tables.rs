@@ -181,6 +181,51 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
 
 /// Reads `runs.parquet` back into the records the summary needs.
 pub fn read_runs(path: &Path) -> Result<Vec<super::RunRecord>> {
+    let mut runs = read_run_rows(path)?;
+    let campaigns = path.with_file_name("campaigns.parquet");
+    if campaigns.exists() {
+        let mut by_run = read_campaign_times(&campaigns)?;
+        for r in &mut runs {
+            r.campaigns = by_run.remove(&r.run).unwrap_or_default();
+        }
+    }
+    Ok(runs)
+}
+
+/// Each run's campaign times, from `campaigns.parquet`.
+pub fn read_campaign_times(
+    path: &Path,
+) -> Result<std::collections::BTreeMap<u64, Vec<super::summary::CampaignTimes>>> {
+    let mut out: std::collections::BTreeMap<u64, Vec<super::summary::CampaignTimes>> =
+        Default::default();
+    for b in read_parquet(path)? {
+        let col = |name: &str| {
+            b.column_by_name(name)
+                .and_then(|c| c.as_any().downcast_ref::<UInt64Array>())
+                .ok_or_else(|| Error::log(path, format!("column {name} is missing or not uint64")))
+        };
+        let (run, started, detected, contained) = (
+            col("run")?,
+            col("started_at_ms")?,
+            col("detected_at_ms")?,
+            col("contained_at_ms")?,
+        );
+        let opt = |a: &UInt64Array, i: usize| (!a.is_null(i)).then(|| a.value(i));
+        for i in 0..b.num_rows() {
+            out.entry(run.value(i))
+                .or_default()
+                .push(super::summary::CampaignTimes {
+                    started_ms: opt(started, i),
+                    detected_ms: opt(detected, i),
+                    contained_ms: opt(contained, i),
+                });
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of `runs.parquet` (metrics only).
+fn read_run_rows(path: &Path) -> Result<Vec<super::RunRecord>> {
     let metrics = metric_columns();
     let mut out = Vec::new();
     // Row by row, so only one row is ever held as JSON.
@@ -193,7 +238,7 @@ pub fn read_runs(path: &Path) -> Result<Vec<super::RunRecord>> {
             };
             let (scenario, strategy, params) = (text("scenario"), text("strategy"), text("params"));
             let num = |k: &str| row.get(k).and_then(|v| v.as_u64()).unwrap_or_default();
-            let (run, seed) = (num("run"), num("seed"));
+            let (run, seed, horizon_ms) = (num("run"), num("seed"), num("horizon_ms"));
             let values = metrics
                 .iter()
                 .map(|(k, _)| (k.clone(), row.remove(k).unwrap_or(serde_json::Value::Null)))
@@ -204,6 +249,8 @@ pub fn read_runs(path: &Path) -> Result<Vec<super::RunRecord>> {
                 strategy,
                 params,
                 seed,
+                horizon_ms,
+                campaigns: Vec::new(),
                 metrics: serde_json::from_value(serde_json::Value::Object(values))
                     .map_err(|e| Error::log(path, format!("row {i}: {e}")))?,
             });

@@ -40,6 +40,8 @@ pub struct Metrics {
     pub recall: Option<f64>,
     /// Harmonic mean of precision and recall.
     pub f1: Option<f64>,
+    /// Malicious alerts that reached the provider.
+    pub malicious_alerts: u64,
     /// Malicious alerts that reached the provider whose final outcome (verdict, or the
     /// customer's resolution) is not malicious: called benign, dropped, never handled.
     pub missed: u64,
@@ -193,6 +195,7 @@ impl Metrics {
             (_, Some(_)) => Some(0.0),
             _ => None,
         };
+        m.malicious_alerts = malicious_seen;
         m.missed = malicious_seen - malicious_caught;
         m.malicious_recall = ratio(malicious_caught, malicious_seen);
         m.balanced_accuracy = match (ratio(m.tp, m.tp + m.fn_), ratio(m.tn, m.tn + m.fp)) {
@@ -236,6 +239,7 @@ impl Metrics {
             precision: None,
             recall: None,
             f1: None,
+            malicious_alerts: 0,
             missed: 0,
             malicious_recall: None,
             balanced_accuracy: None,

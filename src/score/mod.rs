@@ -4,6 +4,7 @@
 //! numbers.
 
 pub mod calibration;
+pub mod interval;
 pub mod metrics;
 pub mod quantile;
 pub mod queueing;

@@ -1,0 +1,163 @@
+//! Aggregates over seeds that fit the data (DESIGN §5): a proportion of campaigns gets a
+//! Wilson interval on the pooled counts; an alert-level ratio gets a percentile
+//! bootstrap that resamples whole runs (alerts in one run are not independent); a
+//! time-to-event metric gets the Kaplan–Meier median of all campaigns pooled over seeds,
+//! censored ones included, with a run-resampling bootstrap interval. Everything else keeps
+//! the mean with Student's t. Resampling draws from a fixed, named stream: the same runs
+//! always give the same interval.
+
+use rand::RngExt;
+
+use super::stats::Summary;
+use crate::random::{Purpose, SeedTree, fnv1a};
+use crate::score::interval::wilson;
+use crate::score::survival::{Observation, km_quantile};
+
+/// Resamples per bootstrap interval.
+pub const RESAMPLES: usize = 1000;
+
+fn percentile(mut xs: Vec<f64>, q: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let i = ((xs.len() - 1) as f64 * q).round() as usize;
+    Some(xs[i])
+}
+
+fn stream(key: &str) -> crate::random::Stream {
+    SeedTree::new(0, fnv1a(b"bootstrap")).stream(Purpose::Strategy, &[fnv1a(key.as_bytes())])
+}
+
+/// `k` of `n` campaigns: the pooled share with its Wilson interval.
+pub fn proportion(k: u64, n: u64) -> Summary {
+    if n == 0 {
+        return Summary::empty("wilson");
+    }
+    let (lo, hi) = wilson(k, n);
+    Summary {
+        n,
+        mean: Some(k as f64 / n as f64),
+        sd: None,
+        ci_low: Some(lo),
+        ci_high: Some(hi),
+        method: "wilson".into(),
+        censored: None,
+    }
+}
+
+/// Σ numerators / Σ denominators over runs, with a run-resampling percentile interval;
+/// `n` is the pooled denominator. `key` names the resampling stream.
+pub fn ratio(per_run: &[(f64, f64)], key: &str) -> Summary {
+    let den: f64 = per_run.iter().map(|r| r.1).sum();
+    if den <= 0.0 {
+        return Summary::empty("run bootstrap");
+    }
+    let num: f64 = per_run.iter().map(|r| r.0).sum();
+    let mut rng = stream(key);
+    let k = per_run.len();
+    let boots: Vec<f64> = (0..RESAMPLES)
+        .filter_map(|_| {
+            let (mut a, mut b) = (0.0, 0.0);
+            for _ in 0..k {
+                let r = per_run[rng.random_range(0..k)];
+                a += r.0;
+                b += r.1;
+            }
+            (b > 0.0).then(|| a / b)
+        })
+        .collect();
+    Summary {
+        n: den.round() as u64,
+        mean: Some(num / den),
+        sd: None,
+        ci_low: percentile(boots.clone(), 0.025),
+        ci_high: percentile(boots, 0.975),
+        method: "run bootstrap".into(),
+        censored: None,
+    }
+}
+
+/// The Kaplan–Meier median over every observation of every run, with the censored
+/// count and a run-resampling percentile interval (an end is `None` when too many
+/// resamples have no median).
+pub fn km_median(per_run: &[Vec<Observation>], key: &str) -> Summary {
+    let all: Vec<Observation> = per_run.iter().flatten().copied().collect();
+    if all.is_empty() {
+        return Summary::empty("kaplan-meier");
+    }
+    let censored = all.iter().filter(|o| !o.1).count() as u64;
+    let mut rng = stream(key);
+    let k = per_run.len();
+    let boots: Vec<Option<f64>> = (0..RESAMPLES)
+        .map(|_| {
+            let sample: Vec<Observation> = (0..k)
+                .flat_map(|_| per_run[rng.random_range(0..k)].iter().copied())
+                .collect();
+            km_quantile(&sample, 0.5)
+        })
+        .collect();
+    // A resample without a median sorts above every finite one.
+    let mut sorted: Vec<f64> = boots.iter().map(|b| b.unwrap_or(f64::INFINITY)).collect();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let x = sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        x.is_finite().then_some(x)
+    };
+    Summary {
+        n: all.len() as u64,
+        mean: km_quantile(&all, 0.5),
+        sd: None,
+        ci_low: at(0.025),
+        ci_high: at(0.975),
+        method: "kaplan-meier".into(),
+        censored: Some(censored),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sixteen_of_sixteen_is_not_plus_minus_zero() {
+        let s = proportion(16, 16);
+        assert_eq!(s.mean, Some(1.0));
+        assert!((s.ci_low.unwrap() - 0.8064).abs() < 1e-4);
+        assert_eq!(s.ci_high, Some(1.0));
+    }
+
+    #[test]
+    fn a_ratio_pools_runs_and_its_interval_stays_in_range() {
+        // 1/100, 0/100, 3/100 → 4/300.
+        let s = ratio(&[(1.0, 100.0), (0.0, 100.0), (3.0, 100.0)], "t");
+        assert!((s.mean.unwrap() - 4.0 / 300.0).abs() < 1e-12);
+        assert_eq!(s.n, 300);
+        let (lo, hi) = (s.ci_low.unwrap(), s.ci_high.unwrap());
+        assert!(
+            (0.0..=s.mean.unwrap()).contains(&lo) && hi <= 0.03 + 1e-12 && hi >= s.mean.unwrap()
+        );
+        assert_eq!(
+            s,
+            ratio(&[(1.0, 100.0), (0.0, 100.0), (3.0, 100.0)], "t"),
+            "deterministic"
+        );
+    }
+
+    #[test]
+    fn the_pooled_median_counts_censored_campaigns() {
+        // Seeds: contained after 10, 20, 30 min; two never contained within 60 min.
+        // Pooled KM: S drops 1/5 at 10, 1/4 at 20 (0.6), 1/3 at 30 → 0.4 ≤ 0.5: median 30.
+        // A mean of the contained ones alone would have said 20.
+        let runs = vec![
+            vec![(600.0, true)],
+            vec![(1200.0, true)],
+            vec![(1800.0, true)],
+            vec![(3600.0, false)],
+            vec![(3600.0, false)],
+        ];
+        let s = km_median(&runs, "k");
+        assert_eq!(s.mean, Some(1800.0));
+        assert_eq!((s.n, s.censored), (5, Some(2)));
+    }
+}
