@@ -488,3 +488,155 @@ fn a_belief_weight_is_set_by_its_path() {
     let typo = run(&["--set", "params.belief.telemetry=nope"]);
     assert_eq!(typo.status.code(), Some(2));
 }
+
+#[test]
+fn repeated_grid_cells_are_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let quiet = repo("scenarios/quiet-period.toml");
+    let q = quiet.to_str().unwrap();
+    for (args, needle) in [
+        (
+            vec!["--strategies", "ai_mdr,ai_mdr"],
+            "strategy \"ai_mdr\" appears twice",
+        ),
+        (vec!["--suite", q, q], "both named \"quiet-period\""),
+        (
+            vec![
+                "--strategies",
+                "ai_mdr",
+                "--sweep",
+                "params.autonomy=0.9,0.9",
+            ],
+            "value \"0.9\" appears twice",
+        ),
+        (
+            vec![
+                "--strategies",
+                "ai_mdr",
+                "--sweep",
+                "params.autonomy=0.9",
+                "--sweep",
+                "params.autonomy=0.8",
+            ],
+            "key \"params.autonomy\" appears twice",
+        ),
+    ] {
+        let mut all = vec!["eval", "--seeds", "1", "--out", o];
+        all.extend(args);
+        let r = mdrsim(&all);
+        assert_eq!(r.status.code(), Some(2), "{all:?}");
+        assert!(stderr(&r).contains(needle), "{}", stderr(&r));
+    }
+}
+
+#[test]
+fn a_perfect_record_gets_a_wilson_interval_not_plus_minus_zero() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = repo("scenarios/friday-night-ransomware.toml");
+    let r = mdrsim(&[
+        "eval",
+        "--suite",
+        scenario.to_str().unwrap(),
+        "--strategies",
+        "oracle",
+        "--seeds",
+        "16",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let table = stdout(&r);
+    // 16 of 16 contained: Wilson's 95% interval is 80.6%–100%.
+    assert!(table.contains("100% [81–100]"), "{table}");
+    assert!(!table.contains("±0.000"), "{table}");
+}
+
+#[test]
+fn summary_reprints_what_eval_printed_from_the_results_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let scenario = repo("scenarios/leaked-cloud-key.toml");
+    let s = scenario.to_str().unwrap();
+    for format in ["json", "md", "csv"] {
+        let eval = mdrsim(&[
+            "eval",
+            "--suite",
+            s,
+            "--seeds",
+            "3",
+            "--out",
+            o,
+            "--format",
+            format,
+            "--strategies",
+            "ai_mdr,legacy_mdr",
+            "--baseline",
+            "legacy_mdr",
+        ]);
+        assert!(eval.status.success(), "{}", stderr(&eval));
+        let again = mdrsim(&["summary", o, "--format", format, "--baseline", "legacy_mdr"]);
+        assert!(again.status.success(), "{}", stderr(&again));
+        assert_eq!(stdout(&eval), stdout(&again), "{format}");
+    }
+    let csv = stdout(&mdrsim(&[
+        "summary",
+        o,
+        "--format",
+        "csv",
+        "--metrics",
+        "containment_rate,mcc",
+    ]));
+    assert!(csv.starts_with(
+        "scope,scenario,strategy,params,runs,metric,estimate,ci_low,ci_high,n,method,censored\n"
+    ));
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",containment_rate,") && l.ends_with(",wilson,")),
+        "{csv}"
+    );
+    let bad = mdrsim(&["summary", o, "--metrics", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(
+        mdrsim(&["summary", empty.path().to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+/// The README's JSON example, verbatim from the binary: same keys, same values.
+#[test]
+fn the_readme_json_example_is_what_the_binary_prints() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let marker = "`run --format json`";
+    let after = &readme[readme.find(marker).expect("README shows run --format json")..];
+    let start = after.find("```json\n").expect("a json block") + "```json\n".len();
+    let block = &after[start..start + after[start..].find("```").unwrap()];
+    let documented: serde_json::Value =
+        serde_json::from_str(block).expect("the README example is valid JSON");
+    let o = mdrsim(&[
+        "run",
+        "--strategy",
+        "threshold",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success());
+    let actual: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v["metrics"].as_object().unwrap().keys().cloned().collect()
+    };
+    assert_eq!(
+        keys(&documented),
+        keys(&actual),
+        "README metric keys differ from the binary's"
+    );
+    assert_eq!(
+        documented, actual,
+        "README values differ: rerun the command and paste its output"
+    );
+}

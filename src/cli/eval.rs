@@ -7,11 +7,10 @@ use std::process::ExitCode;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mdrsim::harness::grid::{Shard, parse_seeds, parse_sweep};
-use mdrsim::harness::summary::render_table;
 use mdrsim::harness::tables::read_runs;
 use mdrsim::harness::{EvalConfig, summarize_runs};
 use mdrsim::params::parse_assignment;
-use mdrsim::report::Format;
+use mdrsim::report::summary::{SummaryFormat, columns, render};
 use mdrsim::scenario::Scenario;
 use mdrsim::strategy::{self, BUILTIN};
 
@@ -55,12 +54,16 @@ pub struct EvalArgs {
     #[arg(long, value_name = "NAME")]
     baseline: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    format: SummaryFormat,
+    /// Metrics to show, comma-separated (default: the headline metrics).
+    #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
+    metrics: Vec<String>,
 }
 
 /// Runs the command.
 pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let columns = columns(&args.metrics)?;
     let scenarios = Scenario::load_suite(&args.suite)?;
     if scenarios.is_empty() {
         return Err(mdrsim::Error::Usage("no scenario files found in --suite".into()).into());
@@ -124,15 +127,14 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let results = read_runs(&args.out.join("runs.parquet"))?;
     let summary = summarize_runs(&results, args.baseline.as_deref());
-    let text = match args.format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&summary)?),
-        Format::Table => format!(
-            "{}\n{} runs; results in {}\n",
-            render_table(&summary),
+    let mut text = render(&summary, args.format, &columns);
+    if args.format == SummaryFormat::Table {
+        text += &format!(
+            "\n{} runs; results in {}\n",
             results.len(),
             display(&args.out)
-        ),
-    };
+        );
+    }
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

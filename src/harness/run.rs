@@ -78,6 +78,7 @@ impl EvalConfig {
     /// Checks every (scenario, strategy, parameters) combination before anything runs,
     /// so a bad `--set` or pin fails at once with exit code 2.
     pub fn validate(&self) -> Result<()> {
+        self.refuse_repeated_cells()?;
         for axis in &self.sweeps {
             if !self.strategies.iter().any(|d| d.has(&axis.key)) {
                 return Err(Error::Usage(format!(
@@ -95,6 +96,42 @@ impl EvalConfig {
             )) {
                 self.strategy(&cell)?
                     .instantiate(&self.scenarios[cell.scenario])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A grid cell repeated is a run counted twice, never a new seed: two scenarios
+    /// with one name, a strategy named twice, a sweep key or value given twice.
+    fn refuse_repeated_cells(&self) -> Result<()> {
+        let twice = |what: &str, name: &str| {
+            Err(Error::Usage(format!(
+                "{what} {name:?} appears twice: a repeated grid cell would count the same runs twice"
+            )))
+        };
+        for (i, s) in self.scenarios.iter().enumerate() {
+            if let Some(o) = self.scenarios[..i].iter().find(|o| o.name == s.name) {
+                return Err(Error::Usage(format!(
+                    "--suite: {} and {} are both named {:?}: a repeated grid cell would count the same runs twice",
+                    o.path.display(),
+                    s.path.display(),
+                    s.name
+                )));
+            }
+        }
+        for (i, d) in self.strategies.iter().enumerate() {
+            if self.strategies[..i].iter().any(|o| o.name == d.name) {
+                return twice("--strategies: strategy", &d.name);
+            }
+        }
+        for (i, axis) in self.sweeps.iter().enumerate() {
+            if self.sweeps[..i].iter().any(|o| o.key == axis.key) {
+                return twice("--sweep: key", &axis.key);
+            }
+            for (j, v) in axis.values.iter().enumerate() {
+                if axis.values[..j].contains(v) {
+                    return twice(&format!("--sweep {}: value", axis.key), &v.to_string());
+                }
             }
         }
         Ok(())

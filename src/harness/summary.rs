@@ -4,7 +4,6 @@
 //! baseline strategy on matched (scenario, parameters, seed).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -56,6 +55,24 @@ impl CampaignTimes {
             None => (horizon_ms.saturating_sub(from) as f64 / 1000.0, false),
         })
     }
+}
+
+/// A t-interval kept inside the metric's possible values: [0, 1] for rates and
+/// accuracies, [−1, 1] for MCC, ≥ 0 for everything else (counts, hours, seconds).
+fn within(metric: &str, mut s: Summary) -> Summary {
+    let (lo, hi) = if metric == "mcc" {
+        (-1.0, 1.0)
+    } else if metric.ends_with("_rate")
+        || metric.ends_with("accuracy")
+        || ["precision", "recall", "f1", "brier", "evidence_coverage"].contains(&metric)
+    {
+        (0.0, 1.0)
+    } else {
+        (0.0, f64::INFINITY)
+    };
+    s.ci_low = s.ci_low.map(|x| x.clamp(lo, hi));
+    s.ci_high = s.ci_high.map(|x| x.clamp(lo, hi));
+    s
 }
 
 /// How a metric is aggregated over runs, if not by its mean.
@@ -152,7 +169,7 @@ fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunRecord]) -> G
         metrics: values(runs)
             .into_iter()
             .map(|(k, v)| {
-                let s = estimate(&k, runs, &key).unwrap_or_else(|| summarize(&v));
+                let s = estimate(&k, runs, &key).unwrap_or_else(|| within(&k, summarize(&v)));
                 (k, s)
             })
             .collect(),
@@ -232,144 +249,4 @@ pub fn summarize_runs(results: &[RunRecord], baseline: Option<&str>) -> EvalSumm
         overall,
         baseline,
     }
-}
-
-/// The metrics shown in the terminal table: DESIGN §5's headline (none of which a
-/// do-nothing strategy wins), with the column titles people read.
-pub const HEADLINE: &[(&str, &str)] = &[
-    ("containment_rate", "contained"),
-    ("detect_to_contain_p50_s", "detect→contain"),
-    ("malicious_recall", "mal. recall"),
-    ("escalation_rate", "escalated"),
-    ("disruption_hours", "disruption"),
-    ("customer_work_hours", "customer"),
-];
-
-/// Minutes, hours or days, whichever reads best.
-fn duration(secs: f64) -> String {
-    if secs < 3600.0 {
-        format!("{:.0}m", secs / 60.0)
-    } else if secs < 48.0 * 3600.0 {
-        format!("{:.1}h", secs / 3600.0)
-    } else {
-        format!("{:.1}d", secs / 86_400.0)
-    }
-}
-
-fn cell(metric: &str, s: Option<&Summary>) -> String {
-    let Some(s) = s else { return "n/a".into() };
-    let Some(m) = s.mean else {
-        return match s.censored {
-            Some(c) if c > 0 => format!("> horizon c{c}"),
-            _ => "n/a".into(),
-        };
-    };
-    let range = |f: &dyn Fn(f64) -> String| match (s.ci_low, s.ci_high) {
-        (Some(lo), Some(hi)) => format!(" [{}–{}]", f(lo), f(hi)),
-        (Some(lo), None) => format!(" [{}–?]", f(lo)),
-        _ => String::new(),
-    };
-    match s.method.as_str() {
-        "wilson" | "run bootstrap" => {
-            let pct = |x: f64| {
-                let p = 100.0 * x;
-                if p > 0.0 && p < 10.0 {
-                    format!("{p:.1}")
-                } else {
-                    format!("{p:.0}")
-                }
-            };
-            format!("{}%{}", pct(m), range(&pct))
-        }
-        "kaplan-meier" => {
-            let c = s
-                .censored
-                .filter(|c| *c > 0)
-                .map_or(String::new(), |c| format!(" c{c}"));
-            format!("{}{}{c}", duration(m), range(&duration))
-        }
-        _ if metric.ends_with("_hours") => match (s.ci_low, s.ci_high) {
-            (Some(lo), Some(hi)) => format!("{m:.1}h ±{:.1}", (hi - lo) / 2.0),
-            _ => format!("{m:.1}h"),
-        },
-        _ => match (s.ci_low, s.ci_high) {
-            (Some(lo), Some(hi)) => format!("{m:.2} ±{:.2}", (hi - lo) / 2.0),
-            _ => format!("{m:.2}"),
-        },
-    }
-}
-
-/// A readable table: one block per scenario, a row per strategy, mean ± 95% CI half-width.
-pub fn render_table(s: &EvalSummary) -> String {
-    let mut out = String::new();
-    let header: Vec<String> = ["strategy", "n"]
-        .into_iter()
-        .map(String::from)
-        .chain(HEADLINE.iter().map(|(_, h)| h.to_string()))
-        .collect();
-    let _ = writeln!(
-        out,
-        "n = runs (seeds). 95% intervals in brackets: Wilson for contained campaigns,\n\
-         a run bootstrap for alert rates, Kaplan–Meier medians for detect→contain (cN: N\n\
-         campaigns never contained, censored at the horizon); ± is Student's t."
-    );
-    let mut block = |title: &str, rows: &[&GroupSummary]| {
-        let _ = writeln!(out, "\n{title}");
-        let table: Vec<Vec<String>> = std::iter::once(header.clone())
-            .chain(rows.iter().map(|g| {
-                let name = if g.params.is_empty() {
-                    g.strategy.clone()
-                } else {
-                    format!("{} [{}]", g.strategy, g.params)
-                };
-                [name, g.runs.to_string()]
-                    .into_iter()
-                    .chain(HEADLINE.iter().map(|(m, _)| cell(m, g.metrics.get(*m))))
-                    .collect()
-            }))
-            .collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                table
-                    .iter()
-                    .map(|r| r[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for row in &table {
-            let line: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if i == 0 {
-                        format!("{c:<w$}", w = widths[i])
-                    } else {
-                        format!("{c:>w$}", w = widths[i])
-                    }
-                })
-                .collect();
-            let _ = writeln!(out, "{}", line.join("  ").trim_end());
-        }
-    };
-    let mut scenarios: Vec<&str> = Vec::new();
-    for g in &s.groups {
-        if !scenarios.contains(&g.scenario.as_str()) {
-            scenarios.push(&g.scenario);
-        }
-    }
-    for sc in scenarios {
-        let rows: Vec<&GroupSummary> = s.groups.iter().filter(|g| g.scenario == sc).collect();
-        block(&format!("scenario {sc}"), &rows);
-    }
-    let rows: Vec<&GroupSummary> = s.overall.iter().collect();
-    block("overall (all scenarios)", &rows);
-    if let Some((b, rows)) = &s.baseline {
-        let rows: Vec<&GroupSummary> = rows.iter().collect();
-        block(
-            &format!("paired difference vs {b} (matched scenario and seed)"),
-            &rows,
-        );
-    }
-    out
 }

@@ -1,0 +1,260 @@
+//! The summary of an evaluation for people and machines: an aligned table (the headline
+//! metrics in humane units, or the metrics asked for), the same as Markdown for a pull
+//! request, CSV with one row per group and metric, or JSON.
+
+use std::fmt::Write as _;
+
+use crate::error::{Error, Result};
+use crate::harness::output::metric_columns;
+use crate::harness::stats::Summary;
+use crate::harness::summary::{EvalSummary, GroupSummary};
+
+/// How `eval` and `summary` print.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// Aligned text for a terminal, within 120 columns for the headline metrics.
+    #[default]
+    Table,
+    /// The same table as GitHub-flavoured Markdown.
+    Md,
+    /// One row per group and metric: estimate, interval, n, method, censored.
+    Csv,
+    /// Everything, as one JSON document.
+    Json,
+}
+
+/// The metrics shown in the terminal table: DESIGN §5's headline (none of which a
+/// do-nothing strategy wins), with the column titles people read.
+pub const HEADLINE: &[(&str, &str)] = &[
+    ("containment_rate", "contained"),
+    ("detect_to_contain_p50_s", "detect→contain"),
+    ("malicious_recall", "mal. recall"),
+    ("escalation_rate", "escalated"),
+    ("disruption_hours", "disruption"),
+    ("customer_work_hours", "customer"),
+];
+
+/// Minutes, hours or days, whichever reads best.
+fn duration(secs: f64) -> String {
+    if secs < 3600.0 {
+        format!("{:.0}m", secs / 60.0)
+    } else if secs < 48.0 * 3600.0 {
+        format!("{:.1}h", secs / 3600.0)
+    } else {
+        format!("{:.1}d", secs / 86_400.0)
+    }
+}
+
+fn cell(metric: &str, s: Option<&Summary>) -> String {
+    let Some(s) = s else { return "n/a".into() };
+    let Some(m) = s.mean else {
+        return match s.censored {
+            Some(c) if c > 0 => format!("> horizon c{c}"),
+            _ => "n/a".into(),
+        };
+    };
+    let range = |f: &dyn Fn(f64) -> String| match (s.ci_low, s.ci_high) {
+        (Some(lo), Some(hi)) => format!(" [{}–{}]", f(lo), f(hi)),
+        (Some(lo), None) => format!(" [{}–?]", f(lo)),
+        _ => String::new(),
+    };
+    match s.method.as_str() {
+        "wilson" | "run bootstrap" => {
+            let pct = |x: f64| {
+                let p = 100.0 * x;
+                if p > 0.0 && p < 10.0 {
+                    format!("{p:.1}")
+                } else {
+                    format!("{p:.0}")
+                }
+            };
+            format!("{}%{}", pct(m), range(&pct))
+        }
+        "kaplan-meier" => {
+            let c = s
+                .censored
+                .filter(|c| *c > 0)
+                .map_or(String::new(), |c| format!(" c{c}"));
+            format!("{}{}{c}", duration(m), range(&duration))
+        }
+        _ if metric.ends_with("_hours") => match (s.ci_low, s.ci_high) {
+            (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
+                format!("{m:.1}h [{lo:.1}–{hi:.1}]")
+            }
+            (Some(lo), Some(hi)) => format!("{m:.1}h ±{:.1}", (hi - lo) / 2.0),
+            _ => format!("{m:.1}h"),
+        },
+        _ => match (s.ci_low, s.ci_high) {
+            (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
+                format!("{m:.2} [{lo:.2}–{hi:.2}]")
+            }
+            (Some(lo), Some(hi)) => format!("{m:.2} ±{:.2}", (hi - lo) / 2.0),
+            _ => format!("{m:.2}"),
+        },
+    }
+}
+
+/// The columns to show: `--metrics a,b,…` (any metric name), or the headline.
+pub fn columns(chosen: &[String]) -> Result<Vec<(String, String)>> {
+    if chosen.is_empty() {
+        return Ok(HEADLINE
+            .iter()
+            .map(|(m, t)| (m.to_string(), t.to_string()))
+            .collect());
+    }
+    let known: Vec<String> = metric_columns().into_iter().map(|(k, _)| k).collect();
+    chosen
+        .iter()
+        .map(|m| {
+            let m = m.trim();
+            if !known.iter().any(|k| k == m) {
+                return Err(Error::Usage(format!(
+                    "--metrics: unknown metric {m:?}; metrics are {}",
+                    known.join(", ")
+                )));
+            }
+            let title = HEADLINE.iter().find(|(k, _)| *k == m).map_or(m, |(_, t)| t);
+            Ok((m.to_string(), title.to_string()))
+        })
+        .collect()
+}
+
+/// Renders `s` in `format` with `columns` (see [`columns`]).
+pub fn render(s: &EvalSummary, format: SummaryFormat, columns: &[(String, String)]) -> String {
+    match format {
+        SummaryFormat::Table => render_table(s, columns, false),
+        SummaryFormat::Md => render_table(s, columns, true),
+        SummaryFormat::Csv => render_csv(s, columns),
+        SummaryFormat::Json => {
+            serde_json::to_string_pretty(s).map_or_else(|e| e.to_string(), |t| t + "\n")
+        }
+    }
+}
+
+fn csv_field(x: &str) -> String {
+    if x.contains([',', '"', '\n']) {
+        format!("\"{}\"", x.replace('"', "\"\""))
+    } else {
+        x.to_string()
+    }
+}
+
+fn render_csv(s: &EvalSummary, columns: &[(String, String)]) -> String {
+    let mut out = String::from(
+        "scope,scenario,strategy,params,runs,metric,estimate,ci_low,ci_high,n,method,censored\n",
+    );
+    let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    let mut rows = |scope: &str, groups: &[GroupSummary]| {
+        for g in groups {
+            for (m, _) in columns {
+                let Some(x) = g.metrics.get(m) else { continue };
+                let _ = writeln!(
+                    out,
+                    "{scope},{},{},{},{},{m},{},{},{},{},{},{}",
+                    csv_field(&g.scenario),
+                    csv_field(&g.strategy),
+                    csv_field(&g.params),
+                    g.runs,
+                    opt(x.mean),
+                    opt(x.ci_low),
+                    opt(x.ci_high),
+                    x.n,
+                    x.method,
+                    x.censored.map_or(String::new(), |c| c.to_string())
+                );
+            }
+        }
+    };
+    rows("scenario", &s.groups);
+    rows("overall", &s.overall);
+    if let Some((_, b)) = &s.baseline {
+        rows("paired difference", b);
+    }
+    out
+}
+
+/// One block per scenario, a row per strategy; Markdown pipes when `md`.
+fn render_table(s: &EvalSummary, columns: &[(String, String)], md: bool) -> String {
+    let mut out = String::new();
+    let header: Vec<String> = ["strategy", "n"]
+        .into_iter()
+        .map(String::from)
+        .chain(columns.iter().map(|(_, h)| h.clone()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "n = runs (seeds). 95% intervals in brackets: Wilson for contained campaigns,\n\
+         a run bootstrap for alert rates, Kaplan–Meier medians for detect→contain (cN: N\n\
+         campaigns never contained, censored at the horizon); ± is Student's t (shown as a\n\
+         range where the metric's bounds cut it)."
+    );
+    let mut block = |title: &str, rows: &[&GroupSummary]| {
+        let _ = writeln!(out, "\n{}{title}", if md { "### " } else { "" });
+        let table: Vec<Vec<String>> = std::iter::once(header.clone())
+            .chain(rows.iter().map(|g| {
+                let name = if g.params.is_empty() {
+                    g.strategy.clone()
+                } else {
+                    format!("{} [{}]", g.strategy, g.params)
+                };
+                [name, g.runs.to_string()]
+                    .into_iter()
+                    .chain(columns.iter().map(|(m, _)| cell(m, g.metrics.get(m))))
+                    .collect()
+            }))
+            .collect();
+        let widths: Vec<usize> = (0..header.len())
+            .map(|i| {
+                table
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (r, row) in table.iter().enumerate() {
+            let line: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i == 0 {
+                        format!("{c:<w$}", w = widths[i])
+                    } else {
+                        format!("{c:>w$}", w = widths[i])
+                    }
+                })
+                .collect();
+            if md {
+                let _ = writeln!(out, "| {} |", line.join(" | "));
+                if r == 0 {
+                    let rule: Vec<&str> = (0..row.len())
+                        .map(|i| if i == 0 { "---" } else { "---:" })
+                        .collect();
+                    let _ = writeln!(out, "| {} |", rule.join(" | "));
+                }
+            } else {
+                let _ = writeln!(out, "{}", line.join("  ").trim_end());
+            }
+        }
+    };
+    let mut scenarios: Vec<&str> = Vec::new();
+    for g in &s.groups {
+        if !scenarios.contains(&g.scenario.as_str()) {
+            scenarios.push(&g.scenario);
+        }
+    }
+    for sc in scenarios {
+        let rows: Vec<&GroupSummary> = s.groups.iter().filter(|g| g.scenario == sc).collect();
+        block(&format!("scenario {sc}"), &rows);
+    }
+    let rows: Vec<&GroupSummary> = s.overall.iter().collect();
+    block("overall (all scenarios)", &rows);
+    if let Some((b, rows)) = &s.baseline {
+        let rows: Vec<&GroupSummary> = rows.iter().collect();
+        block(
+            &format!("paired difference vs {b} (matched scenario and seed)"),
+            &rows,
+        );
+    }
+    out
+}
