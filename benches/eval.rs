@@ -25,6 +25,7 @@ fn config(threads: usize) -> EvalConfig {
         shard: None,
         threads,
         events_dir: None,
+        costs: Default::default(),
     }
 }
 

@@ -640,3 +640,74 @@ fn the_readme_json_example_is_what_the_binary_prints() {
         "README values differ: rerun the command and paste its output"
     );
 }
+
+#[test]
+fn the_eval_table_fits_120_columns() {
+    let out = tempfile::tempdir().unwrap();
+    let suite = repo("scenarios");
+    let r = mdrsim(&[
+        "eval",
+        "--suite",
+        suite.to_str().unwrap(),
+        "--seeds",
+        "3",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let table = stdout(&r);
+    let widest = table.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 120, "{widest} columns:\n{table}");
+    assert!(
+        table.contains("cost")
+            && table.contains("detect→contain")
+            && table.contains("runs per row")
+    );
+}
+
+#[test]
+fn a_cost_table_is_applied_recorded_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let costs = dir.path().join("costs.toml");
+    std::fs::write(&costs, "currency = \"EUR\"\nimpact = 0\nattacker_dwell_hour = 0\ndisruption_hour = 0\ncustomer_hour = 1\nprovider_hour = 0\n").unwrap();
+    let out = dir.path().join("out");
+    let scenario = repo("scenarios/leaked-cloud-key.toml");
+    let r = mdrsim(&[
+        "eval",
+        "--suite",
+        scenario.to_str().unwrap(),
+        "--strategies",
+        "escalate_all",
+        "--seeds",
+        "2",
+        "--costs",
+        costs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&r)).unwrap();
+    let m = &v["groups"][0]["metrics"];
+    // With only customer hours weighted at 1, the cost is the customer's hours.
+    assert_eq!(m["cost"]["mean"], m["customer_work_hours"]["mean"]);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"currency\": \"EUR\""), "{manifest}");
+    std::fs::write(&costs, "impact = 1\nimpakt = 2\n").unwrap();
+    let bad = mdrsim(&[
+        "eval",
+        "--suite",
+        scenario.to_str().unwrap(),
+        "--costs",
+        costs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("costs.toml:2") && stderr(&bad).contains("impakt"),
+        "{}",
+        stderr(&bad)
+    );
+}

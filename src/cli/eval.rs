@@ -12,6 +12,7 @@ use mdrsim::harness::{EvalConfig, summarize_runs};
 use mdrsim::params::parse_assignment;
 use mdrsim::report::summary::{SummaryFormat, columns, render};
 use mdrsim::scenario::Scenario;
+use mdrsim::score::cost::CostTable;
 use mdrsim::strategy::{self, BUILTIN};
 
 /// Flags of `mdrsim eval`.
@@ -56,6 +57,9 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     format: SummaryFormat,
+    /// A cost table (TOML; docs/metrics.md) instead of the default weights.
+    #[arg(long, value_name = "FILE")]
+    costs: Option<PathBuf>,
     /// Metrics to show, comma-separated (default: the headline metrics).
     #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
     metrics: Vec<String>,
@@ -115,6 +119,10 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         events_dir: args.events.then(|| args.out.join("events")),
+        costs: match &args.costs {
+            Some(p) => CostTable::load(p)?,
+            None => CostTable::default(),
+        },
     };
     config.validate()?;
     let total = config.cells().len() as u64;

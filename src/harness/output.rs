@@ -30,6 +30,7 @@ struct Manifest<'a> {
     seeds: &'a [u64],
     shard: Option<String>,
     runs: usize,
+    costs: &'a crate::score::cost::CostTable,
 }
 
 #[derive(Serialize)]
@@ -57,6 +58,7 @@ pub fn manifest_text(config: &EvalConfig) -> Result<String> {
         seeds: &config.seeds,
         shard: config.shard.map(|s: Shard| format!("{}/{}", s.k, s.n)),
         runs: config.grid_size(),
+        costs: &config.costs,
     };
     serde_json::to_string_pretty(&m)
         .map(|t| format!("{t}\n"))

@@ -27,6 +27,8 @@ pub struct EvalConfig {
     pub threads: usize,
     /// Store each run's event log under this folder, hive-partitioned.
     pub events_dir: Option<PathBuf>,
+    /// The cost table every run's `cost` uses (recorded in the manifest).
+    pub costs: crate::score::cost::CostTable,
 }
 
 /// The outcome of one run.
@@ -145,7 +147,8 @@ impl EvalConfig {
             .run_id(cell.index)
             .run(&mut decider);
         let records = RunRecords::from_events(&out.header, out.log.events());
-        let metrics = Metrics::from_records(&records);
+        let mut metrics = Metrics::from_records(&records);
+        metrics.cost = self.costs.cost(&metrics);
         if let Some(dir) = &self.events_dir {
             let mut path = dir
                 .join(format!("scenario={}", scenario.name))

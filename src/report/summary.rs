@@ -26,6 +26,7 @@ pub enum SummaryFormat {
 /// The metrics shown in the terminal table: DESIGN §5's headline (none of which a
 /// do-nothing strategy wins), with the column titles people read.
 pub const HEADLINE: &[(&str, &str)] = &[
+    ("cost", "cost"),
     ("containment_rate", "contained"),
     ("detect_to_contain_p50_s", "detect→contain"),
     ("malicious_recall", "mal. recall"),
@@ -38,8 +39,10 @@ pub const HEADLINE: &[(&str, &str)] = &[
 fn duration(secs: f64) -> String {
     if secs < 3600.0 {
         format!("{:.0}m", secs / 60.0)
-    } else if secs < 48.0 * 3600.0 {
+    } else if secs < 10.0 * 3600.0 {
         format!("{:.1}h", secs / 3600.0)
+    } else if secs < 48.0 * 3600.0 {
+        format!("{:.0}h", secs / 3600.0)
     } else {
         format!("{:.1}d", secs / 86_400.0)
     }
@@ -54,6 +57,7 @@ fn cell(metric: &str, s: Option<&Summary>) -> String {
         };
     };
     let range = |f: &dyn Fn(f64) -> String| match (s.ci_low, s.ci_high) {
+        (Some(lo), Some(hi)) if f(lo) == f(hi) => String::new(),
         (Some(lo), Some(hi)) => format!(" [{}–{}]", f(lo), f(hi)),
         (Some(lo), None) => format!(" [{}–?]", f(lo)),
         _ => String::new(),
@@ -62,7 +66,7 @@ fn cell(metric: &str, s: Option<&Summary>) -> String {
         "wilson" | "run bootstrap" => {
             let pct = |x: f64| {
                 let p = 100.0 * x;
-                if p > 0.0 && p < 10.0 {
+                if (0.05..10.0).contains(&p) {
                     format!("{p:.1}")
                 } else {
                     format!("{p:.0}")
@@ -77,13 +81,43 @@ fn cell(metric: &str, s: Option<&Summary>) -> String {
                 .map_or(String::new(), |c| format!(" c{c}"));
             format!("{}{}{c}", duration(m), range(&duration))
         }
-        _ if metric.ends_with("_hours") => match (s.ci_low, s.ci_high) {
-            (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
-                format!("{m:.1}h [{lo:.1}–{hi:.1}]")
+        _ if metric == "cost" => {
+            let money = |x: f64| {
+                if x >= 1e6 {
+                    format!("{:.1}M", x / 1e6)
+                } else if x >= 1e3 {
+                    format!("{:.0}k", x / 1e3)
+                } else {
+                    format!("{x:.0}")
+                }
+            };
+            match (s.ci_low, s.ci_high) {
+                (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-6 * m.max(1.0) => {
+                    format!("{} [{}–{}]", money(m), money(lo), money(hi))
+                }
+                (Some(lo), Some(hi)) if hi > lo => {
+                    format!("{} ±{}", money(m), money((hi - lo) / 2.0))
+                }
+                _ => money(m),
             }
-            (Some(lo), Some(hi)) => format!("{m:.1}h ±{:.1}", (hi - lo) / 2.0),
-            _ => format!("{m:.1}h"),
-        },
+        }
+        _ if metric.ends_with("_hours") => {
+            // Whole hours from 10 on: the decimal is noise at that size.
+            let h = |x: f64| {
+                if x >= 10.0 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.1}")
+                }
+            };
+            match (s.ci_low, s.ci_high) {
+                (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
+                    format!("{}h [{}–{}]", h(m), h(lo), h(hi))
+                }
+                (Some(lo), Some(hi)) => format!("{}h ±{}", h(m), h((hi - lo) / 2.0)),
+                _ => format!("{}h", h(m)),
+            }
+        }
         _ => match (s.ci_low, s.ci_high) {
             (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
                 format!("{m:.2} [{lo:.2}–{hi:.2}]")
@@ -176,14 +210,14 @@ fn render_csv(s: &EvalSummary, columns: &[(String, String)]) -> String {
 /// One block per scenario, a row per strategy; Markdown pipes when `md`.
 fn render_table(s: &EvalSummary, columns: &[(String, String)], md: bool) -> String {
     let mut out = String::new();
-    let header: Vec<String> = ["strategy", "n"]
+    let header: Vec<String> = ["strategy"]
         .into_iter()
         .map(String::from)
         .chain(columns.iter().map(|(_, h)| h.clone()))
         .collect();
     let _ = writeln!(
         out,
-        "n = runs (seeds). 95% intervals in brackets: Wilson for contained campaigns,\n\
+        "95% intervals in brackets: Wilson for contained campaigns,\n\
          a run bootstrap for alert rates, Kaplan–Meier medians for detect→contain (cN: N\n\
          campaigns never contained, censored at the horizon); ± is Student's t (shown as a\n\
          range where the metric's bounds cut it)."
@@ -197,7 +231,7 @@ fn render_table(s: &EvalSummary, columns: &[(String, String)], md: bool) -> Stri
                 } else {
                     format!("{} [{}]", g.strategy, g.params)
                 };
-                [name, g.runs.to_string()]
+                [name]
                     .into_iter()
                     .chain(columns.iter().map(|(m, _)| cell(m, g.metrics.get(m))))
                     .collect()
@@ -245,10 +279,15 @@ fn render_table(s: &EvalSummary, columns: &[(String, String)], md: bool) -> Stri
     }
     for sc in scenarios {
         let rows: Vec<&GroupSummary> = s.groups.iter().filter(|g| g.scenario == sc).collect();
-        block(&format!("scenario {sc}"), &rows);
+        let n = rows.first().map_or(0, |g| g.runs);
+        block(&format!("scenario {sc} (n = {n} runs per row)"), &rows);
     }
     let rows: Vec<&GroupSummary> = s.overall.iter().collect();
-    block("overall (all scenarios)", &rows);
+    let n = rows.first().map_or(0, |g| g.runs);
+    block(
+        &format!("overall, all scenarios (n = {n} runs per row)"),
+        &rows,
+    );
     if let Some((b, rows)) = &s.baseline {
         let rows: Vec<&GroupSummary> = rows.iter().collect();
         block(

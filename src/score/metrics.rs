@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cost::CostTable;
 use super::quantile::{mean, quantile};
 use super::record::RunRecords;
 use super::survival::km_quantile;
@@ -106,6 +107,11 @@ pub struct Metrics {
     pub false_containments: u64,
     /// Hours entities no attack compromised spent contained (to release or horizon).
     pub disruption_hours: f64,
+    /// Hours attack campaigns ran, from their first step to the containment their own
+    /// detection brought (or the horizon).
+    pub attacker_dwell_hours: f64,
+    /// The cost table applied to this run (the default table, or `eval --costs`).
+    pub cost: f64,
     /// Verdicts whose evidence chain resolves to earlier events of the same case /
     /// verdicts.
     pub evidence_coverage: Option<f64>,
@@ -164,8 +170,15 @@ impl Metrics {
         }
         let (mut ttd, mut ttc, mut radius) = (Vec::new(), Vec::new(), Vec::new());
         let mut dtc = Vec::new();
+        let mut dwell_ms = 0u64;
         for c in attacks {
             m.stopped_incidentally += u64::from(c.stopped_incidentally);
+            if let Some(s) = c.started_at_ms {
+                dwell_ms += c
+                    .contained_at_ms
+                    .unwrap_or(run.horizon_ms)
+                    .saturating_sub(s);
+            }
             if let (Some(at), Some(d)) = (c.contained_at_ms, c.detected_at_ms) {
                 dtc.push(at.saturating_sub(d) as f64 / 1000.0);
             }
@@ -220,6 +233,8 @@ impl Metrics {
         m.provider_work_hours = provider_ms as f64 / 3_600_000.0;
         m.customer_work_hours = customer_ms as f64 / 3_600_000.0;
         m.evidence_coverage = ratio(covered, m.verdicts);
+        m.attacker_dwell_hours = dwell_ms as f64 / 3_600_000.0;
+        m.cost = CostTable::default().cost(&m);
         m
     }
 
@@ -267,6 +282,8 @@ impl Metrics {
             customer_work_hours: 0.0,
             false_containments: 0,
             disruption_hours: 0.0,
+            attacker_dwell_hours: 0.0,
+            cost: 0.0,
             evidence_coverage: None,
         }
     }

@@ -4,6 +4,7 @@
 //! numbers.
 
 pub mod calibration;
+pub mod cost;
 pub mod interval;
 pub mod metrics;
 pub mod quantile;

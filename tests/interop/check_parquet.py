@@ -193,6 +193,12 @@ with tempfile.TemporaryDirectory() as tmp:
             else:
                 waits.append((((end if end is not None else r["horizon_ms"]) - start) / 1000, False))
         check(f"run {r['run']}: censored queue-wait median recomputes (Kaplan-Meier)", close(km_quantile(waits, 0.5), r["queue_wait_p50_s"]))
+        started = [x for x in c if x["started_at_ms"] is not None]
+        dwell = sum(((x["contained_at_ms"] if x["contained_at_ms"] is not None else r["horizon_ms"]) - x["started_at_ms"]) for x in started) / 3_600_000
+        check(f"run {r['run']}: attacker dwell recomputes", close(dwell, r["attacker_dwell_hours"]))
+        # The default cost table (docs/metrics.md): impact, dwell, disruption, customer, provider.
+        cost = 4_880_000 * r["impacted"] + 0 * dwell + 31.48 * r["disruption_hours"] + 57.87 * r["customer_work_hours"] + 57.87 * r["provider_work_hours"]
+        check(f"run {r['run']}: cost recomputes from the documented default table", close(cost, r["cost"]))
         check(f"run {r['run']}: disruption recomputes from the alerts table", close(sum(a["disruption_ms"] for a in mine) / 3_600_000, r["disruption_hours"]))
     events = ds.dataset(os.path.join(res, "events"), format="parquet", partitioning="hive")
     table = events.to_table(columns=["type", "scenario", "strategy", "seed"])
