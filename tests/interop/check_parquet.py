@@ -239,6 +239,46 @@ with tempfile.TemporaryDirectory() as tmp:
                               - CASE WHEN truth = 'malicious' THEN 1 ELSE 0 END, 2))
         FROM '{res}/alerts.parquet' WHERE verdict IS NOT NULL GROUP BY run""").fetchall())
     check("DuckDB recomputes every Brier score", all(close(brier.get(r["run"]), r["brier"]) for r in runs), brier)
+    mcc = dict(con.execute(f"""
+        WITH c AS (
+          SELECT run,
+                 count(*) FILTER (WHERE verdict = 'malicious' AND truth = 'malicious')::DOUBLE AS tp,
+                 count(*) FILTER (WHERE verdict = 'malicious' AND truth <> 'malicious')::DOUBLE AS fp,
+                 count(*) FILTER (WHERE verdict = 'benign' AND truth <> 'malicious')::DOUBLE AS tn,
+                 count(*) FILTER (WHERE verdict = 'benign' AND truth = 'malicious')::DOUBLE AS fn
+          FROM '{res}/alerts.parquet' WHERE verdict IS NOT NULL GROUP BY run)
+        SELECT run, CASE WHEN (tp+fp)*(tp+fn)*(tn+fp)*(tn+fn) = 0 THEN 0.0
+                         ELSE (tp*tn - fp*fn) / sqrt((tp+fp)*(tp+fn)*(tn+fp)*(tn+fn)) END FROM c""").fetchall())
+    check("DuckDB recomputes every MCC", all(close(mcc.get(r["run"]), r["mcc"]) for r in runs), mcc)
+    unhandled = dict(con.execute(f"""
+        SELECT run, count(*) FILTER (WHERE len(wait_ended_ms) > 0 AND wait_ended_ms[len(wait_ended_ms)] IS NULL)
+        FROM '{res}/alerts.parquet' GROUP BY run""").fetchall())
+    check("DuckDB recomputes every unhandled count", all(unhandled.get(r["run"], 0) == r["unhandled"] for r in runs), unhandled)
+    per_run = {run: (dtc, dwell) for run, dtc, dwell in con.execute(f"""
+        SELECT r.run,
+               quantile_cont((c.contained_at_ms - c.detected_at_ms) / 1000.0, 0.5)
+                 FILTER (WHERE c.contained_at_ms IS NOT NULL AND c.detected_at_ms IS NOT NULL),
+               coalesce(sum(coalesce(c.contained_at_ms, r.horizon_ms) - c.started_at_ms)
+                 FILTER (WHERE c.started_at_ms IS NOT NULL), 0) / 3600000.0
+        FROM '{res}/runs.parquet' r LEFT JOIN '{res}/campaigns.parquet' c USING (run) GROUP BY r.run""").fetchall()}
+    check("DuckDB recomputes detect-to-contain and attacker dwell", all(close(per_run[r["run"]][0], r["detect_to_contain_p50_s"]) and close(per_run[r["run"]][1], r["attacker_dwell_hours"]) for r in runs), per_run)
+    costs = dict(con.execute(f"""
+        SELECT run, 4880000 * impacted + 0 * attacker_dwell_hours + 31.48 * disruption_hours
+                    + 57.87 * customer_work_hours + 57.87 * provider_work_hours FROM '{res}/runs.parquet'""").fetchall())
+    check("DuckDB recomputes every cost from the documented default table", all(close(costs[r["run"]], r["cost"]) for r in runs), costs)
+    km = dict(con.execute(f"""
+        WITH obs AS (
+          SELECT a.run,
+                 coalesce(a.queue_wait_s, (coalesce(a.wait_ended_ms[1], r.horizon_ms) - a.wait_started_ms[1]) / 1000.0) AS t,
+                 (a.queue_wait_s IS NOT NULL)::INTEGER AS e
+          FROM '{res}/alerts.parquet' a JOIN '{res}/runs.parquet' r USING (run) WHERE len(a.wait_started_ms) > 0),
+        times AS (SELECT run, t, sum(e) AS d, count(*) AS c FROM obs GROUP BY run, t),
+        risk AS (SELECT run, t, d, sum(c) OVER (PARTITION BY run ORDER BY t DESC) AS n FROM times),
+        surv AS (
+          SELECT run, t, d, exp(sum(CASE WHEN d = 0 THEN 0 WHEN d = n THEN -1e9 ELSE ln(1 - d / n) END)
+                                OVER (PARTITION BY run ORDER BY t)) AS s FROM risk)
+        SELECT run, min(t) FILTER (WHERE d > 0 AND s <= 0.5 + 1e-12) FROM surv GROUP BY run""").fetchall())
+    check("DuckDB recomputes every Kaplan-Meier queue-wait median", all(close(km.get(r["run"]), r["queue_wait_p50_s"]) for r in runs), km)
     camp = {run: (inc, dis) for run, inc, dis in con.execute(f"""
         SELECT r.run, coalesce(c.incidental, 0), coalesce(a.disruption, 0) FROM '{res}/runs.parquet' r
         LEFT JOIN (SELECT run, count(*) FILTER (WHERE stopped_incidentally) AS incidental FROM '{res}/campaigns.parquet' GROUP BY run) c USING (run)
