@@ -3,6 +3,7 @@
 //! runs, replays, the result tables and anyone reading the Parquet log get the same
 //! numbers.
 
+pub mod alert;
 pub mod calibration;
 pub mod cost;
 pub mod interval;
