@@ -42,7 +42,8 @@ pub enum Purpose {
     Telemetry = 10,
     /// Arrival times of one benign telemetry process.
     TelemetryArrivals = 11,
-    /// Field values of the telemetry an attack step leaves.
+    /// Retired (step telemetry now draws from [`Purpose::Trace`]); kept so that no new
+    /// purpose ever reuses its number.
     StepTelemetry = 12,
     /// Whether an activity leaves one telemetry record, and its field values.
     Trace = 13,

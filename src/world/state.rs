@@ -40,8 +40,9 @@ pub struct AlertRecord {
     pub closed: bool,
 }
 
-/// Containment in force on an entity (the `seq` of each executed action) and whether an
-/// attack step compromised it.
+/// Containment in force on an entity (the `seq` of each executed action). Whether an
+/// attack compromised it is the world's truth: scoring works it out from the log, the
+/// running state does not keep it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EntityState {
     /// Host isolated.
@@ -52,13 +53,22 @@ pub struct EntityState {
     pub revoked: Option<u64>,
     /// Domain blocked.
     pub blocked: Option<u64>,
-    /// Whether an executed attack step targeted it.
-    pub compromised: bool,
 }
 
 impl EntityState {
-    /// Where the containment `action` in force (its execution `seq`) is kept.
-    pub fn slot(&mut self, action: crate::event::ContainAction) -> &mut Option<u64> {
+    /// The containment `action` in force, by its execution `seq`.
+    pub fn in_force(&self, action: crate::event::ContainAction) -> Option<u64> {
+        use crate::event::ContainAction::*;
+        match action {
+            IsolateHost => self.isolated,
+            DisableAccount => self.disabled,
+            RevokeSessions => self.revoked,
+            BlockDomain => self.blocked,
+        }
+    }
+
+    /// Where the containment `action` in force is kept (for `apply`).
+    fn slot(&mut self, action: crate::event::ContainAction) -> &mut Option<u64> {
         use crate::event::ContainAction::*;
         match action {
             IsolateHost => &mut self.isolated,
@@ -256,8 +266,8 @@ impl RunState {
             Payload::AttackStepExecuted {
                 campaign,
                 step,
-                target,
                 objective,
+                ..
             } => {
                 if let Some(c) = self.campaigns.get_mut(campaign.index()) {
                     if let Some(x) = c.executed.get_mut(step.index()) {
@@ -265,9 +275,6 @@ impl RunState {
                     }
                     c.first_step_at.get_or_insert(e.at);
                     c.impact |= *objective;
-                }
-                if let Some(s) = self.entities.get_mut(target.index()) {
-                    s.compromised = true;
                 }
             }
             Payload::AttackStepPrevented { .. } => {}

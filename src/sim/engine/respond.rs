@@ -150,7 +150,10 @@ impl Engine<'_> {
         request: u64,
         by: Party,
     ) {
-        if self.state.entities[target.index()].slot(action).is_some() {
+        if self.state.entities[target.index()]
+            .in_force(action)
+            .is_some()
+        {
             return;
         }
         let execution = self.emit(
@@ -193,7 +196,7 @@ impl Engine<'_> {
         else {
             return;
         };
-        if *self.state.entities[target.index()].slot(action) != Some(execution) {
+        if self.state.entities[target.index()].in_force(action) != Some(execution) {
             return;
         }
         let by = self.decider_of(request);
