@@ -26,6 +26,7 @@ fn config(threads: usize) -> EvalConfig {
         threads,
         events_dir: None,
         costs: Default::default(),
+        budget: mdrsim::budget::Budget::DEFAULT,
     }
 }
 

@@ -171,9 +171,22 @@ impl ScheduleSpec {
             ScheduleSpec::Always(_) => return Ok(Capacity::constant(size)),
             ScheduleSpec::Shifts(s) => s,
         };
+        if shifts.shifts.is_empty() {
+            return Err(ScheduleError(
+                "shifts: name at least one shift (a schedule without shifts never works)".into(),
+            ));
+        }
         let mut deltas: Vec<(i64, i64)> = Vec::new();
         for (i, shift) in shifts.shifts.iter().enumerate() {
             let err = |m: String| ScheduleError(format!("shifts[{i}]: {m}"));
+            if let Some(w) = shift.workers
+                && !(1..=crate::budget::MAX_WORKERS).contains(&w)
+            {
+                return Err(ScheduleError(format!(
+                    "shifts[{i}].workers: must be between 1 and {}, got {w}",
+                    crate::budget::MAX_WORKERS
+                )));
+            }
             let tz_name = shift.tz.as_deref().unwrap_or(&shifts.tz);
             let tz = TimeZone::get(tz_name)
                 .map_err(|_| err(format!("unknown time zone {tz_name:?}")))?;

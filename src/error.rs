@@ -57,6 +57,15 @@ impl Error {
         }
     }
 
+    /// A usage error prefixed with the flag it came from (`--set`, `--sweep`), so the
+    /// same parameter check reads right wherever the value was given.
+    pub fn in_flag(self, flag: &str) -> Self {
+        match self {
+            Error::Usage(m) => Error::Usage(format!("{flag} {m}")),
+            other => other,
+        }
+    }
+
     /// The process exit code this error maps to: 2, bad input.
     pub fn exit_code(&self) -> u8 {
         2

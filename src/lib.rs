@@ -20,11 +20,14 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod budget;
 pub mod calendar;
 pub mod error;
 pub mod event;
 pub mod harness;
+pub mod integrity;
 pub mod ids;
+pub mod names;
 pub mod params;
 pub mod random;
 pub mod report;

@@ -57,7 +57,7 @@ pub fn set_path(root: &mut Value, path: &str, new: Value) -> Result<()> {
             },
             _ => None,
         };
-        here = next.ok_or_else(|| Error::Usage(format!("--set {path}: no parameter {at:?}")))?;
+        here = next.ok_or_else(|| Error::Usage(format!("{path}: no parameter {at:?}")))?;
     }
     *here = new;
     Ok(())

@@ -39,6 +39,21 @@ pub struct CalibrationArgs {
 pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
     let suite = Scenario::load_suite(&args.suite)?;
     let seeds = parse_seeds(&args.seeds)?;
+    if !(1..=1000).contains(&args.bins) {
+        return Err(mdrsim::Error::Usage(format!(
+            "--bins: between 1 and 1000, got {}",
+            args.bins
+        ))
+        .into());
+    }
+    let budget = mdrsim::budget::Budget::DEFAULT;
+    for s in &suite {
+        budget.check_scenario(s)?;
+    }
+    let runs = (suite.len() as u64)
+        .checked_mul(seeds.len() as u64)
+        .and_then(|n| n.checked_mul(args.strategies.len() as u64));
+    budget.check_runs(runs, "--seeds × --strategies × --suite")?;
     for s in &args.strategies {
         if !BUILTIN.contains(&s.as_str()) {
             return Err(mdrsim::Error::Usage(format!(

@@ -12,6 +12,7 @@ use mdrsim::harness::{EvalConfig, summarize_runs};
 use mdrsim::params::parse_assignment;
 use mdrsim::report::summary::{SummaryFormat, columns, render};
 use mdrsim::scenario::Scenario;
+use mdrsim::budget::Budget;
 use mdrsim::score::cost::CostTable;
 use mdrsim::strategy::{self, BUILTIN};
 
@@ -60,6 +61,10 @@ pub struct EvalArgs {
     /// A cost table (TOML; docs/metrics.md) instead of the default weights.
     #[arg(long, value_name = "FILE")]
     costs: Option<PathBuf>,
+    /// Lift the work budget (about 10 million events per run, one million runs; see
+    /// docs/results-schema.md) for a grid that really is that large.
+    #[arg(long)]
+    allow_large: bool,
     /// Metrics to show, comma-separated (default: the headline metrics).
     #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
     metrics: Vec<String>,
@@ -87,7 +92,7 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         // parameter); a key no strategy has is a typo.
         let mut applied = 0;
         for def in strategies.iter_mut().filter(|d| d.has(&k)) {
-            def.set(&k, v.clone())?;
+            def.set(&k, v.clone()).map_err(|e| e.in_flag("--set"))?;
             applied += 1;
         }
         if applied == 0 {
@@ -123,6 +128,7 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
             Some(p) => CostTable::load(p)?,
             None => CostTable::default(),
         },
+        budget: Budget::new(args.allow_large),
     };
     config.validate()?;
     let total = config.cells().len() as u64;

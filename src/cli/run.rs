@@ -36,6 +36,10 @@ pub struct RunArgs {
     /// `params.autonomy=0.9` (repeatable; see the profiles in src/strategy/profiles).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Lift the work budget (about 10 million events per run) for a scenario that
+    /// really is that large.
+    #[arg(long)]
+    allow_large: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -44,10 +48,11 @@ pub struct RunArgs {
 /// Runs the command.
 pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&args.scenario)?;
+    mdrsim::budget::Budget::new(args.allow_large).check_scenario(&scenario)?;
     let mut def = strategy::builtin::definition(&args.strategy)?;
     for assignment in &args.set {
         let (key, value) = mdrsim::params::parse_assignment(assignment)?;
-        def.set(&key, value)?;
+        def.set(&key, value).map_err(|e| e.in_flag("--set"))?;
     }
     let mut decider = def.instantiate(&scenario)?;
     let out = Simulation::new(&scenario, args.seed).run(&mut decider);

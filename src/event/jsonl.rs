@@ -1,7 +1,8 @@
 //! JSON Lines codec: a header line, one envelope per line, and an end line with the
-//! event count. The end line is how a reader tells a complete log from a truncated one.
+//! event count and a CRC-32 of every byte before it. The end line is how a reader tells
+//! a complete log from a truncated one; the checksum, an intact one from a damaged one.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::{Envelope, EventLog, RunHeader, SCHEMA_VERSION};
 use crate::atomic::write_atomically;
 use crate::error::{Error, Result};
+use crate::integrity::Checksum;
+
+/// Longest line a reader accepts (bounded before it is read into memory).
+pub const MAX_LINE_BYTES: u64 = 64 << 20;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +31,8 @@ struct EndLine {
 #[serde(deny_unknown_fields)]
 struct EndInfo {
     events: u64,
+    /// CRC-32 of every byte before the end line.
+    crc32: String,
 }
 
 /// Writes `log` as JSON Lines to `path`, atomically.
@@ -33,42 +40,68 @@ pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
     write_atomically(path, |w| {
         let io = |e: std::io::Error| Error::io(path, e);
         let js = |e: serde_json::Error| Error::io(path, std::io::Error::other(e));
-        serde_json::to_writer(
-            &mut *w,
-            &HeaderLine {
-                header: header.clone(),
-            },
-        )
-        .map_err(js)?;
-        w.write_all(b"\n").map_err(io)?;
+        let mut sum = Checksum::new();
+        let mut line = Vec::with_capacity(256);
+        let mut put = |line: &mut Vec<u8>, w: &mut dyn Write| {
+            line.push(b'\n');
+            sum.update(line);
+            let r = w.write_all(line);
+            line.clear();
+            r
+        };
+        let header = HeaderLine {
+            header: header.clone(),
+        };
+        serde_json::to_writer(&mut line, &header).map_err(js)?;
+        put(&mut line, w).map_err(io)?;
         for e in log.events() {
-            serde_json::to_writer(&mut *w, e).map_err(js)?;
-            w.write_all(b"\n").map_err(io)?;
+            serde_json::to_writer(&mut line, e).map_err(js)?;
+            put(&mut line, w).map_err(io)?;
         }
-        serde_json::to_writer(
-            &mut *w,
-            &EndLine {
-                end: EndInfo {
-                    events: log.len() as u64,
-                },
+        let end = EndLine {
+            end: EndInfo {
+                events: log.len() as u64,
+                crc32: sum.text(),
             },
-        )
-        .map_err(js)?;
+        };
+        serde_json::to_writer(&mut *w, &end).map_err(js)?;
         w.write_all(b"\n").map_err(io)
     })
 }
 
+/// Reads one line (with its newline), refusing one longer than [`MAX_LINE_BYTES`]
+/// before it is held in memory. `None` at the end of the file.
+fn next_line(r: &mut impl BufRead, path: &Path, line_no: usize) -> Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    let n = r
+        .by_ref()
+        .take(MAX_LINE_BYTES + 1)
+        .read_until(b'\n', &mut buf)
+        .map_err(|e| Error::io(path, e))?;
+    if n as u64 > MAX_LINE_BYTES {
+        return Err(Error::log(
+            path,
+            format!("line {line_no}: longer than {MAX_LINE_BYTES} bytes: not an mdrsim event log"),
+        ));
+    }
+    Ok((n > 0).then_some(buf))
+}
+
 /// Reads a JSON Lines log, checking the header's schema version, seq density, time
-/// order, and the end line.
+/// order, the end line and its checksum.
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut lines = BufReader::new(file).lines();
+    let mut reader = BufReader::new(file);
     let bad = |line: usize, msg: String| Error::log(path, format!("line {line}: {msg}"));
-    let first = match lines.next() {
-        Some(l) => l.map_err(|e| Error::io(path, e))?,
-        None => return Err(Error::log(path, "empty file: not an mdrsim event log")),
+    let text = |line: usize, bytes: &[u8]| -> Result<String> {
+        String::from_utf8(bytes.to_vec()).map_err(|_| bad(line, "not UTF-8 text".into()))
     };
-    let header = serde_json::from_str::<HeaderLine>(&first)
+    let mut sum = Checksum::new();
+    let Some(first) = next_line(&mut reader, path, 1)? else {
+        return Err(Error::log(path, "empty file: not an mdrsim event log"));
+    };
+    sum.update(&first);
+    let header = serde_json::from_str::<HeaderLine>(&text(1, &first)?)
         .map_err(|e| {
             bad(
                 1,
@@ -87,9 +120,9 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
     }
     let mut log = EventLog::new(header.run);
     let mut line_no = 1;
-    for line in lines {
+    while let Some(raw) = next_line(&mut reader, path, line_no + 1)? {
         line_no += 1;
-        let line = line.map_err(|e| Error::io(path, e))?;
+        let line = text(line_no, &raw)?;
         if line.starts_with("{\"end\"") {
             let end: EndLine = serde_json::from_str(&line).map_err(|e| {
                 let what = if e.is_eof() {
@@ -109,8 +142,23 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
                     ),
                 ));
             }
+            if end.end.crc32 != sum.text() {
+                return Err(bad(
+                    line_no,
+                    format!(
+                        "checksum mismatch: the end line says {}, the content has {}: the \
+                         file was changed or damaged after it was written",
+                        end.end.crc32,
+                        sum.text()
+                    ),
+                ));
+            }
+            if next_line(&mut reader, path, line_no + 1)?.is_some() {
+                return Err(bad(line_no + 1, "data after the end line".into()));
+            }
             return Ok((header, log));
         }
+        sum.update(&raw);
         let env: Envelope = serde_json::from_str(&line).map_err(|e| {
             if e.is_eof() {
                 bad(line_no, format!("truncated: the line ends mid-event after {} complete events (was the writer interrupted?)", log.len()))

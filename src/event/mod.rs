@@ -2,6 +2,7 @@
 //! [`EventLog`]; state is a fold of the log; scoring is a fold of the log; a stored log
 //! (Parquet or JSON Lines) replays to the same scores bit for bit.
 
+pub mod check;
 pub mod header;
 pub mod jsonl;
 pub mod log;
@@ -18,7 +19,7 @@ use crate::time::SimTime;
 
 /// Version of the stored log layout; bumped whenever a reader of the old layout would
 /// misread the new one. Stored in every file.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One event: which run, its position in the log, when, and what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,11 +51,16 @@ pub fn write_log(path: &std::path::Path, header: &RunHeader, log: &EventLog) -> 
     }
 }
 
-/// Reads a log from `path`, choosing the codec by extension.
+/// Reads a log from `path`, choosing the codec by extension, and checks its integrity:
+/// the codec verifies the checksum, seq density and time order, then
+/// [`check::check_references`] that every id and `seq` an event names exists.
 pub fn read_log(path: &std::path::Path) -> crate::Result<(RunHeader, EventLog)> {
-    if is_jsonl(path) {
-        jsonl::read(path)
+    let (header, log) = if is_jsonl(path) {
+        jsonl::read(path)?
     } else {
-        parquet::read(path)
-    }
+        parquet::read(path)?
+    };
+    check::check_references(&header, log.events())
+        .map_err(|(seq, m)| crate::Error::log(path, format!("event {seq}: {m}")))?;
+    Ok((header, log))
 }

@@ -3,12 +3,12 @@
 //! the full payload as JSON (so the round trip is exact). The run header, schema version
 //! and event count live in the file's key-value metadata. Layout: `docs/event-log.md`.
 
-use std::fs::File;
+use bytes::Bytes;
 use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::builder::{StringBuilder, UInt32Builder, UInt64Builder};
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, UInt32Array, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -19,6 +19,7 @@ use parquet::file::properties::WriterProperties;
 use super::{Envelope, EventLog, RunHeader, SCHEMA_VERSION};
 use crate::atomic::write_atomically;
 use crate::error::{Error, Result};
+use crate::integrity::{Checksum, ChecksumWriter, checksum_text, guard_decoder};
 use crate::time::SimTime;
 
 /// Metadata key holding the schema version.
@@ -27,6 +28,11 @@ pub const META_SCHEMA_VERSION: &str = "mdrsim.schema_version";
 pub const META_HEADER: &str = "mdrsim.header";
 /// Metadata key holding the number of events.
 pub const META_EVENTS: &str = "mdrsim.events";
+/// Metadata key holding the CRC-32 of the content (see [`content_checksum`]).
+pub const META_CRC32: &str = "mdrsim.crc32";
+/// Metadata key holding the CRC-32 of the file's bytes before the footer (the data
+/// pages), checked before any page is decoded.
+pub const META_DATA_CRC32: &str = "mdrsim.data_crc32";
 
 const BATCH_ROWS: usize = 65_536;
 
@@ -50,7 +56,7 @@ pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
         serde_json::to_string(header).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
     let meta = vec![
         KeyValue::new(META_SCHEMA_VERSION.to_string(), SCHEMA_VERSION.to_string()),
-        KeyValue::new(META_HEADER.to_string(), header_json),
+        KeyValue::new(META_HEADER.to_string(), header_json.clone()),
         KeyValue::new(META_EVENTS.to_string(), log.len().to_string()),
     ];
     let props = WriterProperties::builder()
@@ -58,16 +64,57 @@ pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
         .set_key_value_metadata(Some(meta))
         .build();
     let pq = |e: parquet::errors::ParquetError| Error::io(path, std::io::Error::other(e));
+    let mut sum = content_checksum(&header_json, log.len() as u64);
     write_atomically(path, |w| {
-        let mut writer = ArrowWriter::try_new(w, schema(), Some(props)).map_err(pq)?;
+        let mut writer =
+            ArrowWriter::try_new(ChecksumWriter::new(w), schema(), Some(props)).map_err(pq)?;
         for chunk in log.events().chunks(BATCH_ROWS) {
             let batch =
                 to_batch(header, chunk).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+            digest_batch(&mut sum, &batch);
             writer.write(&batch).map_err(pq)?;
         }
+        // Every data page is written once the last row group is flushed; only the
+        // footer (which holds this checksum) follows.
+        writer.flush().map_err(pq)?;
+        let data_sum = writer.inner().checksum();
+        writer.append_key_value_metadata(KeyValue::new(META_DATA_CRC32.to_string(), data_sum));
+        writer.append_key_value_metadata(KeyValue::new(META_CRC32.to_string(), sum.text()));
         writer.close().map_err(pq)?;
         Ok(())
     })
+}
+
+/// The checksum of a log's content starts from its header text and event count; then
+/// every row's every column is added by [`digest_batch`]. Computed over what is stored,
+/// so the typed columns other tools query are covered as well as the payload.
+fn content_checksum(header_json: &str, events: u64) -> Checksum {
+    let mut sum = Checksum::new();
+    sum.field(header_json.as_bytes());
+    sum.field(&events.to_le_bytes());
+    sum
+}
+
+/// Adds each row of `batch` to `sum`: per column a presence byte, then the value
+/// (integers little-endian, strings length-prefixed).
+fn digest_batch(sum: &mut Checksum, batch: &RecordBatch) {
+    for row in 0..batch.num_rows() {
+        for col in batch.columns() {
+            if col.is_null(row) {
+                sum.update(&[0]);
+                continue;
+            }
+            sum.update(&[1]);
+            let any = col.as_any();
+            if let Some(a) = any.downcast_ref::<UInt64Array>() {
+                sum.update(&a.value(row).to_le_bytes());
+            } else if let Some(a) = any.downcast_ref::<UInt32Array>() {
+                sum.update(&a.value(row).to_le_bytes());
+            } else if let Some(a) = any.downcast_ref::<StringArray>() {
+                sum.field(a.value(row).as_bytes());
+            }
+        }
+    }
 }
 
 fn to_batch(
@@ -119,11 +166,25 @@ fn to_batch(
     RecordBatch::try_new(schema(), cols)
 }
 
-/// Reads a Parquet event log, checking the schema version, the event count and that
-/// `seq`s are dense and time never goes back. A truncated file is reported as such.
+/// Reads a Parquet event log, checking the schema version, the event count, the
+/// checksums and that `seq`s are dense and time never goes back. A truncated file is
+/// reported as such.
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+    let bytes = Bytes::from(std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    guard_decoder("the Parquet file", || read_bytes(path, bytes))
+        .map_err(|m| Error::log(path, m))?
+}
+
+/// Where the footer starts: Parquet ends with the footer, its length (u32 LE) and
+/// `PAR1`.
+fn footer_start(bytes: &[u8]) -> Option<usize> {
+    let tail = bytes.len().checked_sub(8)?;
+    let len = u32::from_le_bytes(bytes[tail..tail + 4].try_into().ok()?) as usize;
+    tail.checked_sub(len)
+}
+
+fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).map_err(|e| {
         Error::log(
             path,
             format!("not a complete Parquet file (truncated or corrupt): {e}"),
@@ -150,15 +211,35 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
             ),
         ));
     }
-    let header: RunHeader = get(META_HEADER)
-        .ok_or_else(|| Error::log(path, "no mdrsim.header metadata"))
-        .and_then(|h| {
-            serde_json::from_str(&h)
-                .map_err(|e| Error::log(path, format!("bad mdrsim.header metadata: {e}")))
-        })?;
+    let header_json =
+        get(META_HEADER).ok_or_else(|| Error::log(path, "no mdrsim.header metadata"))?;
+    let header: RunHeader = serde_json::from_str(&header_json)
+        .map_err(|e| Error::log(path, format!("bad mdrsim.header metadata: {e}")))?;
     let expected: u64 = get(META_EVENTS)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| Error::log(path, "no mdrsim.events metadata"))?;
+    let stored_sum =
+        get(META_CRC32).ok_or_else(|| Error::log(path, "no mdrsim.crc32 metadata"))?;
+    let mut sum = content_checksum(&header_json, expected);
+    let data_sum = get(META_DATA_CRC32)
+        .ok_or_else(|| Error::log(path, "no mdrsim.data_crc32 metadata"))?;
+    // `LENGTH:CRC` of the bytes before the first thing written at close (page
+    // indexes, footer).
+    let data = data_sum
+        .split_once(':')
+        .and_then(|(len, _)| len.parse::<usize>().ok())
+        .filter(|&len| footer_start(&bytes).is_some_and(|end| len <= end))
+        .map(|len| format!("{len}:{}", checksum_text(&bytes[..len])))
+        .ok_or_else(|| Error::log(path, "bad mdrsim.data_crc32 metadata"))?;
+    if data != data_sum {
+        return Err(Error::log(
+            path,
+            format!(
+                "checksum mismatch: mdrsim.data_crc32 says {data_sum}, the data pages have \
+                 {data}: the file was changed or damaged after it was written"
+            ),
+        ));
+    }
     let reader = builder
         .with_batch_size(BATCH_ROWS)
         .build()
@@ -171,6 +252,7 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
                 format!("truncated or corrupt data after {} events: {e}", log.len()),
             )
         })?;
+        digest_batch(&mut sum, &batch);
         append_batch(path, &batch, &mut log)?;
     }
     if log.len() as u64 != expected {
@@ -179,6 +261,16 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
             format!(
                 "truncated: metadata says {expected} events, found {}",
                 log.len()
+            ),
+        ));
+    }
+    if sum.text() != stored_sum {
+        return Err(Error::log(
+            path,
+            format!(
+                "checksum mismatch: mdrsim.crc32 says {stored_sum}, the content has {}: the \
+                 file was changed or damaged after it was written",
+                sum.text()
             ),
         ));
     }

@@ -78,7 +78,7 @@ pub fn parse_sweep(text: &str) -> Result<SweepAxis> {
                 .unwrap_or_else(|_| serde_json::Value::String(v.trim().to_string()))
         })
         .collect();
-    if values.is_empty() || key.trim().is_empty() {
+    if values.iter().any(|v| v.as_str().is_some_and(str::is_empty)) || key.trim().is_empty() {
         return Err(Error::Usage(format!(
             "--sweep {text:?}: name a key and at least one value"
         )));
@@ -96,22 +96,54 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>> {
             "--seeds {text:?}: expected a count (16) or an inclusive range (1..64)"
         ))
     };
-    if let Some((a, b)) = text.split_once("..") {
-        let (a, b): (u64, u64) = (
+    let (a, b): (u64, u64) = if let Some((a, b)) = text.split_once("..") {
+        (
             a.trim().parse().map_err(|_| bad())?,
             b.trim().parse().map_err(|_| bad())?,
-        );
-        if a > b {
-            return Err(bad());
-        }
-        Ok((a..=b).collect())
+        )
     } else {
-        let n: u64 = text.trim().parse().map_err(|_| bad())?;
-        if n == 0 {
-            return Err(bad());
+        match text.trim().parse().map_err(|_| bad())? {
+            0 => return Err(bad()),
+            n => (1, n),
         }
-        Ok((1..=n).collect())
+    };
+    if a > b {
+        return Err(bad());
     }
+    // Counted before anything is allocated: `--seeds 18446744073709551615` is an error,
+    // not a capacity overflow.
+    let count = b - a;
+    if count >= crate::budget::HARD_MAX_RUNS {
+        return Err(Error::Usage(format!(
+            "--seeds {text:?}: {} seeds; at most {} fit in one grid (split the range over \
+             several evals and merge them)",
+            count as u128 + 1,
+            crate::budget::HARD_MAX_RUNS
+        )));
+    }
+    Ok((a..=b).collect())
+}
+
+/// Runs in the grid of [`cells`], computed without listing them; `None` on overflow.
+pub fn grid_size(
+    scenarios: usize,
+    applies: &[Vec<bool>],
+    sweeps: &[SweepAxis],
+    seeds: usize,
+) -> Option<u64> {
+    let mut per_scenario: u64 = 0;
+    for a in applies {
+        let mut combos: u64 = 1;
+        for (axis, on) in sweeps.iter().zip(a) {
+            if *on {
+                combos = combos.checked_mul(axis.values.len() as u64)?;
+            }
+        }
+        per_scenario = per_scenario.checked_add(combos)?;
+    }
+    per_scenario
+        .checked_mul(scenarios as u64)?
+        .checked_mul(seeds as u64)
 }
 
 /// Parameter combinations of the axes, first axis slowest.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::grid::{Cell, Shard, SweepAxis, cells};
+use super::grid::{Cell, Shard, SweepAxis, cells, grid_size};
 use crate::error::{Error, Result};
 use crate::event::{self, RunHeader};
 use crate::scenario::Scenario;
@@ -29,6 +29,8 @@ pub struct EvalConfig {
     pub events_dir: Option<PathBuf>,
     /// The cost table every run's `cost` uses (recorded in the manifest).
     pub costs: crate::score::cost::CostTable,
+    /// How much work the grid may be (see [`crate::budget`]).
+    pub budget: crate::budget::Budget,
 }
 
 /// The outcome of one run.
@@ -45,34 +47,43 @@ pub struct RunResult {
 }
 
 impl EvalConfig {
-    /// The cells this process runs.
-    pub fn cells(&self) -> Vec<Cell> {
-        let applies: Vec<Vec<bool>> = self
-            .strategies
+    /// Which sweep axes apply to which strategy.
+    fn applies(&self) -> Vec<Vec<bool>> {
+        self.strategies
             .iter()
             .map(|d| self.sweeps.iter().map(|a| d.has(&a.key)).collect())
-            .collect();
-        cells(self.scenarios.len(), &applies, &self.sweeps, &self.seeds)
+            .collect()
+    }
+
+    /// The cells this process runs. Call [`EvalConfig::validate`] first: it bounds the
+    /// grid before it is listed.
+    pub fn cells(&self) -> Vec<Cell> {
+        cells(self.scenarios.len(), &self.applies(), &self.sweeps, &self.seeds)
             .into_iter()
             .filter(|c| self.shard.is_none_or(|s| s.owns(c.index)))
             .collect()
     }
 
-    /// Runs in the whole grid (all shards).
+    /// Runs in the whole grid (all shards); `None` if the count overflows.
+    pub fn grid_size_checked(&self) -> Option<u64> {
+        grid_size(
+            self.scenarios.len(),
+            &self.applies(),
+            &self.sweeps,
+            self.seeds.len(),
+        )
+    }
+
+    /// Runs in the whole grid (all shards), for a validated config.
     pub fn grid_size(&self) -> usize {
-        let applies: Vec<Vec<bool>> = self
-            .strategies
-            .iter()
-            .map(|d| self.sweeps.iter().map(|a| d.has(&a.key)).collect())
-            .collect();
-        cells(self.scenarios.len(), &applies, &self.sweeps, &self.seeds).len()
+        self.grid_size_checked().unwrap_or(u64::MAX) as usize
     }
 
     /// The strategy of `cell` with its parameters applied.
     fn strategy(&self, cell: &Cell) -> Result<StrategyDef> {
         let mut def = self.strategies[cell.strategy].clone();
         for (k, v) in &cell.params {
-            def.set(k, v.clone())?;
+            def.set(k, v.clone()).map_err(|e| e.in_flag("--sweep"))?;
         }
         Ok(def)
     }
@@ -81,6 +92,14 @@ impl EvalConfig {
     /// so a bad `--set` or pin fails at once with exit code 2.
     pub fn validate(&self) -> Result<()> {
         self.refuse_repeated_cells()?;
+        self.budget
+            .check_runs(self.grid_size_checked(), "--seeds × --strategies × --sweep × --suite")?;
+        if self.threads == 0 {
+            return Err(Error::Usage("--threads: must be at least 1".into()));
+        }
+        for s in &self.scenarios {
+            self.budget.check_scenario(s)?;
+        }
         for axis in &self.sweeps {
             if !self.strategies.iter().any(|d| d.has(&axis.key)) {
                 return Err(Error::Usage(format!(
@@ -150,13 +169,7 @@ impl EvalConfig {
         let mut metrics = Metrics::from_records(&records);
         metrics.cost = self.costs.cost(&metrics);
         if let Some(dir) = &self.events_dir {
-            let mut path = dir
-                .join(format!("scenario={}", scenario.name))
-                .join(format!("strategy={}", out.header.strategy));
-            if !cell.params.is_empty() {
-                path = path.join(format!("params={}", params_label(&cell.params)));
-            }
-            path = path.join(format!("seed={}", cell.seed));
+            let path = crate::names::under(dir, &partition_path(&scenario.name, &out.header.strategy, cell))?;
             std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
             event::write_log(&path.join("log.parquet"), &out.header, &out.log)?;
         }
@@ -200,15 +213,30 @@ impl EvalConfig {
 /// part files stay few.
 pub const PART_RUNS: usize = 8;
 
-/// `key=value,key=value`, for folder names and tables.
+/// The hive partition folders of a run's event log: `scenario=…/strategy=…/`, one
+/// `KEY=VALUE/` per swept parameter, `seed=N`; every key and value percent-encoded, so
+/// a name or value can never add a level or leave the folder.
+pub fn partition_path(scenario: &str, strategy: &str, cell: &Cell) -> PathBuf {
+    use crate::names::partition;
+    let mut path = PathBuf::from(partition("scenario", scenario));
+    path.push(partition("strategy", strategy));
+    for (k, v) in &cell.params {
+        path.push(partition(k, &value_text(v)));
+    }
+    path.push(partition("seed", &cell.seed.to_string()));
+    path
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// `key=value,key=value`, for tables.
 pub fn params_label(params: &[(String, serde_json::Value)]) -> String {
     params
         .iter()
         .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.as_str().map_or_else(|| v.to_string(), str::to_string)
-            )
+format!("{k}={}", value_text(v))
         })
         .collect::<Vec<_>>()
         .join(",")

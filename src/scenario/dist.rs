@@ -159,18 +159,28 @@ impl<V: DistValue> Dist<V> {
 
     /// Why the parameters are unusable, if they are (negative scale, empty list, …).
     pub fn problem(&self) -> Option<String> {
+        // NaN and infinity fail every check: a parameter must be a finite number first.
         let neg = |x: f64| !x.is_finite() || x < 0.0;
         match self {
             Dist::Fixed { value } if neg(value.to_f64()) => Some("value must be ≥ 0".into()),
             Dist::Exponential { mean } if neg(mean.to_f64()) => Some("mean must be ≥ 0".into()),
             Dist::Lognormal { median, sigma } if neg(median.to_f64()) || neg(*sigma) => {
-                Some("median and sigma must be ≥ 0".into())
+                Some("median and sigma must be finite and ≥ 0".into())
             }
-            Dist::Uniform { low, high } if neg(low.to_f64()) || high.to_f64() < low.to_f64() => {
-                Some("need 0 ≤ low ≤ high".into())
+            // exp(10 z) spans 40 orders of magnitude at three standard deviations:
+            // beyond that a lognormal is a typo, not a belief.
+            Dist::Lognormal { sigma, .. } if *sigma > 10.0 => {
+                Some(format!("sigma must be ≤ 10, got {sigma}"))
             }
-            Dist::Beta { alpha, beta } if !(*alpha > 0.0 && *beta > 0.0) => {
-                Some("alpha and beta must be > 0".into())
+            Dist::Uniform { low, high }
+                if neg(low.to_f64()) || neg(high.to_f64()) || high.to_f64() < low.to_f64() =>
+            {
+                Some("need finite 0 ≤ low ≤ high".into())
+            }
+            Dist::Beta { alpha, beta }
+                if !(alpha.is_finite() && beta.is_finite() && *alpha > 0.0 && *beta > 0.0) =>
+            {
+                Some("alpha and beta must be finite and > 0".into())
             }
             Dist::Empirical { values } if values.is_empty() => {
                 Some("values must not be empty".into())

@@ -32,10 +32,18 @@ fn toml_error(text: &str, file: &Path, field: &str, e: &toml::de::Error) -> Erro
     };
     Error::Scenario {
         file: file.to_path_buf(),
-        line: e.span().map(|s| line_of(text, s.start)),
+        line: e
+            .span()
+            .map(|s| line_of(text, s.start))
+            .or_else(|| super::locate::field_line(text, field_path(&field))),
         field,
         message: e.message().trim().replace('\n', " "),
     }
+}
+
+/// The field path inside an error's field label (`(top level)` has none).
+fn field_path(field: &str) -> &str {
+    if field.starts_with('(') { "" } else { field }
 }
 
 /// 1-based line number of a byte offset.

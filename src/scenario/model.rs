@@ -269,6 +269,9 @@ pub struct Scenario {
     pub customer: Customer,
     /// Provider keys pinned by the scenario.
     pub provider_pin: Option<toml::Table>,
+    /// The file's text, so errors found later (a provider pin that does not fit a
+    /// strategy) can still name the line.
+    pub source: std::sync::Arc<str>,
 }
 
 impl Scenario {
@@ -312,6 +315,11 @@ impl Scenario {
         file: &std::path::Path,
     ) -> crate::Result<Scenario> {
         super::compile::compile(spec, text, file)
+    }
+
+    /// The line of `field` in the scenario file, or of its nearest enclosing table.
+    pub fn line_of(&self, field: &str) -> Option<usize> {
+        super::locate::field_line(&self.source, field)
     }
 
     /// The id of `name`, if such an entity exists.

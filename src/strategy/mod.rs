@@ -69,15 +69,20 @@ impl StrategyDef {
     }
 
     /// Overrides one parameter by path (`provider.pools.agents.size`, `params.autonomy`),
-    /// checking that the result is still a valid profile.
+    /// checking that the result is still a valid profile. Errors name the path; callers
+    /// add the flag it came from (see [`crate::Error::in_flag`]).
     pub fn set(&mut self, path: &str, value: serde_json::Value) -> Result<()> {
         let mut whole = serde_json::json!({ "provider": &self.provider, "params": &self.params });
         crate::params::set_path(&mut whole, path, value)?;
-        let bad = |e: String| Error::Usage(format!("--set {path}: {e}"));
-        self.provider = serde_path_to_error::deserialize(whole["provider"].clone())
+        let bad = |e: String| Error::Usage(format!("{path}: {e}"));
+        // Checked whole before anything changes: a refused value leaves the definition
+        // as it was.
+        let provider = serde_path_to_error::deserialize(whole["provider"].clone())
             .map_err(|e| bad(format!("provider.{}: {}", e.path(), e.inner())))?;
-        self.params = whole["params"].clone();
-        builtin::policy(&self.name, &self.params).map_err(|e| bad(e.to_string()))?;
+        let params = whole["params"].clone();
+        builtin::policy(&self.name, &params).map_err(|e| bad(e.to_string()))?;
+        self.provider = provider;
+        self.params = params;
         Ok(())
     }
 
@@ -93,24 +98,31 @@ impl StrategyDef {
                     obj.insert(k.clone(), v.clone());
                 }
             }
-            spec = serde_path_to_error::deserialize(value).map_err(|e| Error::Scenario {
-                file: scenario.path.clone(),
-                line: None,
-                field: format!("provider.{}", e.path()),
-                message: e.inner().to_string(),
+            spec = serde_path_to_error::deserialize(value).map_err(|e| {
+                let field = format!("provider.{}", e.path());
+                Error::Scenario {
+                    file: scenario.path.clone(),
+                    line: scenario.line_of(&field),
+                    field,
+                    message: e.inner().to_string(),
+                }
             })?;
         }
         let provider =
             spec.compile(&scenario.epoch, scenario.horizon)
-                .map_err(|(field, message)| Error::Scenario {
-                    file: if scenario.provider_pin.is_some() {
-                        scenario.path.clone()
-                    } else {
-                        format!("strategy {}", self.name).into()
-                    },
-                    line: None,
-                    field: format!("provider.{field}"),
-                    message,
+                .map_err(|(field, message)| {
+                    let field = format!("provider.{field}");
+                    let pinned = scenario.provider_pin.is_some();
+                    Error::Scenario {
+                        file: if pinned {
+                            scenario.path.clone()
+                        } else {
+                            format!("strategy {}", self.name).into()
+                        },
+                        line: pinned.then(|| scenario.line_of(&field)).flatten(),
+                        field,
+                        message,
+                    }
                 })?;
         Ok(Decider {
             name: self.name.clone(),

@@ -283,10 +283,14 @@ impl ProviderSpec {
         }
         let mut pools = Vec::new();
         for (i, p) in self.pools.iter().enumerate() {
-            if p.size == 0 {
+            if !(1..=crate::budget::MAX_WORKERS).contains(&p.size) {
                 return Err((
                     format!("pools[{i}].size"),
-                    "a pool needs at least one worker".into(),
+                    format!(
+                        "a pool has between 1 and {} workers, got {}",
+                        crate::budget::MAX_WORKERS,
+                        p.size
+                    ),
                 ));
             }
             if self.pools[..i].iter().any(|q| q.name == p.name) {

@@ -14,6 +14,7 @@ use toml::Spanned;
 use super::clues::field_templates;
 use super::dist::{Dist, DistValue};
 use super::load::line_of;
+use super::locate::field_line;
 use super::model::*;
 use super::spec::{ScenarioSpec, Severity};
 use crate::error::{Error, Result};
@@ -48,10 +49,13 @@ impl Compiler<'_> {
         field: impl Into<String>,
         message: impl Into<String>,
     ) -> Error {
+        let field = field.into();
         Error::Scenario {
             file: self.file.to_path_buf(),
-            line: span.map(|s| line_of(self.text, s.start)),
-            field: field.into(),
+            line: span
+                .map(|s| line_of(self.text, s.start))
+                .or_else(|| field_line(self.text, &field)),
+            field,
             message: message.into(),
         }
     }
@@ -133,9 +137,22 @@ impl Compiler<'_> {
     }
 
     fn compile(mut self, spec: ScenarioSpec) -> Result<Scenario> {
+        if let Some(problem) = crate::names::name_problem(&spec.name) {
+            return Err(self.err(None, "name", format!("the scenario name {problem}")));
+        }
         let entities = self.entities(&spec)?;
         if spec.horizon.0 == 0 {
             return Err(self.err(None, "horizon", "must be longer than 0s"));
+        }
+        if spec.horizon.0 > crate::budget::MAX_HORIZON_DAYS * 86_400_000 {
+            return Err(self.err(
+                None,
+                "horizon",
+                format!(
+                    "at most {} days (about three years)",
+                    crate::budget::MAX_HORIZON_DAYS
+                ),
+            ));
         }
         self.unique(spec.benign.iter().map(|b| b.name.as_str()), "benign")?;
         self.unique(spec.telemetry.iter().map(|t| t.name.as_str()), "telemetry")?;
@@ -335,6 +352,7 @@ impl Compiler<'_> {
             containment: spec.containment,
             customer,
             provider_pin: spec.provider,
+            source: self.text.into(),
         })
     }
 
@@ -463,11 +481,15 @@ impl Compiler<'_> {
 
     fn customer(&self, spec: &ScenarioSpec) -> Result<Customer> {
         let c = &spec.customer;
-        if c.size == 0 {
+        if !(1..=crate::budget::MAX_WORKERS).contains(&c.size) {
             return Err(self.err(
                 None,
                 "customer.size",
-                "the customer team needs at least one person",
+                format!(
+                    "the customer team has between 1 and {} people, got {}",
+                    crate::budget::MAX_WORKERS,
+                    c.size
+                ),
             ));
         }
         if !(0.0..=1.0).contains(&c.accuracy) {
@@ -482,7 +504,10 @@ impl Compiler<'_> {
         let capacity = c
             .schedule
             .compile(c.size, &spec.start, spec.horizon)
-            .map_err(|e| self.err(None, "customer.schedule", e.0))?;
+            .map_err(|e| {
+                let at = e.0.split(':').next().unwrap_or_default();
+                self.err(None, format!("customer.schedule.{at}"), e.0.clone())
+            })?;
         Ok(Customer {
             size: c.size,
             capacity,

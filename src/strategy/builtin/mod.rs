@@ -78,8 +78,52 @@ pub fn definition(name: &str) -> Result<StrategyDef> {
 }
 
 fn typed<T: serde::de::DeserializeOwned>(name: &str, v: &serde_json::Value) -> Result<T> {
+    if let Some(problem) = param_problem("params", v) {
+        return Err(Error::Usage(format!("strategy {name}: {problem}")));
+    }
     serde_json::from_value(v.clone())
         .map_err(|e| Error::Usage(format!("strategy {name}: bad parameters: {e}")))
+}
+
+/// Parameters that are probabilities or thresholds on one.
+const PROBABILITIES: &[&str] = &[
+    "autonomy",
+    "contain_at",
+    "expert_contain_at",
+    "expert_benign_below",
+    "auto_close_at",
+    "malicious_at",
+    "benign_at",
+    "benign_below",
+];
+
+/// Why a parameter tree is out of range: a probability outside [0, 1], a prior not
+/// strictly between 0 and 1 (its log-odds would be infinite), or any weight that is
+/// not a finite number.
+fn param_problem(path: &str, v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Object(m) => m.iter().find_map(|(k, v)| {
+            let here = format!("{path}.{k}");
+            let x = v.as_f64();
+            match (k.as_str(), x) {
+                (k, Some(x)) if PROBABILITIES.contains(&k) && !(0.0..=1.0).contains(&x) => {
+                    Some(format!("{here}: must be in [0, 1], got {x}"))
+                }
+                ("prior", Some(x)) if !(x > 0.0 && x < 1.0) => {
+                    Some(format!("{here}: must be strictly between 0 and 1, got {x}"))
+                }
+                _ => param_problem(&here, v),
+            }
+        }),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| param_problem(&format!("{path}[{i}]"), v)),
+        serde_json::Value::Number(n) if n.as_f64().is_none_or(|x| !x.is_finite()) => {
+            Some(format!("{path}: must be a finite number"))
+        }
+        _ => None,
+    }
 }
 
 /// The decision policy of a built-in strategy with parameters `params`.
@@ -111,6 +155,22 @@ pub fn policy(name: &str, params: &serde_json::Value) -> Result<Policy> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_parameters_are_refused_by_name() {
+        let mut def = definition("ai_mdr").unwrap();
+        let err = def
+            .set("params.autonomy", serde_json::json!(2))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("params.autonomy: must be in [0, 1], got 2"), "{err}");
+        let err = def
+            .set("params.belief.prior", serde_json::json!(0))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("params.belief.prior"), "{err}");
+        def.set("params.autonomy", serde_json::json!(0.5)).unwrap();
+    }
 
     #[test]
     fn every_builtin_profile_parses_and_has_a_policy() {
