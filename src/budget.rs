@@ -15,6 +15,30 @@ pub const MAX_HORIZON_DAYS: u64 = 1_100;
 /// Most runs in one grid, even with `--allow-large` (a grid is listed before it runs).
 pub const HARD_MAX_RUNS: u64 = 20_000_000;
 
+/// Largest input text file (a scenario, a Sigma rule, a cost table) read whole.
+pub const MAX_TEXT_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads a text input, refusing one larger than [`MAX_TEXT_FILE_BYTES`] before it is
+/// held in memory.
+pub fn read_text(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut text = String::new();
+    file.take(MAX_TEXT_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::io(path, e))?;
+    if text.len() as u64 > MAX_TEXT_FILE_BYTES {
+        return Err(Error::io(
+            path,
+            std::io::Error::other(format!(
+                "larger than {} MiB: not an mdrsim input",
+                MAX_TEXT_FILE_BYTES >> 20
+            )),
+        ));
+    }
+    Ok(text)
+}
+
 /// Events a raised alert adds to the log, roughly (raised, queued, triage, queries,
 /// verdict, escalation, customer, containment): used only to estimate a run's size.
 const EVENTS_PER_ALERT: f64 = 16.0;

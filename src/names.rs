@@ -127,7 +127,17 @@ mod tests {
 
     #[test]
     fn encoded_segments_are_plain_names_and_decode_back() {
-        for raw in ["24/7", "../../etc", "..", ".", "k=v,w", "a b\n", "é", "0.9", "x"] {
+        for raw in [
+            "24/7",
+            "../../etc",
+            "..",
+            ".",
+            "k=v,w",
+            "a b\n",
+            "é",
+            "0.9",
+            "x",
+        ] {
             let enc = encode_segment(raw);
             assert!(
                 enc.bytes()

@@ -153,7 +153,7 @@ fn a_killed_then_resumed_eval_equals_an_uninterrupted_one() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let parts = resumed.join("parts");
+    let parts = dir.path().join(".resumed.mdrsim-staging/parts");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
         let done = std::fs::read_dir(&parts)
@@ -173,8 +173,8 @@ fn a_killed_then_resumed_eval_equals_an_uninterrupted_one() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(
-        !resumed.join("runs.parquet").exists(),
-        "an interrupted eval leaves no final file"
+        !resumed.exists(),
+        "an interrupted eval leaves no results folder, only its staging folder"
     );
     // Resumed with another thread count: parts, not threads, decide the output.
     let mut a = args(&resumed);
@@ -194,6 +194,21 @@ fn a_killed_then_resumed_eval_equals_an_uninterrupted_one() {
     assert_eq!(
         left, want,
         "no part files or temporaries of the killed run are left behind"
+    );
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(
+        beside,
+        [
+            ".resumed.mdrsim-lock",
+            ".whole.mdrsim-lock",
+            "resumed",
+            "whole"
+        ],
+        "no staging folder is left beside the result (only the lock files)"
     );
 }
 
@@ -482,7 +497,7 @@ fn bad_eval_arguments_exit_2() {
 fn resuming_parts_of_a_different_eval_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let parts = out.join("parts");
+    let parts = dir.path().join(".r.mdrsim-staging/parts");
     std::fs::create_dir_all(&parts).unwrap();
     std::fs::write(parts.join("manifest.json"), "{\"seeds\": [99]}\n").unwrap();
     let suite = repo("scenarios/identity-takeover.toml");

@@ -58,7 +58,12 @@ fn every_built_in_run_passes_the_reference_checks() {
 
 /// Writes `events` (re-sequenced) as a log with a valid checksum, so only the reference
 /// check can catch what is wrong with them.
-fn tampered(dir: &Path, header: &RunHeader, log: &EventLog, edit: impl Fn(&mut Payload) -> bool) -> std::path::PathBuf {
+fn tampered(
+    dir: &Path,
+    header: &RunHeader,
+    log: &EventLog,
+    edit: impl Fn(&mut Payload) -> bool,
+) -> std::path::PathBuf {
     let mut out = EventLog::new(log.run());
     let mut edited = false;
     for e in log.events() {

@@ -40,11 +40,9 @@ pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
     let suite = Scenario::load_suite(&args.suite)?;
     let seeds = parse_seeds(&args.seeds)?;
     if !(1..=1000).contains(&args.bins) {
-        return Err(mdrsim::Error::Usage(format!(
-            "--bins: between 1 and 1000, got {}",
-            args.bins
-        ))
-        .into());
+        return Err(
+            mdrsim::Error::Usage(format!("--bins: between 1 and 1000, got {}", args.bins)).into(),
+        );
     }
     let budget = mdrsim::budget::Budget::DEFAULT;
     for s in &suite {

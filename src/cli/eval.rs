@@ -6,13 +6,14 @@ use std::process::ExitCode;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use mdrsim::budget::Budget;
+use mdrsim::harness::folder::Staging;
 use mdrsim::harness::grid::{Shard, parse_seeds, parse_sweep};
 use mdrsim::harness::tables::read_runs;
 use mdrsim::harness::{EvalConfig, summarize_runs};
 use mdrsim::params::parse_assignment;
 use mdrsim::report::summary::{SummaryFormat, columns, render};
 use mdrsim::scenario::Scenario;
-use mdrsim::budget::Budget;
 use mdrsim::score::cost::CostTable;
 use mdrsim::strategy::{self, BUILTIN};
 
@@ -48,8 +49,8 @@ pub struct EvalArgs {
     /// Run only the deterministic slice K of N of the grid.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
-    /// Continue an interrupted eval in --out: runs already written are skipped; the
-    /// result is identical to an uninterrupted run.
+    /// Continue an interrupted eval into --out: runs already written (in the staging
+    /// folder beside it) are skipped; the result is identical to an uninterrupted run.
     #[arg(long)]
     resume: bool,
     /// Report paired differences against this strategy (matched scenario and seed).
@@ -110,7 +111,7 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let config = EvalConfig {
+    let mut config = EvalConfig {
         scenarios,
         strategies,
         sweeps: args
@@ -123,7 +124,7 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         threads: args
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        events_dir: args.events.then(|| args.out.join("events")),
+        events_dir: None,
         costs: match &args.costs {
             Some(p) => CostTable::load(p)?,
             None => CostTable::default(),
@@ -131,14 +132,17 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         budget: Budget::new(args.allow_large),
     };
     config.validate()?;
+    let staging = Staging::begin(&args.out, args.resume)?;
+    config.events_dir = args.events.then(|| staging.dir().join("events"));
     let total = config.cells().len() as u64;
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed_precise} (eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    config.evaluate(&args.out, args.resume, &|n| bar.set_position(n))?;
+    config.evaluate(staging.dir(), args.resume, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
+    staging.commit()?;
     let results = read_runs(&args.out.join("runs.parquet"))?;
     let summary = summarize_runs(&results, args.baseline.as_deref());
     let mut text = render(&summary, args.format, &columns);

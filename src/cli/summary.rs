@@ -29,14 +29,8 @@ pub struct SummaryArgs {
 /// Runs the command.
 pub fn execute(args: SummaryArgs) -> anyhow::Result<ExitCode> {
     let columns = columns(&args.metrics)?;
+    mdrsim::harness::folder::verify(&args.dir)?;
     let runs = args.dir.join("runs.parquet");
-    if !runs.is_file() {
-        return Err(mdrsim::Error::Usage(format!(
-            "{}: not a results folder (no runs.parquet)",
-            args.dir.display()
-        ))
-        .into());
-    }
     let results = read_runs(&runs)?;
     if let Some(b) = &args.baseline
         && !results.iter().any(|r| &r.strategy == b)

@@ -218,11 +218,10 @@ fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
     let expected: u64 = get(META_EVENTS)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| Error::log(path, "no mdrsim.events metadata"))?;
-    let stored_sum =
-        get(META_CRC32).ok_or_else(|| Error::log(path, "no mdrsim.crc32 metadata"))?;
+    let stored_sum = get(META_CRC32).ok_or_else(|| Error::log(path, "no mdrsim.crc32 metadata"))?;
     let mut sum = content_checksum(&header_json, expected);
-    let data_sum = get(META_DATA_CRC32)
-        .ok_or_else(|| Error::log(path, "no mdrsim.data_crc32 metadata"))?;
+    let data_sum =
+        get(META_DATA_CRC32).ok_or_else(|| Error::log(path, "no mdrsim.data_crc32 metadata"))?;
     // `LENGTH:CRC` of the bytes before the first thing written at close (page
     // indexes, footer).
     let data = data_sum

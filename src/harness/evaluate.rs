@@ -19,7 +19,8 @@ use crate::error::{Error, Result};
 
 impl EvalConfig {
     /// Runs the grid into `out` (`runs`, `alerts`, `campaigns`, `backlog` Parquet files
-    /// and `manifest.json`). With `resume`, parts already complete in `out/parts` are
+    /// and `manifest.json`). The command writes into a [`super::folder::Staging`]
+    /// folder and swaps it in; `out` is that staging folder. With `resume`, parts already complete in `out/parts` are
     /// read back instead of run again; otherwise any old parts are removed first.
     /// `progress` gets the number of finished runs (resumed ones included).
     pub fn evaluate(
@@ -76,7 +77,7 @@ impl EvalConfig {
                 let resumed = runs
                     .iter()
                     .all(|r| done.contains(r))
-                    .then(|| read_part(&dir, runs[0]).ok())
+                    .then(|| read_part(&dir, &runs).ok())
                     .flatten();
                 let tables = if let Some(tables) = resumed {
                     tick(runs.len());
@@ -103,7 +104,7 @@ impl EvalConfig {
         outcomes.into_iter().collect::<Result<()>>()?;
         pool.install(|| assembler.finish())?;
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        write_manifest(&out.join("manifest.json"), self)
+        write_manifest(out, self)
     }
 }
 

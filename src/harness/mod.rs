@@ -5,6 +5,7 @@
 pub mod assemble;
 pub mod estimate;
 pub mod evaluate;
+pub mod folder;
 pub mod grid;
 pub mod output;
 pub mod parts;

@@ -65,9 +65,21 @@ pub fn manifest_text(config: &EvalConfig) -> Result<String> {
         .map_err(|e| Error::Usage(format!("manifest: {e}")))
 }
 
-/// Writes `manifest.json`.
-pub fn write_manifest(path: &Path, config: &EvalConfig) -> Result<()> {
-    let text = manifest_text(config)?;
+/// Writes `manifest.json` for the tables in `dir`: the grid of `config` and each
+/// table's row count and checksum.
+pub fn write_manifest(dir: &Path, config: &EvalConfig) -> Result<()> {
+    let mut manifest: serde_json::Value = serde_json::from_str(&manifest_text(config)?)
+        .map_err(|e| Error::Usage(format!("manifest: {e}")))?;
+    manifest["tables"] = super::folder::table_checksums(dir)?;
+    write_manifest_value(dir, &manifest)
+}
+
+/// Writes a manifest (as `manifest.json` in `dir`) from its JSON.
+pub fn write_manifest_value(dir: &Path, manifest: &serde_json::Value) -> Result<()> {
+    let path = &dir.join("manifest.json");
+    let text = serde_json::to_string_pretty(manifest)
+        .map(|t| format!("{t}\n"))
+        .map_err(|e| Error::Usage(format!("manifest: {e}")))?;
     write_atomically(path, |w| {
         std::io::Write::write_all(w, text.as_bytes()).map_err(|e| Error::io(path, e))
     })

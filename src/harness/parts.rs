@@ -22,8 +22,9 @@ use super::table_file::encode_scratch;
 use super::tables::{TABLES, schema};
 use crate::atomic::{Durability, write_atomically_as};
 use crate::error::{Error, Result};
+use crate::integrity::guard_decoder;
 
-const MAGIC: &[u8] = b"mdrsim-part 1\n";
+const MAGIC: &[u8] = b"mdrsim-part 2\n";
 
 fn path(dir: &Path, first_run: u64) -> PathBuf {
     dir.join(format!("part-{first_run:012}.mdrsim-part"))
@@ -39,8 +40,12 @@ pub fn write_part(dir: &Path, runs: &[u64], tables: &[RecordBatch]) -> Result<()
         blocks.push(encode_scratch(schema(t), batch)?);
     }
     let file = path(dir, *first);
+    let mut sum = crc32fast::Hasher::new();
     write_atomically_as(&file, Durability::Scratch, |w| {
-        let mut put = |bytes: &[u8]| std::io::Write::write_all(w, bytes);
+        let mut put = |bytes: &[u8]| {
+            sum.update(bytes);
+            std::io::Write::write_all(w, bytes)
+        };
         put(MAGIC)
             .and_then(|()| {
                 blocks.iter().try_for_each(|b| {
@@ -48,6 +53,7 @@ pub fn write_part(dir: &Path, runs: &[u64], tables: &[RecordBatch]) -> Result<()
                     put(b)
                 })
             })
+            .and_then(|()| std::io::Write::write_all(w, &sum.clone().finalize().to_le_bytes()))
             .map_err(|e| Error::io(&file, e))
     })
 }
@@ -55,9 +61,14 @@ pub fn write_part(dir: &Path, runs: &[u64], tables: &[RecordBatch]) -> Result<()
 /// Splits a part file into its blocks.
 fn blocks(file: &Path, bytes: Bytes) -> Result<Vec<Bytes>> {
     let damaged = |what: &str| Error::log(file, format!("damaged part file: {what}"));
-    if !bytes.starts_with(MAGIC) {
+    if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 4 {
         return Err(damaged("not an mdrsim part"));
     }
+    let (body, trailer) = bytes.split_at(bytes.len() - 4);
+    if crc32fast::hash(body).to_le_bytes() != trailer {
+        return Err(damaged("checksum mismatch"));
+    }
+    let bytes = bytes.slice(..body.len());
     let mut at = MAGIC.len();
     let mut out = Vec::new();
     while at < bytes.len() {
@@ -80,22 +91,35 @@ fn blocks(file: &Path, bytes: Bytes) -> Result<Vec<Bytes>> {
     Ok(out)
 }
 
-/// Reads back the tables of the part whose first run is `first_run`.
-pub fn read_part(dir: &Path, first_run: u64) -> Result<Vec<RecordBatch>> {
-    let file = path(dir, first_run);
+/// Reads back the tables of the part holding exactly `runs`, verifying its checksum.
+pub fn read_part(dir: &Path, runs: &[u64]) -> Result<Vec<RecordBatch>> {
+    let file = path(dir, runs.first().copied().unwrap_or_default());
     let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
     let blocks = blocks(&file, Bytes::from(bytes))?;
+    if serde_json::from_slice::<Vec<u64>>(&blocks[0])
+        .ok()
+        .as_deref()
+        != Some(runs)
+    {
+        return Err(Error::log(&file, "damaged part file: it holds other runs"));
+    }
+    let tables = guard_decoder("the part file", || decode_tables(&file, &blocks))
+        .map_err(|m| Error::log(&file, m))??;
+    Ok(tables)
+}
+
+fn decode_tables(file: &Path, blocks: &[Bytes]) -> Result<Vec<RecordBatch>> {
     TABLES
         .iter()
         .zip(&blocks[1..])
         .map(|(t, block)| {
             let batches = ParquetRecordBatchReaderBuilder::try_new(block.clone())
                 .and_then(|b| b.build())
-                .map_err(|e| Error::log(&file, format!("damaged part file: {e}")))?
+                .map_err(|e| Error::log(file, format!("damaged part file: {e}")))?
                 .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| Error::log(&file, format!("damaged part file: {e}")))?;
+                .map_err(|e| Error::log(file, format!("damaged part file: {e}")))?;
             arrow_select::concat::concat_batches(&schema(t), &batches)
-                .map_err(|e| Error::log(&file, e.to_string()))
+                .map_err(|e| Error::log(file, e.to_string()))
         })
         .collect()
 }
@@ -148,15 +172,24 @@ mod tests {
             completed_runs(dir.path()).unwrap(),
             BTreeSet::from([16, 17, 18])
         );
-        let back = read_part(dir.path(), 16).unwrap();
+        let back = read_part(dir.path(), &[16, 17, 18]).unwrap();
         assert_eq!(back, empty_tables());
         // Cut the file short, as a power loss might: the run list still reads, the
         // tables do not, so the eval runs the part again.
         let file = path(dir.path(), 16);
         let bytes = std::fs::read(&file).unwrap();
         std::fs::write(&file, &bytes[..bytes.len() - 10]).unwrap();
-        let err = read_part(dir.path(), 16).unwrap_err().to_string();
+        let err = read_part(dir.path(), &[16, 17, 18])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("damaged part file"), "{err}");
+        // Every single-bit flip is caught by the checksum, before any decoding.
+        for i in (0..bytes.len() * 8).step_by(13) {
+            let mut b = bytes.clone();
+            b[i / 8] ^= 1 << (i % 8);
+            std::fs::write(&file, &b).unwrap();
+            assert!(read_part(dir.path(), &[16, 17, 18]).is_err(), "bit {i}");
+        }
         std::fs::write(&file, b"garbage").unwrap();
         assert!(completed_runs(dir.path()).unwrap().is_empty());
     }

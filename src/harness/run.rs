@@ -58,10 +58,15 @@ impl EvalConfig {
     /// The cells this process runs. Call [`EvalConfig::validate`] first: it bounds the
     /// grid before it is listed.
     pub fn cells(&self) -> Vec<Cell> {
-        cells(self.scenarios.len(), &self.applies(), &self.sweeps, &self.seeds)
-            .into_iter()
-            .filter(|c| self.shard.is_none_or(|s| s.owns(c.index)))
-            .collect()
+        cells(
+            self.scenarios.len(),
+            &self.applies(),
+            &self.sweeps,
+            &self.seeds,
+        )
+        .into_iter()
+        .filter(|c| self.shard.is_none_or(|s| s.owns(c.index)))
+        .collect()
     }
 
     /// Runs in the whole grid (all shards); `None` if the count overflows.
@@ -92,8 +97,10 @@ impl EvalConfig {
     /// so a bad `--set` or pin fails at once with exit code 2.
     pub fn validate(&self) -> Result<()> {
         self.refuse_repeated_cells()?;
-        self.budget
-            .check_runs(self.grid_size_checked(), "--seeds × --strategies × --sweep × --suite")?;
+        self.budget.check_runs(
+            self.grid_size_checked(),
+            "--seeds × --strategies × --sweep × --suite",
+        )?;
         if self.threads == 0 {
             return Err(Error::Usage("--threads: must be at least 1".into()));
         }
@@ -169,7 +176,10 @@ impl EvalConfig {
         let mut metrics = Metrics::from_records(&records);
         metrics.cost = self.costs.cost(&metrics);
         if let Some(dir) = &self.events_dir {
-            let path = crate::names::under(dir, &partition_path(&scenario.name, &out.header.strategy, cell))?;
+            let path = crate::names::under(
+                dir,
+                &partition_path(&scenario.name, &out.header.strategy, cell),
+            )?;
             std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
             event::write_log(&path.join("log.parquet"), &out.header, &out.log)?;
         }
@@ -235,9 +245,7 @@ fn value_text(v: &serde_json::Value) -> String {
 pub fn params_label(params: &[(String, serde_json::Value)]) -> String {
     params
         .iter()
-        .map(|(k, v)| {
-format!("{k}={}", value_text(v))
-        })
+        .map(|(k, v)| format!("{k}={}", value_text(v)))
         .collect::<Vec<_>>()
         .join(",")
 }

@@ -105,9 +105,16 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
 }
 
 /// Merges `inputs`' rows of `table` (each input ordered by run, the inputs holding
-/// disjoint runs, as shard outputs are) into `out`, ordered by run. Streams: memory
+/// disjoint runs, as shard outputs are) into `out`, ordered by run. `owns(i, run)`
+/// says whether input `i` may hold `run`; a row it may not, or a run listed twice in
+/// `runs`, is an error. Streams: memory
 /// holds a batch per input and one row group, however large the inputs.
-pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
+pub fn combine(
+    table: &str,
+    inputs: &[PathBuf],
+    out: &Path,
+    owns: &dyn Fn(usize, u64) -> bool,
+) -> Result<()> {
     struct Cursor {
         path: PathBuf,
         batches: ParquetRecordBatchReader,
@@ -153,6 +160,7 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let mut w = TableWriter::create(out, schema(table))?.parallel_columns();
+    let (mut last_run, mut any_run) = (0u64, false);
     loop {
         let mut next: Option<(u64, usize)> = None;
         for (i, c) in cursors.iter_mut().enumerate() {
@@ -167,12 +175,23 @@ pub fn combine(table: &str, inputs: &[PathBuf], out: &Path) -> Result<()> {
         if run < c.last_run {
             return Err(Error::log(&c.path, "rows are not ordered by run"));
         }
-        c.last_run = run;
+        if !owns(i, run) {
+            return Err(Error::log(
+                &c.path,
+                format!("holds run {run}, which belongs to another shard"),
+            ));
+        }
         let Some(b) = &c.batch else { break };
         let runs = runs_of(b, &c.path)?;
         let end = (c.row..b.num_rows())
             .find(|&r| runs.value(r) != run)
             .unwrap_or(b.num_rows());
+        // One row per run in `runs`: a second is a run counted twice.
+        if table == "runs" && (end - c.row > 1 || (run == last_run && any_run)) {
+            return Err(Error::log(&c.path, format!("run {run} appears twice")));
+        }
+        (last_run, any_run) = (run, true);
+        c.last_run = run;
         w.push(b.slice(c.row, end - c.row))?;
         c.row = end;
     }

@@ -20,7 +20,7 @@ pub fn parse_spec(text: &str, file: &Path) -> Result<ScenarioSpec> {
 
 /// Reads and parses a scenario file.
 pub fn read_spec(path: &Path) -> Result<ScenarioSpec> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::budget::read_text(path)?;
     parse_spec(&text, path)
 }
 

@@ -6,7 +6,7 @@ mod compile;
 pub mod dist;
 pub mod lint;
 pub mod load;
-mod locate;
+pub mod locate;
 pub mod model;
 pub mod spec;
 

@@ -277,7 +277,7 @@ pub struct Scenario {
 impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &std::path::Path) -> crate::Result<Scenario> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+        let text = crate::budget::read_text(path)?;
         let spec = super::load::parse_spec(&text, path)?;
         Scenario::compile(spec, &text, path)
     }

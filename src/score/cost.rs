@@ -50,7 +50,7 @@ impl Default for CostTable {
 impl CostTable {
     /// Reads a TOML cost table; errors name the file, line and field.
     pub fn load(path: &std::path::Path) -> crate::Result<CostTable> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+        let text = crate::budget::read_text(path)?;
         let de = toml::Deserializer::parse(&text).map_err(|e| bad(path, &text, "(syntax)", &e))?;
         let table: CostTable = serde_path_to_error::deserialize(de)
             .map_err(|e| bad(path, &text, &e.path().to_string(), e.inner()))?;
@@ -64,7 +64,7 @@ impl CostTable {
             if !w.is_finite() || w < 0.0 {
                 return Err(crate::Error::Scenario {
                     file: path.to_path_buf(),
-                    line: None,
+                    line: crate::scenario::locate::field_line(&text, field),
                     field: field.into(),
                     message: format!("a weight must be a finite number ≥ 0, got {w}"),
                 });

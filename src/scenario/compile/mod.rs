@@ -408,11 +408,22 @@ impl Compiler<'_> {
             let (yaml, field) = match (&r.path, &r.yaml) {
                 (Some(p), None) => {
                     let path = dir.join(p);
-                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                    // A rule path names a Sigma YAML file; anything else is refused
+                    // unread, so an error never quotes a file nobody meant to pass.
+                    if !path.extension().is_some_and(|x| {
+                        x.eq_ignore_ascii_case("yml") || x.eq_ignore_ascii_case("yaml")
+                    }) {
+                        return Err(self.err(
+                            None,
+                            format!("rules[{i}].path"),
+                            format!("{p:?} is not a Sigma rule file (.yml or .yaml)"),
+                        ));
+                    }
+                    let text = crate::budget::read_text(&path).map_err(|e| {
                         self.err(
                             None,
                             format!("rules[{i}].path"),
-                            format!("cannot read {}: {e}", path.display()),
+                            format!("cannot read: {e}"),
                         )
                     })?;
                     (text, format!("rules[{i}].path ({p})"))
@@ -427,13 +438,18 @@ impl Compiler<'_> {
                 }
             };
             let parsed = sigma_rust::rule_from_yaml(&yaml).map_err(|e| {
+                // The parser's message may quote the text; for a file, say where only.
+                let why = e.to_string().replace('\n', " ");
+                let why = if r.path.is_some() {
+                    why.find(" at line ")
+                        .map_or_else(String::new, |at| why[at..].to_string())
+                } else {
+                    format!(": {why}")
+                };
                 self.err(
                     None,
                     field.clone(),
-                    format!(
-                        "Sigma rule does not parse: {}",
-                        e.to_string().replace('\n', " ")
-                    ),
+                    format!("Sigma rule does not parse{why}"),
                 )
             })?;
             // sigma-rust does not export its `Level` type; its Debug names are the spec's.

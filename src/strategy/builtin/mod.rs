@@ -163,7 +163,10 @@ mod tests {
             .set("params.autonomy", serde_json::json!(2))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("params.autonomy: must be in [0, 1], got 2"), "{err}");
+        assert!(
+            err.contains("params.autonomy: must be in [0, 1], got 2"),
+            "{err}"
+        );
         let err = def
             .set("params.belief.prior", serde_json::json!(0))
             .unwrap_err()
