@@ -24,6 +24,8 @@ pub mod budget;
 pub mod calendar;
 pub mod error;
 pub mod event;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod harness;
 pub mod ids;
 pub mod integrity;

@@ -79,11 +79,14 @@ fn tampered(
     path
 }
 
+/// An edit of one payload; true when it applied.
+type Edit = Box<dyn Fn(&mut Payload) -> bool>;
+
 #[test]
 fn replay_refuses_logs_that_name_what_does_not_exist() {
     let (header, log) = short_run();
     let dir = tempfile::tempdir().unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Payload) -> bool>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "never raised",
             Box::new(|p| match p {

@@ -192,3 +192,71 @@ fn merge_refuses_duplicate_foreign_and_missing_shards_and_keeps_a_good_result() 
     );
     assert_eq!(snapshot(&out), good);
 }
+
+#[test]
+fn damaged_parts_are_run_again_so_a_resumed_eval_is_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    let out = dir.path().join("r");
+    let suite = repo("scenarios/identity-takeover.toml");
+    let args = |out: &Path| {
+        vec![
+            "eval".to_string(),
+            "--suite".into(),
+            suite.to_string_lossy().into_owned(),
+            "--seeds".into(),
+            "120".into(),
+            "--strategies".into(),
+            "threshold".into(),
+            "--threads".into(),
+            "1".into(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ]
+    };
+    let run = |a: Vec<String>| mdrsim(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(run(args(&whole)).status.success());
+    // Kill an eval once it has written a few parts, damage two of them, resume.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mdrsim"))
+        .args(args(&out))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let parts = dir.path().join(".r.mdrsim-staging/parts");
+    let count = || {
+        std::fs::read_dir(&parts).map_or(0, |d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "mdrsim-part"))
+            })
+            .count()
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while count() < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!out.exists(), "the eval finished before it was killed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&parts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mdrsim-part"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2);
+    // One part with a bit flipped in its tables, one cut short.
+    let mut b = std::fs::read(&files[0]).unwrap();
+    let at = b.len() / 2;
+    b[at] ^= 0x10;
+    std::fs::write(&files[0], b).unwrap();
+    let b = std::fs::read(&files[1]).unwrap();
+    std::fs::write(&files[1], &b[..b.len() - 3]).unwrap();
+    let mut a = args(&out);
+    a.push("--resume".into());
+    let o = run(a);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(snapshot(&out), snapshot(&whole), "damaged parts were used");
+}

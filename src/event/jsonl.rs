@@ -91,7 +91,12 @@ fn next_line(r: &mut impl BufRead, path: &Path, line_no: usize) -> Result<Option
 /// order, the end line and its checksum.
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = BufReader::new(file);
+    read_from(file, path)
+}
+
+/// [`read`] from any reader; `path` names it in errors.
+pub fn read_from(input: impl Read, path: &Path) -> Result<(RunHeader, EventLog)> {
+    let mut reader = BufReader::new(input);
     let bad = |line: usize, msg: String| Error::log(path, format!("line {line}: {msg}"));
     let text = |line: usize, bytes: &[u8]| -> Result<String> {
         String::from_utf8(bytes.to_vec()).map_err(|_| bad(line, "not UTF-8 text".into()))

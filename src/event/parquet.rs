@@ -171,6 +171,11 @@ fn to_batch(
 /// reported as such.
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
     let bytes = Bytes::from(std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    read_from_bytes(path, bytes)
+}
+
+/// [`read`] from a file's bytes; `path` names it in errors.
+pub fn read_from_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
     guard_decoder("the Parquet file", || read_bytes(path, bytes))
         .map_err(|m| Error::log(path, m))?
 }

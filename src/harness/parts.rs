@@ -95,17 +95,21 @@ fn blocks(file: &Path, bytes: Bytes) -> Result<Vec<Bytes>> {
 pub fn read_part(dir: &Path, runs: &[u64]) -> Result<Vec<RecordBatch>> {
     let file = path(dir, runs.first().copied().unwrap_or_default());
     let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-    let blocks = blocks(&file, Bytes::from(bytes))?;
-    if serde_json::from_slice::<Vec<u64>>(&blocks[0])
-        .ok()
-        .as_deref()
-        != Some(runs)
-    {
+    let (held, tables) = decode_part(&file, Bytes::from(bytes))?;
+    if held != runs {
         return Err(Error::log(&file, "damaged part file: it holds other runs"));
     }
-    let tables = guard_decoder("the part file", || decode_tables(&file, &blocks))
-        .map_err(|m| Error::log(&file, m))??;
     Ok(tables)
+}
+
+/// A part file's run list and tables, from its bytes (checksum verified first).
+pub fn decode_part(file: &Path, bytes: Bytes) -> Result<(Vec<u64>, Vec<RecordBatch>)> {
+    let blocks = blocks(file, bytes)?;
+    let runs = serde_json::from_slice::<Vec<u64>>(&blocks[0])
+        .map_err(|e| Error::log(file, format!("damaged part file: run list: {e}")))?;
+    let tables = guard_decoder("the part file", || decode_tables(file, &blocks))
+        .map_err(|m| Error::log(file, m))??;
+    Ok((runs, tables))
 }
 
 fn decode_tables(file: &Path, blocks: &[Bytes]) -> Result<Vec<RecordBatch>> {

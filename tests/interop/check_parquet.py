@@ -13,6 +13,7 @@ Usage: cargo build --release && python3 tests/interop/check_parquet.py
 import json
 import os
 import subprocess
+import zlib
 import sys
 import tempfile
 
@@ -127,7 +128,17 @@ with tempfile.TemporaryDirectory() as tmp:
     out = json.loads(mdrsim("run", "--scenario", os.path.join(ROOT, "scenarios/identity-takeover.toml"), "--strategy", "ai_mdr", "--events", log, "--format", "json"))
     t = pq.read_table(log)
     meta = pq.ParquetFile(log).metadata.metadata
-    check("event log has schema version 3", meta[b"mdrsim.schema_version"] == b"3")
+    check("event log has schema version 4", meta[b"mdrsim.schema_version"] == b"4")
+    # Checksums recomputed with zlib (not mdrsim): the data pages' CRC-32 ("LENGTH:CRC").
+    raw = open(log, "rb").read()
+    length, crc = meta[b"mdrsim.data_crc32"].decode().split(":")
+    check("Parquet log's data-page CRC-32 recomputes with zlib", f"{zlib.crc32(raw[:int(length)]):08x}" == crc)
+    jl = os.path.join(tmp, "log.jsonl")
+    mdrsim("run", "--scenario", os.path.join(ROOT, "scenarios/identity-takeover.toml"), "--strategy", "ai_mdr", "--events", jl, "--format", "json")
+    body = open(jl, "rb").read()
+    cut = body.rstrip(b"\n").rfind(b"\n") + 1
+    end = json.loads(body[cut:])["end"]
+    check("JSON Lines log's CRC-32 recomputes with zlib", f"{zlib.crc32(body[:cut]):08x}" == end["crc32"], end)
     check("event count matches metadata", t.num_rows == int(meta[b"mdrsim.events"]))
     check("seq is dense", t.column("seq").to_pylist() == list(range(t.num_rows)))
     types = t.column("type").to_pylist()
@@ -284,6 +295,19 @@ with tempfile.TemporaryDirectory() as tmp:
         LEFT JOIN (SELECT run, count(*) FILTER (WHERE stopped_incidentally) AS incidental FROM '{res}/campaigns.parquet' GROUP BY run) c USING (run)
         LEFT JOIN (SELECT run, sum(disruption_ms) / 3600000.0 AS disruption FROM '{res}/alerts.parquet' GROUP BY run) a USING (run)""").fetchall()}
     check("DuckDB recomputes incidental stops and disruption", all(camp[r["run"]][0] == r["stopped_incidentally"] and close(camp[r["run"]][1], r["disruption_hours"]) for r in runs), camp)
+
+    manifest = json.load(open(os.path.join(res, "manifest.json")))
+    for name, entry in manifest["tables"].items():
+        table_bytes = open(os.path.join(res, name), "rb").read()
+        check(f"manifest CRC-32 of {name} recomputes with zlib", f"{zlib.crc32(table_bytes):08x}" == entry["crc32"])
+        check(f"manifest row count of {name} matches", pq.ParquetFile(os.path.join(res, name)).metadata.num_rows == entry["rows"])
+
+    # A sweep over a value with a slash: one percent-encoded hive level, decoded by pyarrow.
+    sw = os.path.join(tmp, "sweep")
+    mdrsim("eval", "--suite", os.path.join(ROOT, "scenarios/quiet-period.toml"), "--strategies", "ai_mdr", "--seeds", "1", "--events",
+           "--sweep", "provider.pools.experts.schedule.tz=UTC,America/New_York", "--out", sw, "--format", "json")
+    sweep = ds.dataset(os.path.join(sw, "events"), format="parquet", partitioning="hive").to_table(columns=["provider.pools.experts.schedule.tz", "seed"])
+    check("pyarrow decodes percent-encoded sweep values", set(sweep.column("provider.pools.experts.schedule.tz").to_pylist()) == {"UTC", "America/New_York"})
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

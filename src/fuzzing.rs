@@ -1,0 +1,45 @@
+//! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz, nightly) and for the test
+//! that replays their corpus on stable (`tests/fuzz_corpus.rs`). Each feeds arbitrary
+//! bytes to one reader of untrusted input; any outcome but a panic is a pass — the
+//! reader must return `Ok` or an error, never crash, abort or hang.
+
+use std::path::Path;
+
+/// The scenario parser and validator.
+pub fn scenario(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if text.len() as u64 > crate::budget::MAX_TEXT_FILE_BYTES {
+        return;
+    }
+    let file = Path::new("fuzz.toml");
+    if let Ok(spec) = crate::scenario::load::parse_spec(text, file)
+        && let Ok(scenario) = crate::scenario::Scenario::compile(spec, text, file)
+    {
+        let _ = crate::budget::Budget::DEFAULT.check_scenario(&scenario);
+    }
+}
+
+/// The JSON Lines log reader, then the reference checks `replay` runs.
+pub fn jsonl_log(data: &[u8]) {
+    if let Ok((header, log)) = crate::event::jsonl::read_from(data, Path::new("fuzz.jsonl")) {
+        let _ = crate::event::check::check_references(&header, log.events());
+    }
+}
+
+/// The Parquet log reader, then the reference checks `replay` runs.
+pub fn parquet_log(data: &[u8]) {
+    let bytes = bytes::Bytes::copy_from_slice(data);
+    if let Ok((header, log)) =
+        crate::event::parquet::read_from_bytes(Path::new("fuzz.parquet"), bytes)
+    {
+        let _ = crate::event::check::check_references(&header, log.events());
+    }
+}
+
+/// The part-file reader `--resume` uses.
+pub fn part(data: &[u8]) {
+    let bytes = bytes::Bytes::copy_from_slice(data);
+    let _ = crate::harness::parts::decode_part(Path::new("fuzz.mdrsim-part"), bytes);
+}
