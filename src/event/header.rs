@@ -3,9 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::SCHEMA_VERSION;
-use crate::scenario::{Rule, Scenario};
-use crate::strategy::{Provider, ProviderSpec};
+use super::Rule;
 
 /// Identity of a run and the names behind its ids.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,8 +37,9 @@ pub struct RunHeader {
     pub sources: Vec<String>,
     /// Provider pools, indexed by `pool`.
     pub pools: Vec<String>,
-    /// The provider profile in effect (with the scenario's pins applied).
-    pub provider: ProviderSpec,
+    /// The provider profile in effect (with the scenario's pins applied), as the
+    /// strategy serialized it: the log records it, scoring never reads it.
+    pub provider: serde_json::Value,
 }
 
 fn yes() -> bool {
@@ -69,48 +68,4 @@ pub struct StepInfo {
     pub id: String,
     /// ATT&CK technique.
     pub technique: String,
-}
-
-impl RunHeader {
-    /// The header of a run of `strategy` on `scenario` with `seed`.
-    pub fn new(
-        scenario: &Scenario,
-        strategy: &str,
-        provider: &Provider,
-        seed: u64,
-        run: u64,
-    ) -> Self {
-        RunHeader {
-            schema_version: SCHEMA_VERSION,
-            mdrsim_version: env!("CARGO_PKG_VERSION").to_string(),
-            run,
-            scenario: scenario.name.clone(),
-            scenario_hash: format!("{:016x}", scenario.content_hash),
-            strategy: strategy.to_string(),
-            seed,
-            start: scenario.epoch.as_str().to_string(),
-            horizon_ms: scenario.horizon.0,
-            entities: scenario.entities.iter().map(|e| e.id.clone()).collect(),
-            rules: scenario.rules.clone(),
-            campaigns: scenario
-                .campaigns
-                .iter()
-                .map(|c| CampaignInfo {
-                    name: c.name.clone(),
-                    malicious: c.truth == crate::scenario::CampaignTruth::Malicious,
-                    steps: c
-                        .steps
-                        .iter()
-                        .map(|s| StepInfo {
-                            id: s.id.clone(),
-                            technique: s.technique.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            sources: scenario.sources.clone(),
-            pools: provider.pools.iter().map(|p| p.name.clone()).collect(),
-            provider: provider.spec.clone(),
-        }
-    }
 }

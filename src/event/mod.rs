@@ -8,10 +8,12 @@ pub mod jsonl;
 pub mod log;
 pub mod parquet;
 pub mod payload;
+pub mod vocabulary;
 
 pub use header::RunHeader;
 pub use log::EventLog;
 pub use payload::{ActionKind, ContainAction, ContextKind, Party, Payload, Truth, Verdict};
+pub use vocabulary::{Rule, Severity};
 
 use serde::{Deserialize, Serialize};
 

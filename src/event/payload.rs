@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Severity;
 use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
-use crate::scenario::Severity;
 
 /// Ground truth of an alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ use super::clues::{Clues, FieldTemplates, WorldFact};
 use super::dist::{DurationDist, NumberDist};
 use super::spec::{BenignTruth, CampaignTruth, Condition, ContainmentSpec, LintAllow, Severity};
 use crate::calendar::Capacity;
+pub use crate::event::Rule;
 use crate::ids::{EntityId, RuleId, StepId};
 use crate::time::{Epoch, SimDuration};
 
@@ -68,19 +69,6 @@ pub struct Entity {
     pub kind: EntityKind,
     /// Free-form attributes.
     pub attributes: BTreeMap<String, String>,
-}
-
-/// A detector rule: the (source, rule) pair an alert names.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    /// The detector: a security tool (`edr`) or `sigma` for detection rules.
-    pub source: String,
-    /// The rule or alert title.
-    pub name: String,
-    /// Rule author, shown with every match (the Detection Rule License asks for it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
 }
 
 /// A benign alert process.

@@ -11,6 +11,7 @@ use toml::Spanned;
 use super::clues::{FactSpec, FieldValue, TraceSpec, WorldFactSpec};
 use super::dist::{DurationDist, NumberDist, dist_serde};
 
+pub use crate::event::Severity;
 use crate::time::{Epoch, SimDuration};
 
 /// A whole scenario: the customer's world, independent of the defender.
@@ -278,44 +279,6 @@ pub struct EntitySpec {
     /// Department, role, location, owner, criticality, …
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
-}
-
-/// How bad a detector says an alert is.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    schemars::JsonSchema,
-    Serialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Informational or low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-impl Severity {
-    /// Lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
 }
 
 /// Ground truth of an alert that is not part of an attack.

@@ -3,5 +3,7 @@
 
 pub mod agenda;
 mod engine;
+mod header;
 
 pub use engine::{RunOutput, Simulation};
+pub use header::run_header;

@@ -3,7 +3,9 @@
 
 mod campaigns;
 mod clues;
+mod customer;
 mod identity;
+mod sigma;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -16,7 +18,7 @@ use super::dist::{Dist, DistValue};
 use super::load::line_of;
 use super::locate::field_line;
 use super::model::*;
-use super::spec::{ScenarioSpec, Severity};
+use super::spec::ScenarioSpec;
 use crate::error::{Error, Result};
 use crate::ids::{EntityId, RuleId};
 use crate::random::fnv1a;
@@ -393,144 +395,11 @@ impl Compiler<'_> {
         Ok(entities)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn sigma_rules(
-        &self,
-        spec: &ScenarioSpec,
-    ) -> Result<(
-        Vec<(Rule, Severity, sigma_rust::Rule, Option<String>)>,
-        Vec<String>,
-    )> {
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        let mut out = Vec::new();
-        let mut texts = Vec::new();
-        for (i, r) in spec.rules.iter().enumerate() {
-            let (yaml, field) = match (&r.path, &r.yaml) {
-                (Some(p), None) => {
-                    let path = dir.join(p);
-                    // A rule path names a Sigma YAML file; anything else is refused
-                    // unread, so an error never quotes a file nobody meant to pass.
-                    if !path.extension().is_some_and(|x| {
-                        x.eq_ignore_ascii_case("yml") || x.eq_ignore_ascii_case("yaml")
-                    }) {
-                        return Err(self.err(
-                            None,
-                            format!("rules[{i}].path"),
-                            format!("{p:?} is not a Sigma rule file (.yml or .yaml)"),
-                        ));
-                    }
-                    let text = crate::budget::read_text(&path).map_err(|e| {
-                        self.err(
-                            None,
-                            format!("rules[{i}].path"),
-                            format!("cannot read: {e}"),
-                        )
-                    })?;
-                    (text, format!("rules[{i}].path ({p})"))
-                }
-                (None, Some(y)) => (y.clone(), format!("rules[{i}].yaml")),
-                _ => {
-                    return Err(self.err(
-                        None,
-                        format!("rules[{i}]"),
-                        "give exactly one of path or yaml",
-                    ));
-                }
-            };
-            let parsed = sigma_rust::rule_from_yaml(&yaml).map_err(|e| {
-                // The parser's message may quote the text; for a file, say where only.
-                let why = e.to_string().replace('\n', " ");
-                let why = if r.path.is_some() {
-                    why.find(" at line ")
-                        .map_or_else(String::new, |at| why[at..].to_string())
-                } else {
-                    format!(": {why}")
-                };
-                self.err(
-                    None,
-                    field.clone(),
-                    format!("Sigma rule does not parse{why}"),
-                )
-            })?;
-            // sigma-rust does not export its `Level` type; its Debug names are the spec's.
-            let severity = match parsed.level.as_ref().map(|l| format!("{l:?}")).as_deref() {
-                Some("Critical") => Severity::Critical,
-                Some("High") => Severity::High,
-                Some("Medium") => Severity::Medium,
-                _ => Severity::Low,
-            };
-            let technique = parsed.tags.iter().flatten().find_map(|t| {
-                let t = t.strip_prefix("attack.t")?;
-                t.chars()
-                    .next()
-                    .filter(|c| c.is_ascii_digit())
-                    .map(|_| format!("T{}", t.to_uppercase()))
-            });
-            let rule = Rule {
-                source: "sigma".into(),
-                name: parsed.title.clone(),
-                author: parsed.author.clone(),
-            };
-            if out
-                .iter()
-                .any(|(r, ..): &(Rule, _, _, _)| r.name == rule.name)
-            {
-                return Err(self.err(
-                    None,
-                    field,
-                    format!("two rules share the title {:?}", rule.name),
-                ));
-            }
-            out.push((rule, severity, parsed, technique));
-            texts.push(yaml);
-        }
-        Ok((out, texts))
-    }
-
     fn kind_of(&self, e: EntityId) -> EntityKind {
         self.entity_index
             .iter()
             .find(|(_, id)| **id == e)
             .and_then(|(name, _)| EntityKind::from_prefix(name))
             .unwrap_or(EntityKind::Host)
-    }
-
-    fn customer(&self, spec: &ScenarioSpec) -> Result<Customer> {
-        let c = &spec.customer;
-        if !(1..=crate::budget::MAX_WORKERS).contains(&c.size) {
-            return Err(self.err(
-                None,
-                "customer.size",
-                format!(
-                    "the customer team has between 1 and {} people, got {}",
-                    crate::budget::MAX_WORKERS,
-                    c.size
-                ),
-            ));
-        }
-        if !(0.0..=1.0).contains(&c.accuracy) {
-            return Err(self.err(
-                None,
-                "customer.accuracy",
-                format!("must be in [0, 1], got {}", c.accuracy),
-            ));
-        }
-        self.dist_ok(&c.handling, "customer.handling".into())?;
-        self.dist_ok(&c.containment, "customer.containment".into())?;
-        let capacity = c
-            .schedule
-            .compile(c.size, &spec.start, spec.horizon)
-            .map_err(|e| {
-                let at = e.0.split(':').next().unwrap_or_default();
-                self.err(None, format!("customer.schedule.{at}"), e.0.clone())
-            })?;
-        Ok(Customer {
-            size: c.size,
-            capacity,
-            handling: c.handling.clone(),
-            containment: c.containment.clone(),
-            accuracy: c.accuracy,
-            containment_review: c.containment_review,
-        })
     }
 }

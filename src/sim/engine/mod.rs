@@ -59,7 +59,7 @@ impl<'s> Simulation<'s> {
     /// Runs to the horizon with `decider` deciding every case. The decider must have
     /// been instantiated for this scenario.
     pub fn run(&self, decider: &mut Decider) -> RunOutput {
-        let header = RunHeader::new(
+        let header = super::run_header(
             self.scenario,
             &decider.name,
             &decider.provider,
