@@ -1,5 +1,6 @@
 //! Replay throughput: scoring a log already in memory (the fold), and reading a stored
-//! log back from Parquet and JSON Lines and scoring it.
+//! log back from Parquet and JSON Lines (checksums and reference checks included) and
+//! scoring it.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdrsim::event;
@@ -28,6 +29,10 @@ fn replay(c: &mut Criterion) {
     group.throughput(Throughput::Elements(out.log.len() as u64));
     group.bench_function("score_in_memory", |b| {
         b.iter(|| Metrics::from_events(&out.header, out.log.events()))
+    });
+    // What `replay` adds before scoring: every id and seq an event names resolves.
+    group.bench_function("check_references", |b| {
+        b.iter(|| event::check::check_references(&out.header, out.log.events()).expect("clean"))
     });
     group.bench_function("parquet_read_and_score", |b| {
         b.iter(|| {

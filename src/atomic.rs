@@ -104,19 +104,23 @@ impl AtomicFile {
     }
 }
 
-/// Removes the temporary files that writers killed mid-write left in `dir` (a killed
-/// process cannot clean up after itself). Call only when no other process writes there.
+/// Removes the temporary files that writers killed mid-write left in `dir` and the
+/// folders below it (a killed process cannot clean up after itself). Call only when no
+/// other process writes there (under the results folder's lock).
 pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };
     for e in entries {
-        let path = e.map_err(|e| Error::io(dir, e))?.path();
+        let entry = e.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if name.starts_with(".mdrsim-") && name.ends_with(".partial") {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_stale_temporaries(&path)?;
+        } else if name.starts_with(".mdrsim-") && name.ends_with(".partial") {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
     }

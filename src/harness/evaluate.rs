@@ -31,7 +31,6 @@ impl EvalConfig {
     ) -> Result<()> {
         let dir = out.join("parts");
         remove_stale_temporaries(out)?;
-        remove_stale_temporaries(&dir)?;
         // The parts' grid: a resumed eval must cut the same grid, or part files
         // would be read back as the wrong runs.
         let grid = dir.join("manifest.json");
