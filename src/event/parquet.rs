@@ -98,23 +98,61 @@ fn content_checksum(header_json: &str, events: u64) -> Checksum {
 /// Adds each row of `batch` to `sum`: per column a presence byte, then the value
 /// (integers little-endian, strings length-prefixed).
 fn digest_batch(sum: &mut Checksum, batch: &RecordBatch) {
+    enum Col<'a> {
+        U64(&'a UInt64Array),
+        U32(&'a UInt32Array),
+        Str(&'a StringArray),
+        Other(&'a dyn Array),
+    }
+    // Each column's type resolved once per batch, not once per value.
+    let cols: Vec<Col> = batch
+        .columns()
+        .iter()
+        .map(|c| {
+            let any = c.as_any();
+            if let Some(a) = any.downcast_ref::<UInt64Array>() {
+                Col::U64(a)
+            } else if let Some(a) = any.downcast_ref::<UInt32Array>() {
+                Col::U32(a)
+            } else if let Some(a) = any.downcast_ref::<StringArray>() {
+                Col::Str(a)
+            } else {
+                Col::Other(c.as_ref())
+            }
+        })
+        .collect();
+    // The same byte stream as `Checksum::update`/`field` per value, gathered into a
+    // buffer first: one CRC update per 64 KiB, not several per value.
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     for row in 0..batch.num_rows() {
-        for col in batch.columns() {
-            if col.is_null(row) {
-                sum.update(&[0]);
+        for col in &cols {
+            let present = match col {
+                Col::U64(a) => a.is_valid(row),
+                Col::U32(a) => a.is_valid(row),
+                Col::Str(a) => a.is_valid(row),
+                Col::Other(a) => a.is_valid(row),
+            };
+            buf.push(u8::from(present));
+            if !present {
                 continue;
             }
-            sum.update(&[1]);
-            let any = col.as_any();
-            if let Some(a) = any.downcast_ref::<UInt64Array>() {
-                sum.update(&a.value(row).to_le_bytes());
-            } else if let Some(a) = any.downcast_ref::<UInt32Array>() {
-                sum.update(&a.value(row).to_le_bytes());
-            } else if let Some(a) = any.downcast_ref::<StringArray>() {
-                sum.field(a.value(row).as_bytes());
+            match col {
+                Col::U64(a) => buf.extend_from_slice(&a.value(row).to_le_bytes()),
+                Col::U32(a) => buf.extend_from_slice(&a.value(row).to_le_bytes()),
+                Col::Str(a) => {
+                    let v = a.value(row).as_bytes();
+                    buf.extend_from_slice(&(v.len() as u64).to_le_bytes());
+                    buf.extend_from_slice(v);
+                }
+                Col::Other(_) => {}
             }
         }
+        if buf.len() >= 1 << 16 {
+            sum.update(&buf);
+            buf.clear();
+        }
     }
+    sum.update(&buf);
 }
 
 fn to_batch(
