@@ -160,6 +160,14 @@ impl Capacity {
 pub struct ScheduleError(pub String);
 
 impl ScheduleSpec {
+    /// Whether every shift names its workers (so the pool size only caps the sum).
+    pub fn names_every_shifts_workers(&self) -> bool {
+        match self {
+            ScheduleSpec::Always(_) => false,
+            ScheduleSpec::Shifts(s) => s.shifts.iter().all(|x| x.workers.is_some()),
+        }
+    }
+
     /// The capacity timeline of a pool of `size` workers over `[0, horizon]`.
     pub fn compile(
         &self,

@@ -209,17 +209,17 @@ fn sweep_values_never_become_path_levels() {
         "--suite",
         repo("scenarios/quiet-period.toml").to_str().unwrap(),
         "--strategies",
-        "ai_mdr",
+        "legacy_mdr",
         "--seeds",
         "1",
         "--events",
         "--sweep",
-        "provider.pools.experts.schedule.tz=UTC,America/New_York",
+        "provider.pools.analysts.schedule.tz=UTC,America/New_York",
         "--out",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let strategy = out.join("events/scenario=quiet-period/strategy=ai_mdr");
+    let strategy = out.join("events/scenario=quiet-period/strategy=legacy_mdr");
     let mut levels: Vec<String> = std::fs::read_dir(&strategy)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -228,13 +228,13 @@ fn sweep_values_never_become_path_levels() {
     assert_eq!(
         levels,
         [
-            "provider.pools.experts.schedule.tz=America%2FNew_York",
-            "provider.pools.experts.schedule.tz=UTC"
+            "provider.pools.analysts.schedule.tz=America%2FNew_York",
+            "provider.pools.analysts.schedule.tz=UTC"
         ]
     );
     assert!(
         strategy
-            .join("provider.pools.experts.schedule.tz=America%2FNew_York/seed=1/log.parquet")
+            .join("provider.pools.analysts.schedule.tz=America%2FNew_York/seed=1/log.parquet")
             .is_file()
     );
     // Everything written is under --out (and the lock beside it).

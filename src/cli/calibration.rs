@@ -10,7 +10,7 @@ use mdrsim::harness::grid::parse_seeds;
 use mdrsim::scenario::Scenario;
 use mdrsim::score::calibration::{expected_calibration_error, reliability, stated_beliefs};
 use mdrsim::sim::Simulation;
-use mdrsim::strategy::{self, BUILTIN};
+use mdrsim::strategy;
 use rayon::prelude::*;
 
 /// Flags of `mdrsim calibration`.
@@ -52,15 +52,11 @@ pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
         .checked_mul(seeds.len() as u64)
         .and_then(|n| n.checked_mul(args.strategies.len() as u64));
     budget.check_runs(runs, "--seeds × --strategies × --suite")?;
-    for s in &args.strategies {
-        if !BUILTIN.contains(&s.as_str()) {
-            return Err(mdrsim::Error::Usage(format!(
-                "--strategies: unknown strategy {s:?}: expected one of {}",
-                BUILTIN.join(", ")
-            ))
-            .into());
-        }
-    }
+    let defs = args
+        .strategies
+        .iter()
+        .map(|s| strategy::file::resolve(s).map_err(|e| e.in_flag("--strategies:")))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = String::new();
     writeln!(
         out,
@@ -70,7 +66,8 @@ pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
         seeds.first().copied().unwrap_or(0),
         seeds.last().copied().unwrap_or(0)
     )?;
-    for name in &args.strategies {
+    for def in &defs {
+        let name = &def.name;
         let cells: Vec<(&Scenario, u64)> = suite
             .iter()
             .flat_map(|s| seeds.iter().map(move |&k| (s, k)))
@@ -78,7 +75,7 @@ pub fn execute(args: CalibrationArgs) -> anyhow::Result<ExitCode> {
         let points: Vec<(f64, bool)> = cells
             .par_iter()
             .map(|(sc, seed)| -> mdrsim::Result<Vec<(f64, bool)>> {
-                let mut d = strategy::builtin(name, sc)?;
+                let mut d = def.instantiate(sc)?;
                 let out = Simulation::new(sc, *seed).run(&mut d);
                 Ok(stated_beliefs(out.log.events()))
             })

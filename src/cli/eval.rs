@@ -15,6 +15,7 @@ use mdrsim::params::parse_assignment;
 use mdrsim::report::summary::{SummaryFormat, columns, render};
 use mdrsim::scenario::Scenario;
 use mdrsim::score::cost::CostTable;
+use mdrsim::strategy::effect::{refuse_identical_values, refuse_no_op};
 use mdrsim::strategy::{self, BUILTIN};
 
 /// Flags of `mdrsim eval`.
@@ -24,7 +25,8 @@ pub struct EvalArgs {
     /// leaves out scenarios/validation).
     #[arg(long, value_name = "PATH", num_args = 1.., default_value = "scenarios")]
     suite: Vec<PathBuf>,
-    /// Strategies, comma-separated (default: every built-in).
+    /// Strategies, comma-separated: built-in names or strategy files (a path ending in
+    /// .toml; docs/strategy-files.md). Default: every built-in.
     #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
     strategies: Vec<String>,
     /// Seeds: a count N (seeds 1..=N) or an inclusive range A..B.
@@ -85,7 +87,7 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let mut strategies = names
         .iter()
-        .map(|n| strategy::builtin::definition(n.trim()))
+        .map(|n| strategy::file::resolve(n.trim()))
         .collect::<Result<Vec<_>, _>>()?;
     for a in &args.set {
         let (k, v) = parse_assignment(a)?;
@@ -93,7 +95,9 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         // parameter); a key no strategy has is a typo.
         let mut applied = 0;
         for def in strategies.iter_mut().filter(|d| d.has(&k)) {
+            let before = def.clone();
             def.set(&k, v.clone()).map_err(|e| e.in_flag("--set"))?;
+            refuse_no_op("--set", &k, &before, def, &scenarios)?;
             applied += 1;
         }
         if applied == 0 {
@@ -132,6 +136,11 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         budget: Budget::new(args.allow_large),
     };
     config.validate()?;
+    for axis in &config.sweeps {
+        for def in config.strategies.iter().filter(|d| d.has(&axis.key)) {
+            refuse_identical_values(&axis.key, def, &axis.values, &config.scenarios)?;
+        }
+    }
     let staging = Staging::begin(&args.out, args.resume)?;
     config.events_dir = args.events.then(|| staging.dir().join("events"));
     let total = config.cells().len() as u64;

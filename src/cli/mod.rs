@@ -8,6 +8,7 @@ mod merge;
 mod replay;
 mod run;
 mod schema;
+mod strategies;
 mod summary;
 
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ enum Command {
     Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
     Replay(replay::ReplayArgs),
+    /// List the built-in strategies, or show one's effective definition (built-in or file).
+    Strategies(strategies::StrategiesArgs),
     /// Print the summary table of a results folder (from eval or merge).
     Summary(summary::SummaryArgs),
     /// Print the JSON Schema of the scenario format (for editor validation).
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::execute(args),
         Command::Replay(args) => replay::execute(args),
         Command::Schema(args) => schema::execute(args),
+        Command::Strategies(args) => strategies::execute(args),
         Command::Summary(args) => summary::execute(args),
     };
     match result {

@@ -22,8 +22,9 @@ pub struct RunArgs {
         default_value = "scenarios/friday-night-ransomware.toml"
     )]
     scenario: PathBuf,
-    /// Strategy: ai_mdr, ai_soc, legacy_mdr, threshold, escalate_all, dismiss_all, or
-    /// oracle (reads ground truth: an upper bound, never a real option).
+    /// Strategy: ai_mdr, ai_soc, legacy_mdr, threshold, escalate_all, dismiss_all,
+    /// oracle (reads ground truth: an upper bound, never a real option), or a strategy
+    /// file (a path ending in .toml; docs/strategy-files.md).
     #[arg(long, value_name = "NAME", default_value = "ai_mdr")]
     strategy: String,
     /// Master seed; the same seed gives byte-identical output.
@@ -49,10 +50,18 @@ pub struct RunArgs {
 pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&args.scenario)?;
     mdrsim::budget::Budget::new(args.allow_large).check_scenario(&scenario)?;
-    let mut def = strategy::builtin::definition(&args.strategy)?;
+    let mut def = strategy::file::resolve(&args.strategy)?;
     for assignment in &args.set {
         let (key, value) = mdrsim::params::parse_assignment(assignment)?;
+        let before = def.clone();
         def.set(&key, value).map_err(|e| e.in_flag("--set"))?;
+        strategy::effect::refuse_no_op(
+            "--set",
+            &key,
+            &before,
+            &def,
+            std::slice::from_ref(&scenario),
+        )?;
     }
     let mut decider = def.instantiate(&scenario)?;
     let out = Simulation::new(&scenario, args.seed).run(&mut decider);

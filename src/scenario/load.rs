@@ -24,7 +24,7 @@ pub fn read_spec(path: &Path) -> Result<ScenarioSpec> {
     parse_spec(&text, path)
 }
 
-fn toml_error(text: &str, file: &Path, field: &str, e: &toml::de::Error) -> Error {
+pub(crate) fn toml_error(text: &str, file: &Path, field: &str, e: &toml::de::Error) -> Error {
     let field = if field == "." || field.is_empty() {
         "(top level)".to_string()
     } else {

@@ -6,6 +6,8 @@
 
 pub mod belief;
 pub mod builtin;
+pub mod effect;
+pub mod file;
 pub mod provider;
 pub mod view;
 
@@ -38,17 +40,22 @@ pub enum Policy {
     Oracle(Oracle),
 }
 
-/// A strategy as data: its provider profile and its policy parameters. Serializable,
-/// so parameters can be overridden by path and recorded with results.
+/// A strategy as data: its provider profile, its policy and the policy's parameters.
+/// Serializable, so parameters can be overridden by path and recorded with results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyDef {
-    /// Built-in name.
+    /// Name used in results (a built-in's, or a strategy file's).
     pub name: String,
+    /// The built-in policy that decides (`legacy_mdr`, `threshold`, …).
+    pub policy: String,
     /// Provider profile.
     pub provider: ProviderSpec,
     /// Policy parameters.
     pub params: serde_json::Value,
+    /// The strategy file it was read from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<file::Source>,
 }
 
 /// A strategy ready to run on one scenario.
@@ -80,15 +87,15 @@ impl StrategyDef {
         let provider = serde_path_to_error::deserialize(whole["provider"].clone())
             .map_err(|e| bad(format!("provider.{}: {}", e.path(), e.inner())))?;
         let params = whole["params"].clone();
-        builtin::policy(&self.name, &params).map_err(|e| bad(e.to_string()))?;
+        builtin::policy(&self.policy, &params).map_err(|e| bad(e.to_string()))?;
         self.provider = provider;
         self.params = params;
         Ok(())
     }
 
-    /// Applies the scenario's provider pins, validates and compiles the provider.
-    /// Errors name the scenario file and the offending `provider.*` field.
-    pub fn instantiate(&self, scenario: &Scenario) -> Result<Decider> {
+    /// The provider profile in effect on `scenario`: this strategy's, with the keys the
+    /// scenario pins replaced.
+    pub fn pinned_provider(&self, scenario: &Scenario) -> Result<ProviderSpec> {
         let mut spec = self.provider.clone();
         if let Some(pin) = &scenario.provider_pin {
             let mut value = serde_json::to_value(&spec).map_err(|e| Error::Usage(e.to_string()))?;
@@ -108,6 +115,13 @@ impl StrategyDef {
                 }
             })?;
         }
+        Ok(spec)
+    }
+
+    /// Applies the scenario's provider pins, validates and compiles the provider.
+    /// Errors name the scenario file and the offending `provider.*` field.
+    pub fn instantiate(&self, scenario: &Scenario) -> Result<Decider> {
+        let spec = self.pinned_provider(scenario)?;
         let provider =
             spec.compile(&scenario.epoch, scenario.horizon)
                 .map_err(|(field, message)| {
@@ -127,7 +141,7 @@ impl StrategyDef {
         Ok(Decider {
             name: self.name.clone(),
             provider,
-            policy: builtin::policy(&self.name, &self.params)?,
+            policy: builtin::policy(&self.policy, &self.params)?,
         })
     }
 }

@@ -304,10 +304,10 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # A sweep over a value with a slash: one percent-encoded hive level, decoded by pyarrow.
     sw = os.path.join(tmp, "sweep")
-    mdrsim("eval", "--suite", os.path.join(ROOT, "scenarios/quiet-period.toml"), "--strategies", "ai_mdr", "--seeds", "1", "--events",
-           "--sweep", "provider.pools.experts.schedule.tz=UTC,America/New_York", "--out", sw, "--format", "json")
-    sweep = ds.dataset(os.path.join(sw, "events"), format="parquet", partitioning="hive").to_table(columns=["provider.pools.experts.schedule.tz", "seed"])
-    check("pyarrow decodes percent-encoded sweep values", set(sweep.column("provider.pools.experts.schedule.tz").to_pylist()) == {"UTC", "America/New_York"})
+    mdrsim("eval", "--suite", os.path.join(ROOT, "scenarios/quiet-period.toml"), "--strategies", "legacy_mdr", "--seeds", "1", "--events",
+           "--sweep", "provider.pools.analysts.schedule.tz=UTC,America/New_York", "--out", sw, "--format", "json")
+    sweep = ds.dataset(os.path.join(sw, "events"), format="parquet", partitioning="hive").to_table(columns=["provider.pools.analysts.schedule.tz", "seed"])
+    check("pyarrow decodes percent-encoded sweep values", set(sweep.column("provider.pools.analysts.schedule.tz").to_pylist()) == {"UTC", "America/New_York"})
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -28,6 +28,28 @@ pub const BUILTIN: &[&str] = &[
     "threshold",
 ];
 
+/// One line on each built-in, for `mdrsim strategies`.
+pub fn summary(name: &str) -> &'static str {
+    match name {
+        "ai_mdr" => {
+            "agentic investigation 24/7 with every context, autonomous when confident, experts follow-the-sun, pre-approved containment"
+        }
+        "ai_soc" => {
+            "automated triage and investigation 24/7; the customer makes every final call and acts"
+        }
+        "dismiss_all" => "bound: dismisses every alert at once",
+        "escalate_all" => "bound: escalates every alert to the customer at once",
+        "legacy_mdr" => {
+            "analysts on a weekday-heavy rota, telemetry only, severity-first under load, recommend-only"
+        }
+        "oracle" => "upper bound: reads ground truth (never a real option)",
+        "threshold" => {
+            "three analysts 24/7 deciding from score and severity alone, pre-approved containment"
+        }
+        _ => "",
+    }
+}
+
 fn profile(text: &str) -> Result<ProviderSpec> {
     toml::from_str(text)
         .map_err(|e| Error::Usage(format!("built-in provider profile is invalid: {e}")))
@@ -72,13 +94,15 @@ pub fn definition(name: &str) -> Result<StrategyDef> {
     };
     Ok(StrategyDef {
         name: name.to_string(),
+        policy: name.to_string(),
         provider,
         params: p,
+        source: None,
     })
 }
 
 fn typed<T: serde::de::DeserializeOwned>(name: &str, v: &serde_json::Value) -> Result<T> {
-    if let Some(problem) = param_problem("params", v) {
+    if let Some((_, problem)) = param_problem("params", v) {
         return Err(Error::Usage(format!("strategy {name}: {problem}")));
     }
     serde_json::from_value(v.clone())
@@ -97,21 +121,22 @@ const PROBABILITIES: &[&str] = &[
     "benign_below",
 ];
 
-/// Why a parameter tree is out of range: a probability outside [0, 1], a prior not
-/// strictly between 0 and 1 (its log-odds would be infinite), or any weight that is
-/// not a finite number.
-fn param_problem(path: &str, v: &serde_json::Value) -> Option<String> {
+/// Why a parameter tree is out of range, as (path, message): a probability outside
+/// [0, 1], a prior not strictly between 0 and 1 (its log-odds would be infinite), or
+/// any weight that is not a finite number.
+pub fn param_problem(path: &str, v: &serde_json::Value) -> Option<(String, String)> {
     match v {
         serde_json::Value::Object(m) => m.iter().find_map(|(k, v)| {
             let here = format!("{path}.{k}");
             let x = v.as_f64();
             match (k.as_str(), x) {
                 (k, Some(x)) if PROBABILITIES.contains(&k) && !(0.0..=1.0).contains(&x) => {
-                    Some(format!("{here}: must be in [0, 1], got {x}"))
+                    Some((here.clone(), format!("{here}: must be in [0, 1], got {x}")))
                 }
-                ("prior", Some(x)) if !(x > 0.0 && x < 1.0) => {
-                    Some(format!("{here}: must be strictly between 0 and 1, got {x}"))
-                }
+                ("prior", Some(x)) if !(x > 0.0 && x < 1.0) => Some((
+                    here.clone(),
+                    format!("{here}: must be strictly between 0 and 1, got {x}"),
+                )),
                 _ => param_problem(&here, v),
             }
         }),
@@ -120,7 +145,7 @@ fn param_problem(path: &str, v: &serde_json::Value) -> Option<String> {
             .enumerate()
             .find_map(|(i, v)| param_problem(&format!("{path}[{i}]"), v)),
         serde_json::Value::Number(n) if n.as_f64().is_none_or(|x| !x.is_finite()) => {
-            Some(format!("{path}: must be a finite number"))
+            Some((path.to_string(), format!("{path}: must be a finite number")))
         }
         _ => None,
     }
@@ -129,6 +154,13 @@ fn param_problem(path: &str, v: &serde_json::Value) -> Option<String> {
 /// The decision policy of a built-in strategy with parameters `params`.
 pub fn policy(name: &str, params: &serde_json::Value) -> Result<Policy> {
     let honest = |s: Box<dyn Strategy>| Ok(Policy::Honest(s));
+    if matches!(name, "escalate_all" | "dismiss_all" | "oracle")
+        && params.as_object().is_some_and(|m| !m.is_empty())
+    {
+        return Err(Error::Usage(format!(
+            "strategy {name}: takes no parameters, got {params}"
+        )));
+    }
     match name {
         "ai_mdr" => honest(Box::new(AiMdr {
             params: typed(name, params)?,
