@@ -318,6 +318,7 @@ fn records_from_tables(
         let customer_ms = column::<UInt64Array>(&b, "customer_work_ms");
         let false_cont = column::<UInt64Array>(&b, "false_containments");
         let disruption = column::<UInt64Array>(&b, "disruption_ms");
+        let errors = column::<UInt64Array>(&b, "strategy_errors");
         let confidence = column::<arrow_array::Float64Array>(&b, "confidence");
         let started = column::<ListArray>(&b, "wait_started_ms");
         let ended = column::<ListArray>(&b, "wait_ended_ms");
@@ -369,6 +370,7 @@ fn records_from_tables(
                 customer_work_ms: customer_ms.value(i),
                 false_containments: false_cont.value(i),
                 disruption_ms: disruption.value(i),
+                strategy_errors: errors.value(i),
                 waits: (0..from.len())
                     .map(|k| Wait {
                         from_ms: from.value(k),

@@ -103,6 +103,7 @@ pub fn alert_fields() -> Vec<Field> {
         field("customer_work_ms", UInt64, false),
         field("false_containments", UInt64, false),
         field("disruption_ms", UInt64, false),
+        field("strategy_errors", UInt64, false),
         field("wait_started_ms", list_of_u64(false), false),
         field("wait_ended_ms", list_of_u64(true), false),
     ]
@@ -161,6 +162,7 @@ pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         u64s(rows.iter().map(|(_, a)| a.customer_work_ms)),
         u64s(rows.iter().map(|(_, a)| a.false_containments)),
         u64s(rows.iter().map(|(_, a)| a.disruption_ms)),
+        u64s(rows.iter().map(|(_, a)| a.strategy_errors)),
         u64_lists(
             rows.iter()
                 .map(|(_, a)| a.waits.iter().map(|w| Some(w.from_ms))),

@@ -88,6 +88,9 @@ pub struct AlertRecord {
     /// Time its containments kept entities contained while no attack had compromised
     /// them (until release, compromise or the horizon), ms: the disruption it caused.
     pub disruption_ms: u64,
+    /// Times the strategy failed on it (`strategy_failed` events: a program that
+    /// crashed, hung or replied with something invalid).
+    pub strategy_errors: u64,
     /// Its waits for a provider worker, in order.
     pub waits: Vec<Wait>,
 }
@@ -158,6 +161,7 @@ impl AlertRecord {
             customer_work_ms: 0,
             false_containments: 0,
             disruption_ms: 0,
+            strategy_errors: 0,
             waits: Vec::new(),
         }
     }

@@ -95,6 +95,9 @@ pub struct Metrics {
     pub queue_wait_p99_s: Option<f64>,
     /// Alerts still waiting for a provider worker at the horizon.
     pub unhandled: u64,
+    /// Decisions the strategy failed to make (an external program crashed, hung or
+    /// replied invalidly); each such alert was escalated.
+    pub strategy_errors: u64,
     /// Most cases waiting for a provider worker at the end of any instant.
     pub peak_backlog: u64,
     /// Provider worker time, hours.
@@ -146,6 +149,7 @@ impl Metrics {
             }
             wait_obs.extend(a.wait_observations(run.horizon_ms));
             m.unhandled += u64::from(a.unhandled());
+            m.strategy_errors += a.strategy_errors;
             if let Some(p) = a.stated_p_malicious() {
                 brier.push((p - f64::from(u8::from(malicious))).powi(2));
             }
@@ -277,6 +281,7 @@ impl Metrics {
             queue_wait_p90_s: None,
             queue_wait_p99_s: None,
             unhandled: 0,
+            strategy_errors: 0,
             peak_backlog: 0,
             provider_work_hours: 0.0,
             customer_work_hours: 0.0,

@@ -123,6 +123,7 @@ impl RunRecords {
                         r.first_pickup_ms.get_or_insert(at);
                     }
                 }
+                (Payload::StrategyFailed { .. }, Some(r)) => r.strategy_errors += 1,
                 (Payload::AlertExpired { .. }, Some(r)) => {
                     r.stop_waiting(at);
                     r.expired = true;

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::external::ExecSpec;
 use super::{BUILTIN, ProviderSpec, StrategyDef, builtin};
 use crate::error::{Error, Result};
 use crate::scenario::load::toml_error;
@@ -32,7 +33,7 @@ struct StrategyFile {
     #[allow(dead_code)]
     description: String,
     extends: Option<String>,
-    policy: Option<String>,
+    policy: Option<toml::Value>,
     #[serde(default)]
     params: toml::Table,
     provider: Option<toml::Table>,
@@ -80,23 +81,35 @@ pub fn load(path: &Path) -> Result<StrategyDef> {
         Some(b) => Some(builtin::definition(b).map_err(|e| err("extends", e.to_string()))?),
         None => None,
     };
-    let policy = file
-        .policy
-        .clone()
-        .or_else(|| base.as_ref().map(|b| b.policy.clone()))
-        .ok_or_else(|| {
-            err(
+    let exec = match &file.policy {
+        Some(toml::Value::Table(t)) => Some(exec_spec(t, path).map_err(|(f, m)| err(&f, m))?),
+        _ => None,
+    };
+    let policy = match &file.policy {
+        Some(toml::Value::String(p)) => Some(p.clone()),
+        Some(toml::Value::Table(_)) => Some("exec".to_string()),
+        Some(_) => {
+            return Err(err(
                 "policy",
-                format!(
-                    "name a built-in policy ({}) or extend a built-in",
-                    BUILTIN.join(", ")
-                ),
-            )
-        })?;
+                "a built-in policy name or { exec = [\"program\", \"arg\", …] }".into(),
+            ));
+        }
+        None => base.as_ref().map(|b| b.policy.clone()),
+    }
+    .ok_or_else(|| {
+        err(
+            "policy",
+            format!(
+                "name a built-in policy ({}) or extend a built-in",
+                BUILTIN.join(", ")
+            ),
+        )
+    })?;
     // The policy's parameters: the base's when it has this policy, else the policy's
-    // defaults; then the file's, merged key by key.
+    // defaults (none for a program); then the file's, merged key by key.
     let mut params = match &base {
         Some(b) if b.policy == policy => b.params.clone(),
+        _ if exec.is_some() => Value::Object(Default::default()),
         _ => {
             builtin::definition(&policy)
                 .map_err(|e| err("policy", e.to_string()))?
@@ -107,7 +120,9 @@ pub fn load(path: &Path) -> Result<StrategyDef> {
     if let Some((field, message)) = builtin::param_problem("params", &params) {
         return Err(err(&field, message));
     }
-    builtin::policy(&policy, &params).map_err(|e| err("params", e.to_string()))?;
+    if exec.is_none() {
+        builtin::policy(&policy, &params).map_err(|e| err("params", e.to_string()))?;
+    }
     let provider_json = match (&base, &file.provider) {
         (Some(b), over) => {
             let mut p = serde_json::to_value(&b.provider).unwrap_or_default();
@@ -143,6 +158,7 @@ pub fn load(path: &Path) -> Result<StrategyDef> {
         policy,
         provider,
         params,
+        exec,
         source: None,
     };
     let canonical = serde_json::to_string(&def).unwrap_or_default();
@@ -151,6 +167,82 @@ pub fn load(path: &Path) -> Result<StrategyDef> {
         content_hash: format!("{:016x}", crate::random::fnv1a(canonical.as_bytes())),
     });
     Ok(def)
+}
+
+/// Longest per-reply timeout a file may ask for.
+const MAX_TIMEOUT_MS: u64 = 600_000;
+
+/// `policy = { exec = [...], timeout = "10s" }`: the argument vector, run in the
+/// strategy file's folder; the program must exist (a path relative to that folder, or
+/// a name found on `PATH`). Errors as (field, message).
+fn exec_spec(t: &toml::Table, file: &Path) -> std::result::Result<ExecSpec, (String, String)> {
+    let bad = |f: &str, m: String| (format!("policy.{f}"), m);
+    for k in t.keys() {
+        if k != "exec" && k != "timeout" {
+            return Err(bad(
+                k,
+                "unknown key: expected exec and optionally timeout".into(),
+            ));
+        }
+    }
+    let exec: Vec<String> = t
+        .get("exec")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        })
+        .flatten()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            bad(
+                "exec",
+                "an argument vector of strings, e.g. [\"python3\", \"agent.py\"]".into(),
+            )
+        })?;
+    let timeout_ms = match t.get("timeout") {
+        None => 10_000,
+        Some(v) => v
+            .as_str()
+            .and_then(|s| crate::time::SimDuration::parse(s).ok())
+            .map(|d| d.0)
+            .filter(|&ms| (1..=MAX_TIMEOUT_MS).contains(&ms))
+            .ok_or_else(|| {
+                bad(
+                    "timeout",
+                    "a duration between 1ms and 10m, e.g. \"10s\"".into(),
+                )
+            })?,
+    };
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir =
+        std::fs::canonicalize(dir).map_err(|e| bad("exec", format!("{}: {e}", dir.display())))?;
+    let program = Path::new(&exec[0]);
+    let found = if exec[0].contains('/') {
+        dir.join(program).is_file()
+    } else {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
+    };
+    if !found {
+        return Err(bad(
+            "exec",
+            format!(
+                "program {:?} not found (relative paths are from {})",
+                exec[0],
+                dir.display()
+            ),
+        ));
+    }
+    Ok(ExecSpec {
+        exec,
+        dir,
+        timeout_ms,
+    })
 }
 
 fn to_json<T: Serialize>(v: &T) -> Value {

@@ -7,6 +7,7 @@
 pub mod belief;
 pub mod builtin;
 pub mod effect;
+pub mod external;
 pub mod file;
 pub mod provider;
 pub mod view;
@@ -53,6 +54,10 @@ pub struct StrategyDef {
     pub provider: ProviderSpec,
     /// Policy parameters.
     pub params: serde_json::Value,
+    /// The program that decides, for `policy = "exec"` (docs/strategy-protocol.md);
+    /// `params` are passed to it in the hello message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<external::ExecSpec>,
     /// The strategy file it was read from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<file::Source>,
@@ -87,7 +92,11 @@ impl StrategyDef {
         let provider = serde_path_to_error::deserialize(whole["provider"].clone())
             .map_err(|e| bad(format!("provider.{}: {}", e.path(), e.inner())))?;
         let params = whole["params"].clone();
-        builtin::policy(&self.policy, &params).map_err(|e| bad(e.to_string()))?;
+        if self.exec.is_none() {
+            builtin::policy(&self.policy, &params).map_err(|e| bad(e.to_string()))?;
+        } else if let Some((_, problem)) = builtin::param_problem("params", &params) {
+            return Err(bad(problem));
+        }
         self.provider = provider;
         self.params = params;
         Ok(())
@@ -118,6 +127,39 @@ impl StrategyDef {
         Ok(spec)
     }
 
+    /// The first message to an external program: the protocol version, what a provider
+    /// knows of the engagement (the customer's time zone offset and the run's span,
+    /// never its labels), what it may do, its parameters and its limits.
+    fn hello(&self, scenario: &Scenario, provider: &Provider) -> serde_json::Value {
+        serde_json::json!({
+            "type": "hello",
+            "protocol": external::messages::PROTOCOL,
+            "strategy": self.name,
+            "scenario": {
+                "name": scenario.name,
+                "start": scenario.epoch.as_str(),
+                "horizon_ms": scenario.horizon.0,
+            },
+            "provider": {
+                "pools": provider.pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
+                "first_line": provider.pools[provider.first_line].name,
+                "has_experts": provider.experts.is_some(),
+                "context": provider.context,
+                "authority": provider.spec.authority,
+            },
+            "actions": {
+                "triage": ["investigate", "escalate", "dismiss"],
+                "decide": ["query", "verdict", "escalate", "hand_off"],
+                "contain": ["isolate_host", "disable_account", "revoke_sessions", "block_domain"],
+            },
+            "params": self.params,
+            "limits": {
+                "reply_timeout_ms": self.exec.as_ref().map_or(0, |e| e.timeout_ms),
+                "max_reply_bytes": external::MAX_REPLY_BYTES,
+            },
+        })
+    }
+
     /// Applies the scenario's provider pins, validates and compiles the provider.
     /// Errors name the scenario file and the offending `provider.*` field.
     pub fn instantiate(&self, scenario: &Scenario) -> Result<Decider> {
@@ -138,10 +180,18 @@ impl StrategyDef {
                         message,
                     }
                 })?;
+        let policy = match &self.exec {
+            None => builtin::policy(&self.policy, &self.params)?,
+            Some(exec) => Policy::Honest(Box::new(external::External::new(
+                &self.name,
+                exec.clone(),
+                self.hello(scenario, &provider),
+            ))),
+        };
         Ok(Decider {
             name: self.name.clone(),
             provider,
-            policy: builtin::policy(&self.policy, &self.params)?,
+            policy,
         })
     }
 }

@@ -352,6 +352,12 @@ pub enum Decision {
         /// Why.
         reason: String,
     },
+    /// The strategy could not decide (an external program failed): recorded as a
+    /// `strategy_failed` event, and the case is escalated.
+    Fail {
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// What a strategy decides when an alert arrives, before any worker touches it.
@@ -369,5 +375,11 @@ pub enum Triage {
     Dismiss {
         /// Why.
         rationale: String,
+    },
+    /// The strategy could not triage (an external program failed): recorded as a
+    /// `strategy_failed` event, and the alert is escalated.
+    Fail {
+        /// What went wrong.
+        message: String,
     },
 }

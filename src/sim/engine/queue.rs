@@ -74,6 +74,10 @@ impl Engine<'_> {
         };
         match triage {
             Triage::Escalate { reason } => self.escalate(now, alert, reason),
+            Triage::Fail { message } => {
+                self.emit(now, Payload::StrategyFailed { alert, message });
+                self.escalate(now, alert, "strategy error: escalated".into());
+            }
             Triage::Dismiss { rationale } => {
                 let evidence = self.cited(alert, Vec::new());
                 self.emit(

@@ -223,6 +223,7 @@ impl Engine<'_> {
             Decision::HandOff { .. } if experts.is_none() || experts == Some(pool) => {
                 Some("no expert pool to hand off to".into())
             }
+            Decision::Fail { message } => Some(message.clone()),
             _ => None,
         };
         if let Some(message) = problem {
@@ -267,6 +268,11 @@ impl Engine<'_> {
             Decision::Escalate { reason } => {
                 self.work_done(now, alert, pool, worker, started, kind, true);
                 self.escalate(now, alert, reason);
+            }
+            // Reported as a problem above; kept total for the compiler.
+            Decision::Fail { message } => {
+                self.work_done(now, alert, pool, worker, started, kind, true);
+                self.escalate(now, alert, message);
             }
             Decision::HandOff { reason } => {
                 self.work_done(now, alert, pool, worker, started, kind, true);

@@ -97,6 +97,7 @@ pub fn definition(name: &str) -> Result<StrategyDef> {
         policy: name.to_string(),
         provider,
         params: p,
+        exec: None,
         source: None,
     })
 }

@@ -1,0 +1,190 @@
+//! The messages of the external strategy protocol (version [`PROTOCOL`]): what mdrsim
+//! writes (the honest world's observations, as JSON) and what it accepts back. Every
+//! message is one JSON object on one line. Schemas: docs/strategy-protocol.md.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::event::{ContainAction, ContextKind, Verdict};
+use crate::strategy::view::{CaseView, ContainRequest, Decision, Observation, Triage};
+
+/// The protocol version this mdrsim speaks.
+pub const PROTOCOL: u32 = 1;
+
+/// The case as an analyst sees it: the alert as raised and the records this
+/// investigation's queries returned — names, never internal ids, and nothing derived
+/// from ground truth.
+pub fn case_json(case: &CaseView<'_>) -> Value {
+    let entity = |id| case.entity_name(id).to_string();
+    let a = &case.alert;
+    let record = |o: Observation<'_>| match o {
+        Observation::Telemetry {
+            seq,
+            at,
+            source,
+            entity: e,
+            fields,
+        } => json!({ "type": "telemetry", "seq": seq, "at_ms": at.ms(), "source": source,
+                      "entity": entity(e), "fields": fields }),
+        Observation::Fact {
+            seq,
+            kind,
+            entity: e,
+            fields,
+            from,
+            until,
+        } => json!({ "type": "fact", "seq": seq, "kind": kind, "entity": entity(e),
+                      "fields": fields, "from_ms": from.ms(), "until_ms": until.map(|u| u.ms()) }),
+        Observation::Case {
+            seq,
+            at,
+            alert,
+            rule,
+            entities,
+            verdict,
+            by,
+        } => json!({ "type": "case", "seq": seq, "at_ms": at.ms(), "alert": alert.0,
+                      "rule": case.rule(rule), "entities": entities.iter().map(|&e| entity(e)).collect::<Vec<_>>(),
+                      "verdict": verdict, "by": by }),
+    };
+    let queries: Vec<Value> = case
+        .queries
+        .iter()
+        .map(|q| {
+            json!({ "kind": q.kind, "seq": q.seq,
+                    "records": case.records(q.kind).map(record).collect::<Vec<_>>() })
+        })
+        .collect();
+    json!({
+        "now_ms": case.now.ms(),
+        "pool": case.pool,
+        "expert": case.expert,
+        "has_experts": case.has_experts,
+        "integrations": case.integrations,
+        "alert": {
+            "id": a.id.0,
+            "seq": a.seq,
+            "raised_at_ms": a.raised_at.ms(),
+            "queued_at_ms": a.queued_at.ms(),
+            "rule": a.rule,
+            "severity": a.severity,
+            "score": a.score,
+            "entities": a.entities.iter().map(|&e| json!({
+                "name": entity(e),
+                "kind": case.entity_name(e).split_once(':').map(|(k, _)| k),
+            })).collect::<Vec<_>>(),
+            "matched": case.matched_record().map(record),
+        },
+        "queries": queries,
+    })
+}
+
+/// A reply to `triage`.
+#[derive(Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+enum TriageReply {
+    Investigate,
+    Escalate {
+        #[serde(default)]
+        reason: String,
+    },
+    Dismiss {
+        #[serde(default)]
+        rationale: String,
+    },
+}
+
+/// A containment as the agent names it.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct ContainReply {
+    action: ContainAction,
+    target: String,
+}
+
+/// A reply to `decide`.
+#[derive(Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+enum DecideReply {
+    Query {
+        kind: ContextKind,
+    },
+    Verdict {
+        verdict: Verdict,
+        confidence: f64,
+        #[serde(default)]
+        evidence: Vec<u64>,
+        #[serde(default)]
+        rationale: String,
+        #[serde(default)]
+        contain: Vec<ContainReply>,
+    },
+    Escalate {
+        #[serde(default)]
+        reason: String,
+    },
+    HandOff {
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+/// Parses a reply to `triage`.
+pub fn triage_reply(line: &str) -> Result<Triage, String> {
+    let r: TriageReply =
+        serde_json::from_str(line).map_err(|e| format!("bad triage reply: {e}"))?;
+    Ok(match r {
+        TriageReply::Investigate => Triage::Investigate,
+        TriageReply::Escalate { reason } => Triage::Escalate { reason },
+        TriageReply::Dismiss { rationale } => Triage::Dismiss { rationale },
+    })
+}
+
+/// Parses a reply to `decide`, resolving containment targets by entity name.
+pub fn decide_reply(line: &str, case: &CaseView<'_>) -> Result<Decision, String> {
+    let r: DecideReply =
+        serde_json::from_str(line).map_err(|e| format!("bad decide reply: {e}"))?;
+    Ok(match r {
+        DecideReply::Query { kind } => Decision::Query(kind),
+        DecideReply::Verdict {
+            verdict,
+            confidence,
+            evidence,
+            rationale,
+            contain,
+        } => {
+            if !(0.0..=1.0).contains(&confidence) {
+                return Err(format!("confidence {confidence} is not in [0, 1]"));
+            }
+            let contain = contain
+                .into_iter()
+                .map(|c| {
+                    case.alert
+                        .entities
+                        .iter()
+                        .copied()
+                        .find(|&e| case.entity_name(e) == c.target)
+                        .map(|target| ContainRequest {
+                            action: c.action,
+                            target,
+                        })
+                        .ok_or_else(|| {
+                            format!(
+                                "containment target {:?} is not an entity of the alert",
+                                c.target
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Decision::Verdict {
+                verdict,
+                confidence,
+                evidence,
+                rationale,
+                contain,
+            }
+        }
+        DecideReply::Escalate { reason } => Decision::Escalate { reason },
+        DecideReply::HandOff { reason } => Decision::HandOff { reason },
+    })
+}

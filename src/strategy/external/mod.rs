@@ -1,0 +1,244 @@
+//! Strategies in any language: a program started once per run, spoken to in JSON Lines
+//! over its stdin and stdout (docs/strategy-protocol.md). Faults are contained: a
+//! program that crashes, hangs past the per-decision timeout, writes something that is
+//! not a valid reply, or a line over the size limit, fails that decision (a
+//! `strategy_failed` event; the alert is escalated) and every later one; the run
+//! completes. The process is killed and reaped when the run ends, whatever happened.
+
+pub mod messages;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::Strategy;
+use super::view::{CaseView, Decision, Triage};
+
+/// Longest line accepted from a program.
+pub const MAX_REPLY_BYTES: u64 = 1 << 20;
+
+/// How to start a program: its argument vector (no shell), the folder it runs in, and
+/// the wall-clock time it may take per decision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecSpec {
+    /// Program and arguments.
+    pub exec: Vec<String>,
+    /// Working directory (the strategy file's folder). Not recorded: results must not
+    /// depend on where the checkout lives.
+    #[serde(skip)]
+    pub dir: PathBuf,
+    /// Wall-clock limit per reply, ms.
+    pub timeout_ms: u64,
+}
+
+/// Environment variables passed through to the program; everything else is cleared so
+/// a run does not depend on the caller's shell.
+const PASSED_ENV: &[&str] = &["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH"];
+
+/// A running (or failed) external strategy for one run.
+pub struct External {
+    name: String,
+    spec: ExecSpec,
+    hello: Value,
+    process: Option<Process>,
+    /// Why every later decision fails, once one has.
+    failed: Option<String>,
+}
+
+struct Process {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<Result<String, String>>,
+}
+
+impl External {
+    /// A strategy that starts `spec` at its first decision and greets it with `hello`
+    /// (the scenario metadata and provider capabilities a provider may know).
+    pub fn new(name: &str, spec: ExecSpec, hello: Value) -> Self {
+        External {
+            name: name.to_string(),
+            spec,
+            hello,
+            process: None,
+            failed: None,
+        }
+    }
+
+    fn start(&mut self) -> Result<(), String> {
+        let (program, args) = self
+            .spec
+            .exec
+            .split_first()
+            .ok_or_else(|| "exec is empty".to_string())?;
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .current_dir(&self.spec.dir)
+            .env_clear()
+            .env("MDRSIM_PROTOCOL", messages::PROTOCOL.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for k in PASSED_ENV {
+            if let Some(v) = std::env::var_os(k) {
+                cmd.env(k, v);
+            }
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {program:?}: {e}"))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("no pipes to the program".into());
+        };
+        let (tx, rx) = sync_channel(1);
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut buf = Vec::new();
+                let read = (&mut reader)
+                    .take(MAX_REPLY_BYTES + 1)
+                    .read_until(b'\n', &mut buf);
+                let msg = match read {
+                    Ok(0) => Err("the program exited (end of its output)".to_string()),
+                    Ok(n) if n as u64 > MAX_REPLY_BYTES => {
+                        Err(format!("a reply longer than {MAX_REPLY_BYTES} bytes"))
+                    }
+                    Ok(_) => String::from_utf8(buf)
+                        .map(|s| s.trim_end().to_string())
+                        .map_err(|_| "a reply that is not UTF-8".to_string()),
+                    Err(e) => Err(format!("reading its output: {e}")),
+                };
+                let stop = msg.is_err();
+                if tx.send(msg).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        self.process = Some(Process {
+            child,
+            stdin,
+            lines: rx,
+        });
+        let reply = self.call(&self.hello.clone())?;
+        let ready: Value =
+            serde_json::from_str(&reply).map_err(|e| format!("bad ready message: {e}"))?;
+        if ready.get("type").and_then(Value::as_str) != Some("ready") {
+            return Err(format!("expected {{\"type\":\"ready\",…}}, got {reply}"));
+        }
+        if ready.get("protocol").and_then(Value::as_u64) != Some(messages::PROTOCOL as u64) {
+            return Err(format!(
+                "the program speaks protocol {}, mdrsim speaks {}",
+                ready.get("protocol").unwrap_or(&Value::Null),
+                messages::PROTOCOL
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sends one message and waits for the reply line.
+    fn call(&mut self, msg: &Value) -> Result<String, String> {
+        let timeout = Duration::from_millis(self.spec.timeout_ms);
+        let p = self.process.as_mut().ok_or("not started")?;
+        let mut line = serde_json::to_vec(msg).map_err(|e| e.to_string())?;
+        line.push(b'\n');
+        p.stdin
+            .write_all(&line)
+            .and_then(|()| p.stdin.flush())
+            .map_err(|e| format!("the program stopped reading its input: {e}"))?;
+        match p.lines.recv_timeout(timeout) {
+            Ok(reply) => reply,
+            Err(RecvTimeoutError::Timeout) => {
+                Err(format!("no reply within {} ms", self.spec.timeout_ms))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err("the program exited".into()),
+        }
+    }
+
+    /// Runs one exchange; the first failure ends the program and fails every later call.
+    fn exchange(&mut self, msg: Value) -> Result<String, String> {
+        if let Some(why) = &self.failed {
+            return Err(format!("{}: {why} (earlier)", self.name));
+        }
+        if self.process.is_none()
+            && let Err(e) = self.start()
+        {
+            return Err(self.fail(e));
+        }
+        self.call(&msg).map_err(|e| self.fail(e))
+    }
+
+    fn fail(&mut self, why: String) -> String {
+        self.stop(Duration::ZERO);
+        self.failed = Some(why.clone());
+        format!("{}: {why}", self.name)
+    }
+
+    /// Says goodbye, waits up to `grace` for the program to exit, then kills it; reaps
+    /// it either way.
+    fn stop(&mut self, grace: Duration) {
+        let Some(mut p) = self.process.take() else {
+            return;
+        };
+        if !grace.is_zero() {
+            let _ = p.stdin.write_all(b"{\"type\":\"end\"}\n");
+            let _ = p.stdin.flush();
+        }
+        drop(p.stdin);
+        let deadline = Instant::now() + grace;
+        loop {
+            match p.child.try_wait() {
+                Ok(Some(_)) => return,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                _ => break,
+            }
+        }
+        let _ = p.child.kill();
+        let _ = p.child.wait();
+    }
+
+    /// The message sent before every decision's case.
+    fn request(kind: &str, case: &CaseView<'_>) -> Value {
+        json!({ "type": kind, "case": messages::case_json(case) })
+    }
+}
+
+impl Drop for External {
+    fn drop(&mut self) {
+        self.stop(Duration::from_secs(2));
+    }
+}
+
+impl Strategy for External {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn triage(&mut self, case: &CaseView<'_>) -> Triage {
+        match self
+            .exchange(Self::request("triage", case))
+            .and_then(|line| messages::triage_reply(&line))
+        {
+            Ok(t) => t,
+            Err(message) => Triage::Fail { message },
+        }
+    }
+
+    fn decide(&mut self, case: &CaseView<'_>) -> Decision {
+        match self
+            .exchange(Self::request("decide", case))
+            .and_then(|line| messages::decide_reply(&line, case))
+        {
+            Ok(d) => d,
+            Err(message) => Decision::Fail { message },
+        }
+    }
+}
