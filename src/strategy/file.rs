@@ -188,12 +188,11 @@ fn exec_spec(t: &toml::Table, file: &Path) -> std::result::Result<ExecSpec, (Str
     let exec: Vec<String> = t
         .get("exec")
         .and_then(|v| v.as_array())
-        .map(|a| {
+        .and_then(|a| {
             a.iter()
                 .map(|x| x.as_str().map(str::to_string))
                 .collect::<Option<Vec<_>>>()
         })
-        .flatten()
         .filter(|v| !v.is_empty())
         .ok_or_else(|| {
             bad(

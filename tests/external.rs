@@ -1,0 +1,199 @@
+//! External strategies over the protocol (docs/strategy-protocol.md). Broken agents
+//! (plain `sh`, so these run everywhere): every run completes, each failed decision is
+//! a strategy error and an escalation, and no process outlives its run. The Python
+//! example agents need python3 and run with `cargo test --release --test external --
+//! --ignored` (in `.ci/run`); they fail, not skip, when python3 is missing.
+
+mod common;
+
+use std::path::Path;
+
+use common::{mdrsim, repo};
+
+/// A strategy file on the threshold profile whose policy runs `script` under sh, with a
+/// marker argument to find its processes by.
+fn agent(dir: &Path, name: &str, script: &str, timeout: &str) -> String {
+    let marker = format!("mdrsim-test-agent-{name}-{}", std::process::id());
+    let text = format!(
+        "name = \"{name}\"\nextends = \"threshold\"\npolicy = {{ exec = [\"sh\", \"-c\", {script:?}, \"{marker}\"], timeout = \"{timeout}\" }}\n"
+    );
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Processes whose command line holds `needle`.
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline"))
+            && String::from_utf8_lossy(&cmd).contains(needle)
+        {
+            found.push(e.file_name().to_string_lossy().into_owned());
+        }
+    }
+    found
+}
+
+fn run_metrics(strategy: &str) -> serde_json::Value {
+    let o = mdrsim(&[
+        "run",
+        "--scenario",
+        repo("scenarios/identity-takeover.toml").to_str().unwrap(),
+        "--strategy",
+        strategy,
+        "--seed",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["metrics"].clone()
+}
+
+const READY: &str = "read l; echo '{\"type\":\"ready\",\"protocol\":1}'";
+
+#[test]
+fn broken_agents_fail_their_decisions_and_the_run_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("crash_at_start", "exit 3".to_string(), "1s"),
+        (
+            "wrong_version",
+            "read l; echo '{\"type\":\"ready\",\"protocol\":99}'; cat >/dev/null".into(),
+            "1s",
+        ),
+        (
+            "garbage",
+            format!("{READY}; while read l; do echo 'not json'; done"),
+            "1s",
+        ),
+        (
+            "crash_mid_run",
+            format!(
+                "{READY}; n=0; while read l; do n=$((n+1)); [ $n -gt 5 ] && exit 1; echo '{{\"action\":\"escalate\",\"reason\":\"x\"}}'; done"
+            ),
+            "1s",
+        ),
+        ("hang", format!("{READY}; read l; exec sleep 1000"), "200ms"),
+        (
+            "huge_line",
+            format!("{READY}; read l; head -c 104857600 /dev/zero | tr '\\0' a; echo"),
+            "5s",
+        ),
+    ];
+    for (name, script, timeout) in cases {
+        let file = agent(dir.path(), name, &script, timeout);
+        let m = run_metrics(&file);
+        let (alerts, escalated, errors) = (
+            m["alerts"].as_u64().unwrap(),
+            m["escalated"].as_u64().unwrap(),
+            m["strategy_errors"].as_u64().unwrap(),
+        );
+        assert!(alerts > 20, "{name}: the run has alerts");
+        assert!(errors > 0, "{name}: errors are counted");
+        // Every alert is escalated: by the agent (crash_mid_run's first five) or
+        // because its decision failed.
+        assert_eq!(escalated, alerts, "{name}");
+        if name != "crash_mid_run" {
+            assert_eq!(errors, alerts, "{name}: every decision failed");
+        } else {
+            assert!(errors < alerts, "{name}: the first decisions were made");
+        }
+        let marker = format!("mdrsim-test-agent-{name}-{}", std::process::id());
+        assert_eq!(
+            processes_with(&marker),
+            Vec::<String>::new(),
+            "{name}: left behind"
+        );
+    }
+}
+
+#[test]
+fn a_missing_program_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.toml");
+    std::fs::write(
+        &path,
+        "extends = \"threshold\"\npolicy = { exec = [\"./no-such-agent.py\"] }\n",
+    )
+    .unwrap();
+    let o = mdrsim(&["run", "--strategy", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(":2: policy.exec:") && err.contains("not found"),
+        "{err}"
+    );
+}
+
+fn python() {
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(ok, "python3 is needed for the example agents (see README)");
+}
+
+#[test]
+#[ignore = "needs python3: cargo test --release --test external -- --ignored"]
+fn the_python_threshold_agent_matches_the_built_in_on_every_scenario() {
+    python();
+    let agent = repo("examples/strategies/threshold-agent.toml");
+    for entry in std::fs::read_dir(repo("scenarios")).unwrap() {
+        let sc = entry.unwrap().path();
+        if sc.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        for seed in ["1", "2", "3"] {
+            let metrics = |strategy: &str| {
+                let o = mdrsim(&[
+                    "run",
+                    "--scenario",
+                    sc.to_str().unwrap(),
+                    "--strategy",
+                    strategy,
+                    "--seed",
+                    seed,
+                    "--format",
+                    "json",
+                ]);
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["metrics"].clone()
+            };
+            let (mine, theirs) = (metrics(agent.to_str().unwrap()), metrics("threshold"));
+            assert_eq!(mine, theirs, "{} seed {seed}", sc.display());
+            assert_eq!(mine["strategy_errors"], 0);
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs python3: cargo test --release --test external -- --ignored"]
+fn an_eval_with_agents_is_byte_identical_for_any_thread_count() {
+    python();
+    let dir = tempfile::tempdir().unwrap();
+    let eval = |threads: &str| {
+        let out = dir.path().join(format!("t{threads}"));
+        let o = mdrsim(&[
+            "eval",
+            "--suite",
+            repo("scenarios/identity-takeover.toml").to_str().unwrap(),
+            "--strategies",
+            &format!(
+                "threshold,{}",
+                repo("examples/strategies/threshold-agent.toml").display()
+            ),
+            "--seeds",
+            "6",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ["runs", "alerts", "campaigns", "backlog"]
+            .map(|t| std::fs::read(out.join(format!("{t}.parquet"))).unwrap())
+    };
+    assert_eq!(eval("1"), eval("2"));
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The tests that need tools besides Rust: python3 (the example agents of the strategy
+# protocol, standard library only) and pyarrow + DuckDB (independent Parquet readers).
+# A missing tool is a failure, never a silent pass. Install: pip install pyarrow duckdb
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v python3 >/dev/null || { echo "error: python3 is needed" >&2; exit 1; }
+python3 -c "import pyarrow, duckdb" || { echo "error: pip install pyarrow duckdb" >&2; exit 1; }
+cargo test --release --test external -- --ignored
+cargo build --release
+python3 tests/interop/check_parquet.py
