@@ -197,3 +197,33 @@ fn an_eval_with_agents_is_byte_identical_for_any_thread_count() {
     };
     assert_eq!(eval("1"), eval("2"));
 }
+
+#[test]
+#[ignore = "needs python3: cargo test --release --test external -- --ignored"]
+fn the_history_agent_learns_from_its_own_past_cases() {
+    python();
+    let dir = tempfile::tempdir().unwrap();
+    for seed in ["1", "2"] {
+        let log = dir.path().join(format!("h{seed}.jsonl"));
+        let o = mdrsim(&[
+            "run", "--scenario", repo("scenarios/quiet-period.toml").to_str().unwrap(),
+            "--strategy", repo("examples/strategies/history-agent.toml").to_str().unwrap(),
+            "--seed", seed, "--events", log.to_str().unwrap(), "--format", "json",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let m = &serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["metrics"];
+        assert_eq!(m["strategy_errors"], 0, "seed {seed}");
+        assert_eq!(m["evidence_coverage"], 1.0, "cites only records it was given");
+        // Two weeks: as its history grows it escalates less (first week vs second).
+        let (header, log) = mdrsim::event::read_log(&log).unwrap();
+        let half = header.horizon_ms / 2;
+        let mut escalated = [0u32; 2];
+        for e in log.events() {
+            if matches!(e.payload, mdrsim::event::Payload::Escalated { .. }) {
+                escalated[usize::from(e.at.0 >= half)] += 1;
+            }
+        }
+        assert!(escalated[0] >= 20, "seed {seed}: {escalated:?}");
+        assert!(escalated[1] * 4 < escalated[0], "seed {seed}: no learning: {escalated:?}");
+    }
+}
