@@ -14,7 +14,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn protocol(c: &mut Criterion) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let scenario = Scenario::load(&root.join("scenarios/friday-night-ransomware.toml")).expect("scenario");
+    let scenario =
+        Scenario::load(&root.join("scenarios/friday-night-ransomware.toml")).expect("scenario");
     let agent = strategy::file::load(&root.join("examples/strategies/threshold-agent.toml"))
         .expect("agent file (needs python3 on PATH)");
     let built_in = strategy::builtin::definition("threshold").expect("built-in");

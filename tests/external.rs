@@ -76,6 +76,16 @@ fn broken_agents_fail_their_decisions_and_the_run_completes() {
             "1s",
         ),
         ("hang", format!("{READY}; read l; exec sleep 1000"), "200ms"),
+        // A program that started a child of its own: the whole group is stopped.
+        (
+            "hang_with_child",
+            // (its output detached, so a leftover fails the scan below instead of
+            // holding mdrsim's stderr open)
+            format!(
+                "{READY}; read l; sh -c 'sleep 1000; :' \"$0-child\" </dev/null >/dev/null 2>&1"
+            ),
+            "200ms",
+        ),
         (
             "huge_line",
             format!("{READY}; read l; head -c 104857600 /dev/zero | tr '\\0' a; echo"),
@@ -206,14 +216,27 @@ fn the_history_agent_learns_from_its_own_past_cases() {
     for seed in ["1", "2"] {
         let log = dir.path().join(format!("h{seed}.jsonl"));
         let o = mdrsim(&[
-            "run", "--scenario", repo("scenarios/quiet-period.toml").to_str().unwrap(),
-            "--strategy", repo("examples/strategies/history-agent.toml").to_str().unwrap(),
-            "--seed", seed, "--events", log.to_str().unwrap(), "--format", "json",
+            "run",
+            "--scenario",
+            repo("scenarios/quiet-period.toml").to_str().unwrap(),
+            "--strategy",
+            repo("examples/strategies/history-agent.toml")
+                .to_str()
+                .unwrap(),
+            "--seed",
+            seed,
+            "--events",
+            log.to_str().unwrap(),
+            "--format",
+            "json",
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let m = &serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["metrics"];
         assert_eq!(m["strategy_errors"], 0, "seed {seed}");
-        assert_eq!(m["evidence_coverage"], 1.0, "cites only records it was given");
+        assert_eq!(
+            m["evidence_coverage"], 1.0,
+            "cites only records it was given"
+        );
         // Two weeks: as its history grows it escalates less (first week vs second).
         let (header, log) = mdrsim::event::read_log(&log).unwrap();
         let half = header.horizon_ms / 2;
@@ -224,6 +247,9 @@ fn the_history_agent_learns_from_its_own_past_cases() {
             }
         }
         assert!(escalated[0] >= 20, "seed {seed}: {escalated:?}");
-        assert!(escalated[1] * 4 < escalated[0], "seed {seed}: no learning: {escalated:?}");
+        assert!(
+            escalated[1] * 4 < escalated[0],
+            "seed {seed}: no learning: {escalated:?}"
+        );
     }
 }

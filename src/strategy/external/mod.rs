@@ -89,6 +89,9 @@ impl External {
                 cmd.env(k, v);
             }
         }
+        // Its own process group, so stopping it stops whatever it started too.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {program:?}: {e}"))?;
@@ -192,14 +195,13 @@ impl External {
         }
         drop(p.stdin);
         let deadline = Instant::now() + grace;
-        loop {
-            match p.child.try_wait() {
-                Ok(Some(_)) => return,
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                _ => break,
-            }
+        while Instant::now() < deadline && matches!(p.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // The group outlives its leader if the program started children: end them all.
+        #[cfg(unix)]
+        if let Some(group) = rustix::process::Pid::from_raw(p.child.id() as i32) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         }
         let _ = p.child.kill();
         let _ = p.child.wait();
