@@ -67,6 +67,10 @@ pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
     let out = Simulation::new(&scenario, args.seed).run(&mut decider);
     if let Some(path) = &args.events {
         write_log(path, &out.header, &out.log)?;
+        if !decider.reply_times().is_empty() {
+            let times = path.with_extension("reply_times.jsonl");
+            mdrsim::strategy::external::write_reply_times(&times, decider.reply_times())?;
+        }
     }
     let metrics = Metrics::from_events(&out.header, out.log.events());
     let report = RunReport::new(&out.header, metrics).render(args.format);

@@ -182,6 +182,14 @@ impl EvalConfig {
             )?;
             std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
             event::write_log(&path.join("log.parquet"), &out.header, &out.log)?;
+            // An external program's reply times: beside the log, never in it (they
+            // are wall-clock and would break byte-identical results).
+            if !decider.reply_times().is_empty() {
+                crate::strategy::external::write_reply_times(
+                    &path.join("reply_times.jsonl"),
+                    decider.reply_times(),
+                )?;
+            }
         }
         Ok(RunResult {
             cell: cell.clone(),

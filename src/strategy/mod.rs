@@ -31,6 +31,11 @@ pub trait Strategy: Send {
     }
     /// Decides a case after each worker action (triage, a context query).
     fn decide(&mut self, case: &CaseView<'_>) -> Decision;
+    /// Wall-clock time of each reply, for strategies that run outside mdrsim (an
+    /// external program). Never part of the simulation or of the results' tables.
+    fn reply_times(&self) -> &[external::ReplyTime] {
+        &[]
+    }
 }
 
 /// Whoever decides: an honest strategy or the oracle.
@@ -71,6 +76,16 @@ pub struct Decider {
     pub provider: Provider,
     /// The policy.
     pub policy: Policy,
+}
+
+impl Decider {
+    /// Wall-clock time of each reply of an external program (empty for built-ins).
+    pub fn reply_times(&self) -> &[external::ReplyTime] {
+        match &self.policy {
+            Policy::Honest(s) => s.reply_times(),
+            Policy::Oracle(_) => &[],
+        }
+    }
 }
 
 impl StrategyDef {

@@ -37,6 +37,29 @@ pub struct ExecSpec {
     pub timeout_ms: u64,
 }
 
+/// How long the program took to answer one message (wall clock, not simulated time).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplyTime {
+    /// The alert the message was about (`null` for `hello`).
+    pub alert: Option<u32>,
+    /// `hello`, `triage` or `decide`.
+    pub message: &'static str,
+    /// Microseconds from writing the message to reading the reply.
+    pub wall_us: u64,
+}
+
+/// Writes reply times as JSON Lines, atomically: one object per reply.
+pub fn write_reply_times(path: &std::path::Path, times: &[ReplyTime]) -> crate::Result<()> {
+    crate::atomic::write_atomically(path, |w| {
+        for t in times {
+            serde_json::to_writer(&mut *w, t)
+                .map_err(|e| crate::Error::io(path, std::io::Error::other(e)))?;
+            w.write_all(b"\n").map_err(|e| crate::Error::io(path, e))?;
+        }
+        Ok(())
+    })
+}
+
 /// Environment variables passed through to the program; everything else is cleared so
 /// a run does not depend on the caller's shell.
 const PASSED_ENV: &[&str] = &["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH"];
@@ -49,6 +72,8 @@ pub struct External {
     process: Option<Process>,
     /// Why every later decision fails, once one has.
     failed: Option<String>,
+    /// Wall-clock time of each reply.
+    times: Vec<ReplyTime>,
 }
 
 struct Process {
@@ -67,6 +92,7 @@ impl External {
             hello,
             process: None,
             failed: None,
+            times: Vec::new(),
         }
     }
 
@@ -129,7 +155,7 @@ impl External {
             stdin,
             lines: rx,
         });
-        let reply = self.call(&self.hello.clone())?;
+        let reply = self.timed_call(&self.hello.clone(), None, "hello")?;
         let ready: Value =
             serde_json::from_str(&reply).map_err(|e| format!("bad ready message: {e}"))?;
         if ready.get("type").and_then(Value::as_str) != Some("ready") {
@@ -164,8 +190,29 @@ impl External {
         }
     }
 
+    fn timed_call(
+        &mut self,
+        msg: &Value,
+        alert: Option<u32>,
+        message: &'static str,
+    ) -> Result<String, String> {
+        let started = Instant::now();
+        let reply = self.call(msg);
+        self.times.push(ReplyTime {
+            alert,
+            message,
+            wall_us: started.elapsed().as_micros() as u64,
+        });
+        reply
+    }
+
     /// Runs one exchange; the first failure ends the program and fails every later call.
-    fn exchange(&mut self, msg: Value) -> Result<String, String> {
+    fn exchange(
+        &mut self,
+        msg: Value,
+        alert: u32,
+        message: &'static str,
+    ) -> Result<String, String> {
         if let Some(why) = &self.failed {
             return Err(format!("{}: {why} (earlier)", self.name));
         }
@@ -174,7 +221,8 @@ impl External {
         {
             return Err(self.fail(e));
         }
-        self.call(&msg).map_err(|e| self.fail(e))
+        self.timed_call(&msg, Some(alert), message)
+            .map_err(|e| self.fail(e))
     }
 
     fn fail(&mut self, why: String) -> String {
@@ -224,9 +272,13 @@ impl Strategy for External {
         &self.name
     }
 
+    fn reply_times(&self) -> &[ReplyTime] {
+        &self.times
+    }
+
     fn triage(&mut self, case: &CaseView<'_>) -> Triage {
         match self
-            .exchange(Self::request("triage", case))
+            .exchange(Self::request("triage", case), case.alert.id.0, "triage")
             .and_then(|line| messages::triage_reply(&line))
         {
             Ok(t) => t,
@@ -236,7 +288,7 @@ impl Strategy for External {
 
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
         match self
-            .exchange(Self::request("decide", case))
+            .exchange(Self::request("decide", case), case.alert.id.0, "decide")
             .and_then(|line| messages::decide_reply(&line, case))
         {
             Ok(d) => d,
