@@ -69,6 +69,11 @@ fn broken_agents_fail_their_decisions_and_the_run_completes() {
             "1s",
         ),
         (
+            "unknown_action",
+            format!("{READY}; while read l; do echo '{{\"action\":\"launch_missiles\"}}'; done"),
+            "1s",
+        ),
+        (
             "crash_mid_run",
             format!(
                 "{READY}; n=0; while read l; do n=$((n+1)); [ $n -gt 5 ] && exit 1; echo '{{\"action\":\"escalate\",\"reason\":\"x\"}}'; done"
