@@ -43,3 +43,14 @@ pub fn part(data: &[u8]) {
     let bytes = bytes::Bytes::copy_from_slice(data);
     let _ = crate::harness::parts::decode_part(Path::new("fuzz.mdrsim-part"), bytes);
 }
+
+/// The strategy-file reader (anchored in a folder with no programs of its own).
+pub fn strategy_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if text.len() as u64 > crate::budget::MAX_TEXT_FILE_BYTES {
+        return;
+    }
+    let _ = crate::strategy::file::parse(text, Path::new("/nonexistent/fuzz.toml"));
+}

@@ -42,3 +42,8 @@ fn parquet_log_corpus() {
 fn part_corpus() {
     replay("part", mdrsim::fuzzing::part);
 }
+
+#[test]
+fn strategy_file_corpus() {
+    replay("strategy_file", mdrsim::fuzzing::strategy_file);
+}

@@ -56,6 +56,13 @@ pub fn resolve(entry: &str) -> Result<StrategyDef> {
 /// Reads and validates a strategy file.
 pub fn load(path: &Path) -> Result<StrategyDef> {
     let text = crate::budget::read_text(path)?;
+    parse(&text, path)
+}
+
+/// Validates a strategy file's text; `path` names it in errors and anchors a program's
+/// relative path.
+pub fn parse(text: &str, path: &Path) -> Result<StrategyDef> {
+    let text = text.to_string();
     let err = |field: &str, message: String| Error::Scenario {
         file: path.to_path_buf(),
         line: field_line(&text, field),
