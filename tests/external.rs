@@ -258,3 +258,29 @@ fn the_history_agent_learns_from_its_own_past_cases() {
         );
     }
 }
+
+#[test]
+fn a_relative_program_runs_from_the_strategy_files_folder() {
+    // The test's own working directory is the crate root; the agent lives elsewhere.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("agent.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\n{READY}\nwhile read l; do echo '{{\"action\":\"escalate\",\"reason\":\"always\"}}'; done\n"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let file = dir.path().join("relative.toml");
+    std::fs::write(
+        &file,
+        "extends = \"threshold\"\npolicy = { exec = [\"./agent.sh\"] }\n",
+    )
+    .unwrap();
+    let m = run_metrics(file.to_str().unwrap());
+    assert_eq!(m["strategy_errors"], 0, "{m}");
+    assert_eq!(m["escalated"], m["alerts"]);
+}

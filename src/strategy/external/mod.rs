@@ -102,7 +102,15 @@ impl External {
             .exec
             .split_first()
             .ok_or_else(|| "exec is empty".to_string())?;
-        let mut cmd = Command::new(program);
+        // A relative path names a file in the strategy's folder: made absolute here,
+        // because whether a relative program resolves against the old or the new working
+        // directory is platform-specific.
+        let program = if program.contains('/') {
+            self.spec.dir.join(program).into_os_string()
+        } else {
+            program.into()
+        };
+        let mut cmd = Command::new(&program);
         cmd.args(args)
             .current_dir(&self.spec.dir)
             .env_clear()
