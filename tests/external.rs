@@ -284,3 +284,26 @@ fn a_relative_program_runs_from_the_strategy_files_folder() {
     assert_eq!(m["strategy_errors"], 0, "{m}");
     assert_eq!(m["escalated"], m["alerts"]);
 }
+
+#[test]
+fn hello_tells_what_a_provider_knows_and_not_the_scenarios_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // Saves the hello in its working directory (the strategy file's folder).
+    let file = agent(
+        dir.path(),
+        "hello_saver",
+        "read l; printf '%s\\n' \"$l\" > hello.json; echo '{\"type\":\"ready\",\"protocol\":1}'; while read l; do echo '{\"action\":\"escalate\"}'; done",
+        "1s",
+    );
+    let m = run_metrics(&file);
+    assert_eq!(m["strategy_errors"], 0, "{m}");
+    let hello: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("hello.json")).unwrap())
+            .unwrap();
+    assert_eq!(hello["type"], "hello");
+    assert_eq!(hello["scenario"]["start"], "2026-12-01T09:00:00+01:00");
+    assert!(
+        !hello.to_string().contains("identity-takeover"),
+        "the scenario's name says what happens in it: {hello}"
+    );
+}

@@ -113,9 +113,19 @@ fn eval_runs_a_file_beside_built_ins_and_records_it() {
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let text = summary.to_string();
     assert!(text.contains("legacy_24x7"), "{text}");
+    // Paired differences of the file's strategy against the built-in, matched by seed.
+    assert_eq!(summary["baseline"][0], "legacy_mdr");
+    let paired = summary["baseline"][1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["strategy"] == "legacy_24x7")
+        .expect("a paired row for the file's strategy");
+    assert_eq!(paired["runs"], 4);
+    assert_eq!(paired["metrics"]["unhandled"]["method"], "paired t");
     assert!(
-        text.contains("paired") || text.contains("baseline"),
-        "paired differences: {text}"
+        paired["metrics"]["unhandled"]["mean"].as_f64().unwrap() < 0.0,
+        "{paired}"
     );
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();

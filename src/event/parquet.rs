@@ -36,6 +36,10 @@ pub const META_DATA_CRC32: &str = "mdrsim.data_crc32";
 
 const BATCH_ROWS: usize = 65_536;
 
+/// Largest Parquet log a reader accepts: far above what the work budget lets a run
+/// write (about 10 million events at well under 100 bytes each, compressed).
+pub const MAX_LOG_BYTES: u64 = 4 << 30;
+
 /// The Arrow schema of an event-log file.
 pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
@@ -208,6 +212,18 @@ fn to_batch(
 /// checksums and that `seq`s are dense and time never goes back. A truncated file is
 /// reported as such.
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
+    // Read whole (the data-page checksum is checked before decoding), so bounded first.
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > MAX_LOG_BYTES {
+        return Err(Error::log(
+            path,
+            format!(
+                "{size} bytes: larger than any event log mdrsim writes ({MAX_LOG_BYTES} at most)"
+            ),
+        ));
+    }
     let bytes = Bytes::from(std::fs::read(path).map_err(|e| Error::io(path, e))?);
     read_from_bytes(path, bytes)
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::tables::TABLES;
 use crate::error::{Error, Result};
-use crate::integrity::checksum_text;
+use crate::integrity::Checksum;
 
 /// A results folder being written: the staging folder, the lock, and the target.
 pub struct Staging {
@@ -142,18 +142,30 @@ pub fn table_checksums(dir: &Path) -> Result<Value> {
     let mut tables = serde_json::Map::new();
     for t in TABLES {
         let path = dir.join(format!("{t}.parquet"));
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let n = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
-            bytes::Bytes::from(bytes.clone()),
-        )
-        .map(|b| b.metadata().file_metadata().num_rows())
-        .map_err(|e| Error::log(&path, e.to_string()))?;
+        let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let n = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .map(|b| b.metadata().file_metadata().num_rows())
+            .map_err(|e| Error::log(&path, e.to_string()))?;
         tables.insert(
             format!("{t}.parquet"),
-            json!({ "rows": n, "crc32": checksum_text(&bytes) }),
+            json!({ "rows": n, "crc32": file_checksum(&path)? }),
         );
     }
     Ok(Value::Object(tables))
+}
+
+/// The CRC-32 of a file, read in blocks (tables can be larger than memory wants).
+fn file_checksum(path: &Path) -> Result<String> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut sum = Checksum::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            return Ok(sum.text());
+        }
+        sum.update(&buf[..n]);
+    }
 }
 
 /// Checks a results folder: its manifest parses and every table it lists has the
@@ -189,8 +201,7 @@ pub fn verify(dir: &Path) -> Result<Value> {
             .and_then(Value::as_str)
             .ok_or_else(|| Error::log(&path, format!("tables.{name}: missing")))?;
         let file = dir.join(&name);
-        let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-        let have = checksum_text(&bytes);
+        let have = file_checksum(&file)?;
         if have != want {
             return Err(Error::log(
                 &file,

@@ -150,8 +150,9 @@ impl StrategyDef {
             "type": "hello",
             "protocol": external::messages::PROTOCOL,
             "strategy": self.name,
+            // Not the scenario's name: authors name scenarios after what happens in
+            // them ("friday-night-ransomware", "quiet-period"), which no provider knows.
             "scenario": {
-                "name": scenario.name,
                 "start": scenario.epoch.as_str(),
                 "horizon_ms": scenario.horizon.0,
             },

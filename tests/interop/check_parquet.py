@@ -308,6 +308,8 @@ with tempfile.TemporaryDirectory() as tmp:
            "--sweep", "provider.pools.analysts.schedule.tz=UTC,America/New_York", "--out", sw, "--format", "json")
     sweep = ds.dataset(os.path.join(sw, "events"), format="parquet", partitioning="hive").to_table(columns=["provider.pools.analysts.schedule.tz", "seed"])
     check("pyarrow decodes percent-encoded sweep values", set(sweep.column("provider.pools.analysts.schedule.tz").to_pylist()) == {"UTC", "America/New_York"})
+    tzs = {r[0] for r in duckdb.sql(f"SELECT DISTINCT \"provider.pools.analysts.schedule.tz\" FROM read_parquet('{sw}/events/**/*.parquet', hive_partitioning = true)").fetchall()}
+    check("DuckDB decodes percent-encoded sweep values", tzs == {"UTC", "America/New_York"}, tzs)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -223,13 +223,10 @@ impl Engine<'_> {
             Decision::HandOff { .. } if experts.is_none() || experts == Some(pool) => {
                 Some("no expert pool to hand off to".into())
             }
-            Decision::Fail { message } => Some(message.clone()),
             _ => None,
         };
         if let Some(message) = problem {
-            self.emit(now, Payload::StrategyFailed { alert, message });
-            self.work_done(now, alert, pool, worker, started, kind, true);
-            self.escalate(now, alert, "strategy error: escalated".into());
+            self.fail_work(now, alert, (pool, worker, started, kind), message);
             return;
         }
         match decision {
@@ -269,10 +266,8 @@ impl Engine<'_> {
                 self.work_done(now, alert, pool, worker, started, kind, true);
                 self.escalate(now, alert, reason);
             }
-            // Reported as a problem above; kept total for the compiler.
             Decision::Fail { message } => {
-                self.work_done(now, alert, pool, worker, started, kind, true);
-                self.escalate(now, alert, message);
+                self.fail_work(now, alert, (pool, worker, started, kind), message);
             }
             Decision::HandOff { reason } => {
                 self.work_done(now, alert, pool, worker, started, kind, true);
@@ -287,6 +282,20 @@ impl Engine<'_> {
                 );
             }
         }
+    }
+
+    /// A decision the strategy could not make, or made against the rules: recorded as
+    /// `strategy_failed`, the worker released, the case escalated to the customer.
+    fn fail_work(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        (pool, worker, started, kind): (u32, u32, SimTime, ActionKind),
+        message: String,
+    ) {
+        self.emit(now, Payload::StrategyFailed { alert, message });
+        self.work_done(now, alert, pool, worker, started, kind, true);
+        self.escalate(now, alert, "strategy error: escalated".into());
     }
 
     fn valid_requests(
