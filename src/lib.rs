@@ -22,6 +22,7 @@
 pub mod atomic;
 pub mod budget;
 pub mod calendar;
+pub mod claims;
 pub mod error;
 pub mod event;
 #[doc(hidden)]

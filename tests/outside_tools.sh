@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The tests that need tools besides Rust: python3 (the example agents of the strategy
-# protocol, standard library only) and pyarrow + DuckDB (independent Parquet readers).
+# protocol, standard library only) and pyarrow + DuckDB (independent Parquet readers,
+# and an independent recomputation of claims and regression checks).
 # A missing tool is a failure, never a silent pass. Install: pip install pyarrow duckdb
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,3 +10,4 @@ python3 -c "import pyarrow, duckdb" || { echo "error: pip install pyarrow duckdb
 cargo test --release --test external -- --ignored
 cargo build --release
 python3 tests/interop/check_parquet.py
+python3 tests/interop/check_claims.py

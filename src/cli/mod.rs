@@ -2,6 +2,8 @@
 //! calls; the library does the work.
 
 mod calibration;
+mod check;
+mod claims;
 mod eval;
 mod lint;
 mod merge;
@@ -30,6 +32,10 @@ const EXIT_CODES: &str = "Exit codes: 0 success, 1 a check failed, 2 bad input o
 enum Command {
     /// Reliability tables: the built-ins' stated confidence vs how often they are right.
     Calibration(calibration::CalibrationArgs),
+    /// Compare results with a stored baseline; exit 1 if a metric regressed (--update writes it).
+    Check(check::CheckArgs),
+    /// Test a claims file: each claim passes, fails or is inconclusive, with the evidence.
+    Claims(claims::ClaimsArgs),
     /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
     Eval(eval::EvalArgs),
     /// Report free labels: rules, severities, entities, telemetry or fact values only attacks produce.
@@ -53,6 +59,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Calibration(args) => calibration::execute(args),
+        Command::Check(args) => check::execute(args),
+        Command::Claims(args) => claims::execute(args),
         Command::Eval(args) => eval::execute(args),
         Command::Lint(args) => lint::execute(args),
         Command::Merge(args) => merge::execute(args),

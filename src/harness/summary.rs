@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::estimate;
 use super::stats::{Summary, paired, summarize};
@@ -13,8 +13,9 @@ use crate::harness::output::metric_columns;
 use crate::score::Metrics;
 use crate::score::survival::Observation;
 
-/// What the summary needs of one run (read back from `runs.parquet`).
-#[derive(Clone, Debug)]
+/// What the summary needs of one run (read back from `runs.parquet`; stored whole in a
+/// regression baseline).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
     /// Grid index.
     pub run: u64,
@@ -36,7 +37,7 @@ pub struct RunRecord {
 }
 
 /// When one campaign started, reached the provider and was contained (ms).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CampaignTimes {
     /// First step.
     pub started_ms: Option<u64>,
@@ -75,9 +76,108 @@ fn within(metric: &str, mut s: Summary) -> Summary {
     s
 }
 
+/// How a metric is aggregated over runs (DESIGN §5): pooled campaigns, pooled alert
+/// ratios, Kaplan–Meier over pooled campaigns, or the mean of per-run values.
+#[derive(Clone, Copy)]
+enum Estimator {
+    /// Contained / campaigns, pooled: Wilson.
+    Proportion,
+    /// Σ numerator / Σ denominator over runs: run bootstrap.
+    Ratio(fn(&Metrics) -> (u64, u64)),
+    /// Kaplan–Meier median from detection (`true`) or from the first step.
+    Median { from_detection: bool },
+    /// Mean of per-run values: Student's t.
+    Mean,
+}
+
+fn estimator(name: &str) -> Estimator {
+    match name {
+        "containment_rate" => Estimator::Proportion,
+        "escalation_rate" => Estimator::Ratio(|x| (x.escalated, x.alerts)),
+        "autonomous_rate" => Estimator::Ratio(|x| (x.verdicts, x.alerts)),
+        "verdict_accuracy" => Estimator::Ratio(|x| (x.tp + x.tn, x.verdicts)),
+        "precision" => Estimator::Ratio(|x| (x.tp, x.tp + x.fp)),
+        "recall" => Estimator::Ratio(|x| (x.tp, x.tp + x.fn_)),
+        "malicious_recall" => {
+            Estimator::Ratio(|x| (x.malicious_alerts - x.missed, x.malicious_alerts))
+        }
+        "time_to_containment_p50_s" => Estimator::Median {
+            from_detection: false,
+        },
+        "detect_to_contain_p50_s" => Estimator::Median {
+            from_detection: true,
+        },
+        _ => Estimator::Mean,
+    }
+}
+
+fn observations(runs: &[&RunRecord], from_detection: bool) -> Vec<Vec<Observation>> {
+    runs.iter()
+        .map(|r| {
+            r.campaigns
+                .iter()
+                .filter_map(|c| {
+                    let from = if from_detection {
+                        c.detected_ms
+                    } else {
+                        c.started_ms
+                    };
+                    c.since(from, r.horizon_ms)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn metric_value(name: &str, m: &Metrics) -> Option<f64> {
+    serde_json::to_value(m).ok()?.get(name)?.as_f64()
+}
+
+/// Whether `name` is estimated by the mean of per-run values (so a resampling
+/// comparison can work on the values directly).
+pub fn is_mean(name: &str) -> bool {
+    matches!(estimator(name), Estimator::Mean)
+}
+
+/// The estimate of `name` over `runs` without its interval (what [`estimate`] reports
+/// as the estimate): for resampling comparisons. A Kaplan–Meier median never reached
+/// (too many campaigns censored) is `+∞`, not missing: it is the worst possible time.
+pub fn point_estimate(name: &str, runs: &[&RunRecord]) -> Option<f64> {
+    match estimator(name) {
+        Estimator::Proportion => {
+            let (k, n) = runs.iter().fold((0, 0), |(k, n), r| {
+                (k + r.metrics.contained, n + r.metrics.campaigns)
+            });
+            (n > 0).then(|| k as f64 / n as f64)
+        }
+        Estimator::Ratio(f) => {
+            let (a, b) = runs.iter().fold((0, 0), |(a, b), r| {
+                let (x, y) = f(&r.metrics);
+                (a + x, b + y)
+            });
+            (b > 0).then(|| a as f64 / b as f64)
+        }
+        Estimator::Median { from_detection } => {
+            let all: Vec<Observation> = observations(runs, from_detection)
+                .into_iter()
+                .flatten()
+                .collect();
+            (!all.is_empty())
+                .then(|| crate::score::survival::km_quantile(&all, 0.5).unwrap_or(f64::INFINITY))
+        }
+        Estimator::Mean => {
+            let xs: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| metric_value(name, &r.metrics))
+                .collect();
+            (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+        }
+    }
+}
+
 /// How a metric is aggregated over runs, if not by its mean.
 fn estimate(name: &str, runs: &[&RunRecord], key: &str) -> Option<Summary> {
-    let m = |f: fn(&Metrics) -> (u64, u64)| -> Vec<(f64, f64)> {
+    let ratios = |f: fn(&Metrics) -> (u64, u64)| -> Vec<(f64, f64)> {
         runs.iter()
             .map(|r| {
                 let (a, b) = f(&r.metrics);
@@ -86,39 +186,18 @@ fn estimate(name: &str, runs: &[&RunRecord], key: &str) -> Option<Summary> {
             .collect()
     };
     let key = format!("{key}/{name}");
-    Some(match name {
-        "containment_rate" => {
+    Some(match estimator(name) {
+        Estimator::Proportion => {
             let (k, n) = runs.iter().fold((0, 0), |(k, n), r| {
                 (k + r.metrics.contained, n + r.metrics.campaigns)
             });
             estimate::proportion(k, n)
         }
-        "escalation_rate" => estimate::ratio(&m(|x| (x.escalated, x.alerts)), &key),
-        "autonomous_rate" => estimate::ratio(&m(|x| (x.verdicts, x.alerts)), &key),
-        "verdict_accuracy" => estimate::ratio(&m(|x| (x.tp + x.tn, x.verdicts)), &key),
-        "precision" => estimate::ratio(&m(|x| (x.tp, x.tp + x.fp)), &key),
-        "recall" => estimate::ratio(&m(|x| (x.tp, x.tp + x.fn_)), &key),
-        "malicious_recall" => estimate::ratio(
-            &m(|x| (x.malicious_alerts - x.missed, x.malicious_alerts)),
-            &key,
-        ),
-        "time_to_containment_p50_s" | "detect_to_contain_p50_s" => {
-            let detect = name.starts_with("detect");
-            let obs: Vec<Vec<Observation>> = runs
-                .iter()
-                .map(|r| {
-                    r.campaigns
-                        .iter()
-                        .filter_map(|c| {
-                            let from = if detect { c.detected_ms } else { c.started_ms };
-                            c.since(from, r.horizon_ms)
-                        })
-                        .collect()
-                })
-                .collect();
-            estimate::km_median(&obs, &key)
+        Estimator::Ratio(f) => estimate::ratio(&ratios(f), &key),
+        Estimator::Median { from_detection } => {
+            estimate::km_median(&observations(runs, from_detection), &key)
         }
-        _ => return None,
+        Estimator::Mean => return None,
     })
 }
 

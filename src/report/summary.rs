@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::units::duration;
 use crate::error::{Error, Result};
 use crate::harness::output::metric_columns;
 use crate::harness::stats::Summary;
@@ -34,19 +35,6 @@ pub const HEADLINE: &[(&str, &str)] = &[
     ("disruption_hours", "disruption"),
     ("customer_work_hours", "customer"),
 ];
-
-/// Minutes, hours or days, whichever reads best.
-fn duration(secs: f64) -> String {
-    if secs < 3600.0 {
-        format!("{:.0}m", secs / 60.0)
-    } else if secs < 10.0 * 3600.0 {
-        format!("{:.1}h", secs / 3600.0)
-    } else if secs < 48.0 * 3600.0 {
-        format!("{:.0}h", secs / 3600.0)
-    } else {
-        format!("{:.1}d", secs / 86_400.0)
-    }
-}
 
 fn cell(metric: &str, s: Option<&Summary>) -> String {
     let Some(s) = s else { return "n/a".into() };
@@ -237,39 +225,7 @@ fn render_table(s: &EvalSummary, columns: &[(String, String)], md: bool) -> Stri
                     .collect()
             }))
             .collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                table
-                    .iter()
-                    .map(|r| r[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for (r, row) in table.iter().enumerate() {
-            let line: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if i == 0 {
-                        format!("{c:<w$}", w = widths[i])
-                    } else {
-                        format!("{c:>w$}", w = widths[i])
-                    }
-                })
-                .collect();
-            if md {
-                let _ = writeln!(out, "| {} |", line.join(" | "));
-                if r == 0 {
-                    let rule: Vec<&str> = (0..row.len())
-                        .map(|i| if i == 0 { "---" } else { "---:" })
-                        .collect();
-                    let _ = writeln!(out, "| {} |", rule.join(" | "));
-                }
-            } else {
-                let _ = writeln!(out, "{}", line.join("  ").trim_end());
-            }
-        }
+        out += &super::table::render(&table[0], &table[1..], md);
     };
     let mut scenarios: Vec<&str> = Vec::new();
     for g in &s.groups {
