@@ -2,7 +2,7 @@
 //! summary estimates it (same method, same interval), over the claim's scenario or the
 //! whole suite, and judged by the whole interval ([`super::expr::verdict`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::expr::{Claim, Verdict, estimate_value, seeds_to_settle, verdict};
@@ -13,7 +13,7 @@ use crate::harness::output::manifest_text;
 use crate::harness::{EvalConfig, RunRecord, summarize_runs};
 
 /// One claim's outcome, with its evidence.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClaimOutcome {
     /// The vendor's words (may be empty).
     pub says: String,
@@ -46,7 +46,7 @@ pub struct ClaimOutcome {
 }
 
 /// Everything `mdrsim claims` reports.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClaimsReport {
     /// The claims file.
     pub file: String,

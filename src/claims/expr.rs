@@ -5,14 +5,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::harness::output::metric_columns;
 use crate::harness::stats::Summary;
 use crate::time::SimDuration;
 
 /// The comparison a claim makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     /// `<`
     #[serde(rename = "<")]
@@ -56,7 +56,7 @@ impl fmt::Display for Op {
 }
 
 /// A parsed claim.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     /// The metric column it is about (aliases resolved: `detect_to_contain.p50` →
     /// `detect_to_contain_p50_s`).
@@ -151,7 +151,7 @@ pub fn parse(text: &str) -> Result<Claim, String> {
 }
 
 /// A claim's outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// The whole interval satisfies the claim.

@@ -39,7 +39,7 @@ fn yes() -> bool {
 }
 
 /// How much a metric may change.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Allowance {
     /// In the metric's unit (seconds for times).
@@ -59,7 +59,7 @@ impl Allowance {
 }
 
 /// The rule for one metric.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
     /// The metric column.
     pub metric: String,
@@ -72,7 +72,7 @@ pub struct Rule {
 }
 
 /// A regression policy.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
     /// Also compare each scenario, not only each strategy over the suite.
     pub per_scenario: bool,

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use rand::RngExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::baseline::Baseline;
 use super::identity::Grid;
@@ -21,7 +21,7 @@ use crate::random::{Purpose, SeedTree, fnv1a};
 pub const RESAMPLES: usize = 1000;
 
 /// A comparison's outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     /// Within the allowance (or not significant).
@@ -36,7 +36,7 @@ pub enum Change {
 }
 
 /// One metric of one group, then and now.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Comparison {
     /// Scenario, or `*` for the suite.
     pub scenario: String,
@@ -67,7 +67,7 @@ pub struct Comparison {
 }
 
 /// Everything `mdrsim check` reports.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckReport {
     /// The mdrsim that made the baseline.
     pub baseline_version: String,

@@ -8,6 +8,7 @@ mod eval;
 mod lint;
 mod merge;
 mod replay;
+mod report;
 mod run;
 mod schema;
 mod strategies;
@@ -42,6 +43,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Merge the outputs of sharded evals (eval --shard K/N) into one.
     Merge(merge::MergeArgs),
+    /// Write an HTML report (charts, no script) and a Markdown report of a results folder.
+    Report(report::ReportArgs),
     /// Run one scenario with one strategy and print its scores.
     Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
@@ -66,6 +69,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::execute(args),
         Command::Run(args) => run::execute(args),
         Command::Replay(args) => replay::execute(args),
+        Command::Report(args) => report::execute(args),
         Command::Schema(args) => schema::execute(args),
         Command::Strategies(args) => strategies::execute(args),
         Command::Summary(args) => summary::execute(args),

@@ -15,6 +15,7 @@ pub mod stats;
 pub mod summary;
 pub mod table_file;
 pub mod tables;
+pub mod timeline;
 
 pub use grid::{Cell, Shard, SweepAxis};
 pub use run::{EvalConfig, RunResult};

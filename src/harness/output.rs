@@ -38,6 +38,13 @@ struct ScenarioEntry {
     name: String,
     path: String,
     content_hash: String,
+    /// One line on what it tests.
+    description: String,
+    /// The opening comment block: its story and sources.
+    story: String,
+    /// When the scenario's week begins (RFC 3339 with its offset): offsets in the
+    /// tables are milliseconds after it.
+    start: String,
 }
 
 /// The text of `manifest.json` for `config`.
@@ -51,6 +58,9 @@ pub fn manifest_text(config: &EvalConfig) -> Result<String> {
                 name: s.name.clone(),
                 path: s.path.display().to_string(),
                 content_hash: format!("{:016x}", s.content_hash),
+                start: s.epoch.as_str().to_string(),
+                description: s.description.clone(),
+                story: s.story(),
             })
             .collect(),
         strategies: &config.strategies,

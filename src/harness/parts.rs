@@ -4,7 +4,7 @@
 //! finished parts, and `--resume` reads them back instead of running them again.
 //!
 //! One file per part, not one per table: creating files is the slow part of writing
-//! on a journaling file system. Layout: the magic line `mdrsim-part 1\n`, then
+//! on a journaling file system. Layout: the magic line `mdrsim-part 3\n`, then
 //! length-prefixed (u64, little-endian) blocks: the part's run indices as JSON, then
 //! each table of [`TABLES`] as a complete Parquet file (plain, uncompressed).
 //! Parts are not synced to disk: they survive the process being killed; one damaged by
@@ -24,7 +24,7 @@ use crate::atomic::{Durability, write_atomically_as};
 use crate::error::{Error, Result};
 use crate::integrity::guard_decoder;
 
-const MAGIC: &[u8] = b"mdrsim-part 2\n";
+const MAGIC: &[u8] = b"mdrsim-part 3\n";
 
 fn path(dir: &Path, first_run: u64) -> PathBuf {
     dir.join(format!("part-{first_run:012}.mdrsim-part"))

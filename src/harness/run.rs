@@ -44,6 +44,8 @@ pub struct RunResult {
     pub metrics: Metrics,
     /// What happened to each alert and campaign (the metrics come from these).
     pub records: RunRecords,
+    /// Capacity on shift, attack steps and containments over the run.
+    pub timeline: Vec<super::timeline::TimelineRow>,
 }
 
 impl EvalConfig {
@@ -191,11 +193,24 @@ impl EvalConfig {
                 )?;
             }
         }
+        let pools: Vec<(String, crate::calendar::Capacity)> = decider
+            .provider
+            .pools
+            .iter()
+            .map(|p| (p.name.clone(), p.capacity.clone()))
+            .collect();
+        let timeline = super::timeline::timeline(
+            &out.header,
+            out.log.events(),
+            &pools,
+            &scenario.customer.capacity,
+        );
         Ok(RunResult {
             cell: cell.clone(),
             header: out.header,
             metrics,
             records,
+            timeline,
         })
     }
 

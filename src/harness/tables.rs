@@ -19,7 +19,7 @@ use super::table_file::{TableWriter, open_parquet};
 use crate::error::{Error, Result};
 
 /// The result tables, by file stem.
-pub const TABLES: [&str; 4] = ["runs", "alerts", "campaigns", "backlog"];
+pub const TABLES: [&str; 5] = ["runs", "alerts", "campaigns", "backlog", "timeline"];
 
 fn f(name: &str, t: DataType, nullable: bool) -> Field {
     Field::new(name, t, nullable)
@@ -38,6 +38,7 @@ pub fn schema(table: &str) -> SchemaRef {
                 f("params", Utf8, false),
                 f("seed", UInt64, false),
                 f("horizon_ms", UInt64, false),
+                f("start", Utf8, false),
             ]);
             for (name, int) in metric_columns() {
                 fields.push(if int {
@@ -49,6 +50,7 @@ pub fn schema(table: &str) -> SchemaRef {
         }
         "alerts" => fields.extend(rows::alert_fields()),
         "campaigns" => fields.extend(rows::campaign_fields()),
+        "timeline" => fields.extend(super::timeline::timeline_fields()),
         _ => fields.extend(rows::backlog_fields()),
     }
     Arc::new(Schema::new(fields))
@@ -82,6 +84,7 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
                 ),
                 u64s(results.iter().map(|r| r.cell.seed)),
                 u64s(results.iter().map(|r| r.header.horizon_ms)),
+                strs(results.iter().map(|r| Some(r.header.start.as_str()))),
             ];
             let values: Vec<serde_json::Value> = results
                 .iter()
@@ -98,6 +101,7 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
         }
         "alerts" => rows::alert_columns(results),
         "campaigns" => rows::campaign_columns(results),
+        "timeline" => super::timeline::timeline_columns(results),
         _ => rows::backlog_columns(results),
     };
     RecordBatch::try_new(schema(table), cols)

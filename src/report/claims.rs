@@ -53,6 +53,30 @@ pub fn render_claims(r: &ClaimsReport, format: GateFormat) -> String {
          violates it;\ninconclusive: it straddles the bound (≈N seeds: about how many \
          would settle it).\n"
     );
+    let (header, rows) = claims_table(r);
+    out += &table::render_with(&header, &rows, md, 2);
+    let stated: Vec<String> = r
+        .outcomes
+        .iter()
+        .filter(|o| !o.says.is_empty())
+        .map(|o| format!("- {}: \"{}\"", o.claim, o.says))
+        .collect();
+    if !stated.is_empty() {
+        let _ = writeln!(out, "\nas stated:\n{}", stated.join("\n"));
+    }
+    let _ = writeln!(
+        out,
+        "\n{} claim(s): {} pass, {} fail, {} inconclusive",
+        r.outcomes.len(),
+        r.passed,
+        r.failed,
+        r.inconclusive
+    );
+    out
+}
+
+/// The claims table: header and rows (for text, Markdown and HTML alike).
+pub fn claims_table(r: &ClaimsReport) -> (Vec<String>, Vec<Vec<String>>) {
     let header: Vec<String> = [
         "claim",
         "scenario",
@@ -93,25 +117,7 @@ pub fn render_claims(r: &ClaimsReport, format: GateFormat) -> String {
             ]
         })
         .collect();
-    out += &table::render_with(&header, &rows, md, 2);
-    let stated: Vec<String> = r
-        .outcomes
-        .iter()
-        .filter(|o| !o.says.is_empty())
-        .map(|o| format!("- {}: \"{}\"", o.claim, o.says))
-        .collect();
-    if !stated.is_empty() {
-        let _ = writeln!(out, "\nas stated:\n{}", stated.join("\n"));
-    }
-    let _ = writeln!(
-        out,
-        "\n{} claim(s): {} pass, {} fail, {} inconclusive",
-        r.outcomes.len(),
-        r.passed,
-        r.failed,
-        r.inconclusive
-    );
-    out
+    (header, rows)
 }
 
 /// Renders a regression check.
@@ -141,6 +147,19 @@ pub fn render_check(r: &CheckReport, format: GateFormat) -> String {
          matched on scenario and seed;\nregressed: worse beyond the allowance (and, where \
          required (*), the whole paired interval on the worse side).\n"
     );
+    let (header, rows) = check_table(r);
+    out += &table::render_with(&header, &rows, md, 3);
+    let _ = writeln!(
+        out,
+        "\n{} comparison(s): {} regressed",
+        r.comparisons.len(),
+        r.regressed
+    );
+    out
+}
+
+/// The check table: header and rows (for text, Markdown and HTML alike).
+pub fn check_table(r: &CheckReport) -> (Vec<String>, Vec<Vec<String>>) {
     let header: Vec<String> = [
         "strategy",
         "scenario",
@@ -209,12 +228,5 @@ pub fn render_check(r: &CheckReport, format: GateFormat) -> String {
             ]
         })
         .collect();
-    out += &table::render_with(&header, &rows, md, 3);
-    let _ = writeln!(
-        out,
-        "\n{} comparison(s): {} regressed",
-        r.comparisons.len(),
-        r.regressed
-    );
-    out
+    (header, rows)
 }

@@ -1,8 +1,12 @@
 //! Rendering results for people (aligned tables) and machines (JSON).
 
+pub mod charts;
 pub mod claims;
+pub mod data;
+pub mod page;
 pub mod run;
 pub mod summary;
+pub mod svg;
 pub mod table;
 pub mod units;
 

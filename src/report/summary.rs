@@ -36,7 +36,8 @@ pub const HEADLINE: &[(&str, &str)] = &[
     ("customer_work_hours", "customer"),
 ];
 
-fn cell(metric: &str, s: Option<&Summary>) -> String {
+/// One summary cell in humane units: estimate, interval and censoring.
+pub fn cell(metric: &str, s: Option<&Summary>) -> String {
     let Some(s) = s else { return "n/a".into() };
     let Some(m) = s.mean else {
         return match s.censored {

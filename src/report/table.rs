@@ -12,7 +12,13 @@ pub fn render(header: &[String], rows: &[Vec<String>], md: bool) -> String {
 pub fn render_with(header: &[String], rows: &[Vec<String>], md: bool, names: usize) -> String {
     let mut out = String::new();
     // Markdown cells escape their pipes before widths are measured.
-    let cell = |c: &String| if md { c.replace('|', "\\|") } else { c.clone() };
+    let cell = |c: &String| {
+        if md {
+            md_escape(c).replace('|', "\\|")
+        } else {
+            c.clone()
+        }
+    };
     let table: Vec<Vec<String>> = std::iter::once(header)
         .chain(rows.iter().map(Vec::as_slice))
         .map(|r| r.iter().map(cell).collect())
@@ -50,6 +56,13 @@ pub fn render_with(header: &[String], rows: &[Vec<String>], md: bool, names: usi
         }
     }
     out
+}
+
+/// Markdown text that cannot open an HTML tag: `<` and `>` (and `&`) as entities.
+pub fn md_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -263,6 +263,20 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The scenario's story and sources: the comment block that opens its file (the
+    /// built-in suite tells there what it tests and where its numbers come from).
+    pub fn story(&self) -> String {
+        self.source
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| {
+                let t = l.trim_start().trim_start_matches('#');
+                t.strip_prefix(' ').unwrap_or(t)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &std::path::Path) -> crate::Result<Scenario> {
         let text = crate::budget::read_text(path)?;

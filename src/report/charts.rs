@@ -1,0 +1,513 @@
+//! The report's charts, built from a results folder: survival curves of time to
+//! containment, escalation against recall, cost by part, each scenario's week as it
+//! happened for each strategy, and learning over time.
+
+use super::data::{ReportData, Span};
+use super::svg::{Axis, Chart, Mark, colour};
+use super::units::duration;
+use crate::harness::summary::GroupSummary;
+use crate::score::survival::{Observation, kaplan_meier};
+
+const HOUR: f64 = 3_600_000.0;
+
+fn pct(v: f64) -> String {
+    format!("{:.0}%", 100.0 * v)
+}
+
+fn strategy_label(strategy: &str, params: &str) -> String {
+    if params.is_empty() {
+        strategy.to_string()
+    } else {
+        format!("{strategy} [{params}]")
+    }
+}
+
+/// Kaplan–Meier curves of the share of campaigns not yet contained, per strategy, over
+/// a logarithmic time axis (minutes to the longest horizon).
+pub fn survival(data: &ReportData, from_detection: bool) -> Chart {
+    let (_, strategies) = data.axes();
+    let horizon = data.runs.iter().map(|r| r.horizon_ms).max().unwrap_or(1) as f64 / 1000.0;
+    let ticks: Vec<(f64, String)> = [60.0, 600.0, 3600.0, 6.0 * 3600.0, 86_400.0, 7.0 * 86_400.0]
+        .into_iter()
+        .filter(|t| *t <= horizon)
+        .map(|t| (t, duration(t)))
+        .collect();
+    let title = if from_detection {
+        "Detect → contain: share of detected campaigns not yet contained"
+    } else {
+        "Time to containment: share of campaigns not yet contained (from the first step)"
+    };
+    let mut chart = Chart::new(
+        title,
+        860.0,
+        380.0,
+        Axis {
+            min: 30.0,
+            max: horizon.max(60.0),
+            log: true,
+            shift: 0.0,
+            label: "time (log scale)".into(),
+            ticks,
+        },
+        Axis::linear(0.0, 1.0, "not yet contained", &pct),
+    );
+    for (i, (st, p)) in strategies.iter().enumerate() {
+        let obs: Vec<Observation> = data
+            .runs
+            .iter()
+            .filter(|r| &r.strategy == st && &r.params == p)
+            .flat_map(|r| {
+                r.campaigns.iter().filter_map(move |c| {
+                    let from = if from_detection {
+                        c.detected_ms?
+                    } else {
+                        c.started_ms?
+                    };
+                    Some(match c.contained_ms {
+                        Some(t) => (t.saturating_sub(from) as f64 / 1000.0, true),
+                        None => (r.horizon_ms.saturating_sub(from) as f64 / 1000.0, false),
+                    })
+                })
+            })
+            .collect();
+        if obs.is_empty() {
+            continue;
+        }
+        let last = obs.iter().map(|o| o.0).fold(0.0, f64::max);
+        let mut points = vec![(30.0, 1.0)];
+        points.extend(
+            kaplan_meier(&obs)
+                .into_iter()
+                .map(|(t, s)| (t.max(30.0), s)),
+        );
+        let end = points.last().map_or(1.0, |p| p.1);
+        points.push((last.max(30.0), end));
+        let c = colour(i).to_string();
+        let censored = obs.iter().filter(|o| !o.1).count();
+        chart.legend.push((
+            c.clone(),
+            format!(
+                "{} (n={}, {censored} censored)",
+                strategy_label(st, p),
+                obs.len()
+            ),
+            false,
+        ));
+        chart.marks.push(Mark::Line {
+            points,
+            colour: c,
+            step: true,
+            dashed: false,
+        });
+    }
+    chart.legend.sort_by(|a, b| a.1.cmp(&b.1));
+    chart
+}
+
+/// Escalation rate against malicious recall per strategy over the suite, with both
+/// 95% intervals.
+pub fn tradeoff(overall: &[GroupSummary]) -> Chart {
+    let get = |g: &GroupSummary, m: &str| g.metrics.get(m).cloned();
+    // Escalation spans 0 to 100% (escalate_all): a logarithmic axis shifted by 0.1%
+    // keeps 0, 0.5% and 100% apart.
+    let mut chart = Chart::new(
+        "Escalation against malicious recall (whole suite, 95% intervals)",
+        860.0,
+        400.0,
+        Axis {
+            min: 0.0,
+            max: 1.0,
+            log: true,
+            shift: 0.001,
+            label: "alerts escalated to the customer (log scale, shifted by 0.1%)".into(),
+            ticks: [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+                .into_iter()
+                .map(|v| (v, format!("{}%", 100.0 * v)))
+                .collect(),
+        },
+        Axis::linear(0.0, 1.0, "malicious alerts ending malicious (recall)", &pct),
+    );
+    for (i, g) in overall.iter().enumerate() {
+        let (Some(e), Some(r)) = (get(g, "escalation_rate"), get(g, "malicious_recall")) else {
+            continue;
+        };
+        let (Some(x), Some(y)) = (e.mean, r.mean) else {
+            continue;
+        };
+        chart.marks.push(Mark::Point {
+            at: (x, y),
+            x_range: e.ci_low.zip(e.ci_high),
+            y_range: r.ci_low.zip(r.ci_high),
+            colour: colour(i).into(),
+            label: strategy_label(&g.strategy, &g.params),
+            triangle: false,
+            label_dy: 12.0 * (i % 3) as f64,
+        });
+    }
+    chart
+}
+
+/// Mean cost per run broken into its parts (the manifest's cost table × each run's
+/// metrics), per strategy: the impact of attacks that reached their objective, or
+/// (`operating`) everything else — dwell, disruption, both teams' hours — which impact
+/// would dwarf on one scale.
+pub fn cost_parts(data: &ReportData, operating: bool) -> Chart {
+    let (_, strategies) = data.axes();
+    let costs = &data.manifest["costs"];
+    let w = |k: &str| costs[k].as_f64().unwrap_or(0.0);
+    type Part = (&'static str, f64, fn(&crate::score::Metrics) -> f64);
+    let all: [Part; 5] = [
+        ("impact", w("impact"), |m| m.impacted as f64),
+        ("attacker dwell", w("attacker_dwell_hour"), |m| {
+            m.attacker_dwell_hours
+        }),
+        ("disruption", w("disruption_hour"), |m| m.disruption_hours),
+        ("customer hours", w("customer_hour"), |m| {
+            m.customer_work_hours
+        }),
+        ("provider hours", w("provider_hour"), |m| {
+            m.provider_work_hours
+        }),
+    ];
+    let parts: &[Part] = if operating { &all[1..] } else { &all[..1] };
+    let mut stacks = Vec::new();
+    for (st, p) in &strategies {
+        let runs: Vec<_> = data
+            .runs
+            .iter()
+            .filter(|r| &r.strategy == st && &r.params == p)
+            .collect();
+        let n = runs.len().max(1) as f64;
+        let means: Vec<f64> = parts
+            .iter()
+            .map(|(_, weight, f)| runs.iter().map(|r| weight * f(&r.metrics)).sum::<f64>() / n)
+            .collect();
+        stacks.push((strategy_label(st, p), means));
+    }
+    let top = stacks
+        .iter()
+        .map(|s| s.1.iter().sum::<f64>())
+        .fold(1.0, f64::max);
+    let currency = costs["currency"].as_str().unwrap_or("").to_string();
+    let money = move |v: f64| {
+        if v >= 1e6 {
+            format!("{:.1}M", v / 1e6)
+        } else if v >= 1e3 {
+            format!("{:.0}k", v / 1e3)
+        } else {
+            format!("{v:.0}")
+        }
+    };
+    let k = stacks.len().max(1) as f64;
+    let title = if operating {
+        "Operating cost per run by part: dwell, disruption, customer and provider hours"
+    } else {
+        "Impact cost per run: attacks that reached their objective"
+    };
+    let mut chart = Chart::new(
+        title,
+        860.0,
+        380.0,
+        Axis {
+            min: 0.0,
+            max: k,
+            log: false,
+            shift: 0.0,
+            label: "strategy".into(),
+            ticks: stacks
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as f64 + 0.5, s.0.clone()))
+                .collect(),
+        },
+        Axis::linear(
+            0.0,
+            top * 1.05,
+            &format!("mean cost per run ({currency})"),
+            &money,
+        ),
+    );
+    for (j, (name, _, _)) in parts.iter().enumerate() {
+        let c = colour(j).to_string();
+        chart.legend.push((c.clone(), (*name).to_string(), false));
+        for (i, (label, means)) in stacks.iter().enumerate() {
+            let base: f64 = means[..j].iter().sum();
+            if means[j] > 0.0 {
+                chart.marks.push(Mark::Span {
+                    rect: (i as f64 + 0.2, i as f64 + 0.8, base, base + means[j]),
+                    colour: c.clone(),
+                    title: format!("{label}: {name} {}", money(means[j])),
+                });
+            }
+        }
+    }
+    chart
+}
+
+/// Local-midnight ticks (at the start's UTC offset) labelled with weekday and date.
+fn day_ticks(start: &str, horizon_ms: u64) -> Vec<(f64, String)> {
+    let Ok(epoch) = crate::time::Epoch::parse(start) else {
+        return Vec::new();
+    };
+    let z0 = epoch.zoned(crate::time::SimTime(0), None);
+    let since_midnight =
+        (z0.hour() as u64 * 3600 + z0.minute() as u64 * 60 + z0.second() as u64) * 1000;
+    let mut t = (86_400_000 - since_midnight) % 86_400_000;
+    let mut out = Vec::new();
+    let every = if horizon_ms > 8 * 86_400_000 { 2 } else { 1 };
+    let mut k = 0;
+    while t <= horizon_ms {
+        if k % every == 0 {
+            let z = epoch.zoned(crate::time::SimTime(t), None);
+            out.push((t as f64 / HOUR, z.strftime("%a %-d %b").to_string()));
+        }
+        t += 86_400_000;
+        k += 1;
+    }
+    out
+}
+
+/// Workers on shift over time as step points, summed over the rows given.
+fn on_shift(spans: &[&Span]) -> Vec<(f64, f64)> {
+    let mut cuts: Vec<u64> = spans
+        .iter()
+        .flat_map(|s| [s.from_ms, s.to_ms.unwrap_or(s.from_ms)])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.iter()
+        .map(|&t| {
+            let n: u64 = spans
+                .iter()
+                .filter(|s| s.from_ms <= t && s.to_ms.is_some_and(|e| t < e))
+                .filter_map(|s| s.value)
+                .sum();
+            (t as f64 / HOUR, n as f64)
+        })
+        .collect()
+}
+
+/// One scenario's week for one run: alerts arriving per hour, the backlog, who is on
+/// shift (provider and customer), attack steps and containments, on the scenario's
+/// local calendar.
+pub fn week(data: &ReportData, run: u64, title: &str) -> Chart {
+    let r = data.runs.iter().find(|r| r.run == run);
+    let horizon = r.map_or(0, |r| r.horizon_ms);
+    let start = r
+        .and_then(|r| data.scenario(&r.scenario))
+        .and_then(|s| s["start"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let hours = (horizon as f64 / HOUR).ceil().max(1.0);
+    let mut per_hour = vec![0u64; hours as usize];
+    for a in data.alerts.get(&run).into_iter().flatten() {
+        if let Some(slot) = per_hour.get_mut((a.raised_ms as f64 / HOUR) as usize) {
+            *slot += 1;
+        }
+    }
+    let backlog: Vec<(f64, f64)> = data
+        .backlog
+        .get(&run)
+        .into_iter()
+        .flatten()
+        .map(|&(t, n)| (t as f64 / HOUR, n as f64))
+        .collect();
+    let spans: Vec<&Span> = data.timeline.get(&run).into_iter().flatten().collect();
+    let cap = |party: &str| {
+        let rows: Vec<&Span> = spans
+            .iter()
+            .copied()
+            .filter(|s| s.kind == "capacity" && s.party.as_deref() == Some(party))
+            .collect();
+        on_shift(&rows)
+    };
+    let (provider, customer) = (cap("provider"), cap("customer"));
+    let rest = per_hour
+        .iter()
+        .map(|&n| n as f64)
+        .chain(backlog.iter().map(|p| p.1))
+        .chain(customer.iter().map(|p| p.1))
+        .fold(4.0, f64::max);
+    let most = provider.iter().map(|p| p.1).fold(0.0, f64::max);
+    // An "instant" profile's thousand workers would flatten everything else: such a
+    // line runs along the top edge and its legend says how many.
+    let off_scale = most > 3.0 * rest;
+    let top = if off_scale { rest } else { rest.max(most) } * 1.12;
+    let mut chart = Chart::new(
+        title,
+        860.0,
+        300.0,
+        Axis {
+            min: 0.0,
+            max: hours,
+            log: false,
+            shift: 0.0,
+            label: format!("local time at the scenario's start offset (starts {start})"),
+            ticks: day_ticks(&start, horizon),
+        },
+        Axis::linear(0.0, top, "alerts / waiting / people", &|v| {
+            format!("{v:.0}")
+        }),
+    );
+    chart.marks.push(Mark::Bars {
+        bars: per_hour
+            .iter()
+            .enumerate()
+            .map(|(h, &n)| (h as f64, h as f64 + 1.0, n as f64))
+            .collect(),
+        colour: "#56B4E9".into(),
+    });
+    let series = [
+        (
+            backlog,
+            "#E69F00",
+            "alerts waiting (backlog)".to_string(),
+            false,
+        ),
+        (
+            provider,
+            "#009E73",
+            if off_scale {
+                format!("provider on shift ({most:.0}, above the scale)")
+            } else {
+                "provider on shift".into()
+            },
+            false,
+        ),
+        (customer, "#CC79A7", "customer on shift".to_string(), true),
+    ];
+    chart
+        .legend
+        .push(("#56B4E9".into(), "alerts raised per hour".into(), false));
+    for (points, c, label, dashed) in series {
+        chart.legend.push((c.into(), label, dashed));
+        chart.marks.push(Mark::Line {
+            points,
+            colour: c.into(),
+            step: true,
+            dashed,
+        });
+    }
+    chart
+        .legend
+        .push(("#D55E00".into(), "attack step (▲)".into(), false));
+    chart.legend.push((
+        "#0072B2".into(),
+        "containment (foot; purple: by the customer)".into(),
+        false,
+    ));
+    for s in spans.iter().filter(|s| s.kind == "containment") {
+        let to = s.to_ms.unwrap_or(horizon);
+        chart.marks.push(Mark::Span {
+            rect: (s.from_ms as f64 / HOUR, to as f64 / HOUR, 0.0, top * 0.035),
+            colour: if s.party.as_deref() == Some("customer") {
+                "#CC79A7".into()
+            } else {
+                "#0072B2".into()
+            },
+            title: format!(
+                "{} {} by the {} (alert {})",
+                s.detail.as_deref().unwrap_or(""),
+                s.name,
+                s.party.as_deref().unwrap_or("?"),
+                s.value.map_or("?".into(), |v| v.to_string())
+            ),
+        });
+    }
+    for s in spans.iter().filter(|s| s.kind == "attack_step") {
+        chart.marks.push(Mark::Point {
+            at: (s.from_ms as f64 / HOUR, top * 0.94),
+            x_range: None,
+            y_range: None,
+            colour: "#D55E00".into(),
+            label: format!("{} ({})", s.name, s.detail.as_deref().unwrap_or("")),
+            triangle: true,
+            label_dy: 0.0,
+        });
+    }
+    chart
+}
+
+/// Verdict accuracy by day for the strategies that query their own history (`historic`
+/// context), on the scenarios of at least a week, pooled over seeds.
+pub fn learning(data: &ReportData) -> Option<Chart> {
+    let (scenarios, strategies) = data.axes();
+    let learners: Vec<&(String, String)> = strategies
+        .iter()
+        .filter(|(st, _)| {
+            data.strategy(st)
+                .and_then(|d| d["provider"]["context"].as_array())
+                .is_some_and(|c| c.iter().any(|x| x == "historic"))
+        })
+        .collect();
+    let long: Vec<&String> = scenarios
+        .iter()
+        .filter(|sc| {
+            data.runs
+                .iter()
+                .any(|r| &&r.scenario == sc && r.horizon_ms >= 7 * 86_400_000)
+        })
+        .collect();
+    if learners.is_empty() || long.is_empty() {
+        return None;
+    }
+    let days = data
+        .runs
+        .iter()
+        .map(|r| r.horizon_ms.div_ceil(86_400_000))
+        .max()
+        .unwrap_or(1) as f64;
+    let mut series = Vec::new();
+    for (st, p) in learners {
+        for sc in &long {
+            let mut by_day: Vec<(u64, u64)> = vec![(0, 0); days as usize];
+            for r in data
+                .runs
+                .iter()
+                .filter(|r| &r.strategy == st && &r.params == p && &&r.scenario == sc)
+            {
+                for a in data.alerts.get(&r.run).into_iter().flatten() {
+                    if let (Some(v), Some(d)) = (
+                        a.verdict,
+                        by_day.get_mut((a.raised_ms / 86_400_000) as usize),
+                    ) {
+                        d.1 += 1;
+                        d.0 += u64::from(v == a.malicious);
+                    }
+                }
+            }
+            let points: Vec<(f64, f64)> = by_day
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.1 > 0)
+                .map(|(k, d)| (k as f64 + 0.5, d.0 as f64 / d.1 as f64))
+                .collect();
+            series.push((format!("{} on {sc}", strategy_label(st, p)), points));
+        }
+    }
+    // The axis starts a little below the lowest day, in steps of 5%: accuracy near
+    // 100% would otherwise be a flat line along the top.
+    let low = series
+        .iter()
+        .flat_map(|s| s.1.iter().map(|p| p.1))
+        .fold(1.0, f64::min);
+    let floor = ((low - 0.02) / 0.05).floor().max(0.0) * 0.05;
+    let mut chart = Chart::new(
+        "Learning: verdict accuracy by day, strategies that consult their own history",
+        860.0,
+        340.0,
+        Axis::linear(0.0, days, "day of the scenario", &|v| format!("{v:.0}")),
+        Axis::linear(floor, 1.0, "verdicts matching the truth", &pct),
+    );
+    for (i, (label, points)) in series.into_iter().enumerate() {
+        let c = colour(i).to_string();
+        chart.legend.push((c.clone(), label, false));
+        chart.marks.push(Mark::Line {
+            points,
+            colour: c,
+            step: false,
+            dashed: false,
+        });
+    }
+    Some(chart)
+}
