@@ -33,6 +33,19 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GateFormat::Table)]
     format: GateFormat,
+    /// Also store the outcome as check.json in the results folder, where `mdrsim
+    /// report` shows it.
+    #[arg(long)]
+    record: bool,
+}
+
+/// Writes `value` as pretty JSON to `path`, atomically.
+pub fn record<T: serde::Serialize>(path: &std::path::Path, value: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    mdrsim::atomic::write_atomically(path, |w| {
+        std::io::Write::write_all(w, text.as_bytes()).map_err(|e| mdrsim::Error::io(path, e))
+    })?;
+    Ok(())
 }
 
 /// Runs the command.
@@ -83,6 +96,9 @@ pub fn execute(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .into());
     }
     let report = check(&baseline, &grid, &runs, &policy);
+    if args.record {
+        record(&args.results.join("check.json"), &report)?;
+    }
     std::io::stdout()
         .lock()
         .write_all(render_check(&report, args.format).as_bytes())?;

@@ -48,10 +48,20 @@ pub struct ClaimsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GateFormat::Table)]
     format: GateFormat,
+    /// Also store the outcome as claims.json in the results folder (--results or
+    /// --out), where `mdrsim report` shows it.
+    #[arg(long)]
+    record: bool,
 }
 
 /// Runs the command.
 pub fn execute(args: ClaimsArgs) -> anyhow::Result<ExitCode> {
+    if args.record && args.results.is_none() && args.out.is_none() {
+        return Err(mdrsim::Error::Usage(
+            "--record: name the results folder to store claims.json in (--results or --out)".into(),
+        )
+        .into());
+    }
     let claims = file::load(&args.claims)?;
     let runs = match &args.results {
         Some(dir) => {
@@ -86,6 +96,11 @@ pub fn execute(args: ClaimsArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let report = assess(&claims, &runs);
+    if args.record
+        && let Some(dir) = args.results.as_ref().or(args.out.as_ref())
+    {
+        super::check::record(&dir.join("claims.json"), &report)?;
+    }
     std::io::stdout()
         .lock()
         .write_all(render_claims(&report, args.format).as_bytes())?;

@@ -71,6 +71,9 @@ pub struct EvalArgs {
     /// Metrics to show, comma-separated (default: the headline metrics).
     #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
     metrics: Vec<String>,
+    /// Also write OUT/report.html (charts, no script) and OUT/report.md.
+    #[arg(long)]
+    report: bool,
 }
 
 /// Runs the command.
@@ -152,6 +155,9 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
     config.evaluate(staging.dir(), args.resume, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     staging.commit()?;
+    if args.report {
+        super::report::write_reports(&args.out, None, None, args.baseline.as_deref())?;
+    }
     let results = read_runs(&args.out.join("runs.parquet"))?;
     let summary = summarize_runs(&results, args.baseline.as_deref());
     let mut text = render(&summary, args.format, &columns);

@@ -5,6 +5,7 @@ mod calibration;
 mod check;
 mod claims;
 mod eval;
+mod explain;
 mod lint;
 mod merge;
 mod replay;
@@ -39,6 +40,8 @@ enum Command {
     Claims(claims::ClaimsArgs),
     /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
     Eval(eval::EvalArgs),
+    /// The glass-box story of one alert or campaign in a stored event log.
+    Explain(explain::ExplainArgs),
     /// Report free labels: rules, severities, entities, telemetry or fact values only attacks produce.
     Lint(lint::LintArgs),
     /// Merge the outputs of sharded evals (eval --shard K/N) into one.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::execute(args),
         Command::Claims(args) => claims::execute(args),
         Command::Eval(args) => eval::execute(args),
+        Command::Explain(args) => explain::execute(args),
         Command::Lint(args) => lint::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Run(args) => run::execute(args),

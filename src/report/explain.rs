@@ -1,0 +1,576 @@
+//! The glass-box story of one alert or one campaign, read from a stored event log:
+//! raised by which rule, queued, picked up by whom, each query and the records it
+//! returned, the verdict with its confidence and the cited records resolved to their
+//! content, escalation, the customer's resolution, containment and its release, and
+//! the attack steps it prevented. The ground truth is shown too — marked as what the
+//! strategy never saw.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::event::{
+    ContainAction, ContextKind, Envelope, EventLog, Party, Payload, RunHeader, Truth, Verdict,
+};
+use crate::time::{Epoch, SimTime};
+
+/// What to explain.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject {
+    /// An alert by id.
+    Alert(u32),
+    /// A campaign by index.
+    Campaign(u32),
+}
+
+/// A telemetry or organizational record, resolved to its content.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    /// Its `seq` in the log.
+    pub seq: u64,
+    /// When it was recorded (local time).
+    pub at: String,
+    /// `telemetry` or `fact`.
+    pub kind: String,
+    /// Telemetry source, or the fact's kind.
+    pub source: String,
+    /// The entity it is about.
+    pub entity: String,
+    /// Its fields, verbatim.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// One step of the story.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// `seq` of the event.
+    pub seq: u64,
+    /// ms since the start.
+    pub at_ms: u64,
+    /// Local time at the scenario's start offset.
+    pub at: String,
+    /// The event's type.
+    pub event: &'static str,
+    /// What happened, in words.
+    pub text: String,
+    /// Records it returned or cited.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Record>,
+}
+
+/// The whole story.
+#[derive(Clone, Debug, Serialize)]
+pub struct Story {
+    /// `alert 17` or `campaign ransomware`.
+    pub subject: String,
+    /// Run id, scenario, strategy and seed of the log.
+    pub run: u64,
+    /// Scenario.
+    pub scenario: String,
+    /// Strategy.
+    pub strategy: String,
+    /// Seed.
+    pub seed: u64,
+    /// The scenario's start.
+    pub start: String,
+    /// In log order.
+    pub entries: Vec<Entry>,
+}
+
+fn party(p: Party) -> &'static str {
+    match p {
+        Party::Provider => "the provider",
+        Party::Customer => "the customer",
+    }
+}
+
+fn action(a: ContainAction) -> &'static str {
+    match a {
+        ContainAction::IsolateHost => "isolate host",
+        ContainAction::DisableAccount => "disable account",
+        ContainAction::RevokeSessions => "revoke sessions of",
+        ContainAction::BlockDomain => "block domain",
+    }
+}
+
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Malicious => "malicious",
+        Verdict::Benign => "benign",
+    }
+}
+
+fn minutes(ms: u64) -> String {
+    super::units::duration(ms as f64 / 1000.0)
+}
+
+struct Reader<'a> {
+    header: &'a RunHeader,
+    events: &'a [Envelope],
+    epoch: Option<Epoch>,
+}
+
+impl Reader<'_> {
+    fn when(&self, t: u64) -> String {
+        match &self.epoch {
+            Some(e) => format!(
+                "{} (+{})",
+                e.zoned(SimTime(t), None).strftime("%a %-d %b %H:%M:%S"),
+                minutes(t)
+            ),
+            None => format!("+{}", minutes(t)),
+        }
+    }
+
+    fn entity(&self, id: u32) -> String {
+        self.header
+            .entities
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("entity {id}"))
+    }
+
+    fn at(&self, seq: u64) -> Option<&Envelope> {
+        self.events.get(seq as usize).filter(|e| e.seq == seq)
+    }
+
+    fn record(&self, seq: u64) -> Option<Record> {
+        let e = self.at(seq)?;
+        let (kind, source, entity, fields) = match &e.payload {
+            Payload::TelemetryObserved {
+                source,
+                entity,
+                fields,
+            } => (
+                "telemetry",
+                self.header
+                    .sources
+                    .get(*source as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                entity.0,
+                fields,
+            ),
+            Payload::FactRecorded {
+                entity,
+                kind,
+                fields,
+                ..
+            } => ("fact", kind.to_string(), entity.0, fields),
+            // A cited event that is not a record (the alert itself, say): named by type.
+            other => {
+                return Some(Record {
+                    seq,
+                    at: self.when(e.at.ms()),
+                    kind: other.kind().into(),
+                    source: String::new(),
+                    entity: String::new(),
+                    fields: BTreeMap::new(),
+                });
+            }
+        };
+        Some(Record {
+            seq,
+            at: self.when(e.at.ms()),
+            kind: kind.into(),
+            source,
+            entity: self.entity(entity),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+    }
+
+    fn campaign(&self, c: u32) -> String {
+        self.header
+            .campaigns
+            .get(c as usize)
+            .map_or_else(|| format!("campaign {c}"), |x| x.name.clone())
+    }
+
+    fn step(&self, c: u32, s: u32) -> String {
+        let name = self
+            .header
+            .campaigns
+            .get(c as usize)
+            .and_then(|x| x.steps.get(s as usize));
+        match name {
+            Some(st) => format!("{}/{} ({})", self.campaign(c), st.id, st.technique),
+            None => format!("{}/step {s}", self.campaign(c)),
+        }
+    }
+
+    fn pool(&self, p: u32) -> String {
+        self.header
+            .pools
+            .get(p as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("pool {p}"))
+    }
+
+    /// The words for an event, and the records it names.
+    fn describe(&self, e: &Envelope) -> (String, Vec<Record>) {
+        let records = |seqs: &[u64]| seqs.iter().filter_map(|s| self.record(*s)).collect();
+        match &e.payload {
+            Payload::AlertRaised {
+                alert,
+                rule,
+                severity,
+                entities,
+                score,
+                telemetry,
+            } => {
+                let r = self.header.rules.get(rule.0 as usize);
+                let names: Vec<String> = entities.iter().map(|x| self.entity(x.0)).collect();
+                let by = r.map_or("?".into(), |r| {
+                    let author = r
+                        .author
+                        .as_deref()
+                        .map_or(String::new(), |a| format!(", by {a}"));
+                    format!("{}: {}{author}", r.source, r.name)
+                });
+                (
+                    format!(
+                        "alert {} raised by {by} — severity {}, score {score:.2}, on {}",
+                        alert.0,
+                        severity.as_str(),
+                        names.join(", ")
+                    ),
+                    records(&telemetry.iter().copied().collect::<Vec<_>>()),
+                )
+            }
+            Payload::AlertLabeled {
+                truth,
+                campaign,
+                step,
+                ..
+            } => {
+                let t = match truth {
+                    Truth::Malicious => "malicious",
+                    Truth::BenignPositive => "benign (a real but authorised activity)",
+                    Truth::FalsePositive => "benign (a false positive)",
+                };
+                let what = match (campaign, step) {
+                    (Some(c), Some(s)) => format!(" — {}", self.step(c.0, s.0)),
+                    (Some(c), None) => format!(" — {}", self.campaign(c.0)),
+                    _ => String::new(),
+                };
+                (
+                    format!("ground truth, never shown to the strategy: {t}{what}"),
+                    Vec::new(),
+                )
+            }
+            Payload::AlertQueued { pool, .. } => {
+                (format!("queued for {}", self.pool(*pool)), Vec::new())
+            }
+            Payload::AlertExpired { .. } => {
+                ("expired unhandled (waited too long)".into(), Vec::new())
+            }
+            Payload::TriageStarted { pool, worker, .. } => (
+                format!("picked up by {} worker #{worker}", self.pool(*pool)),
+                Vec::new(),
+            ),
+            Payload::WorkCompleted {
+                party: p,
+                pool,
+                worker,
+                action,
+                duration_ms,
+                ..
+            } => {
+                let who = match p {
+                    Party::Provider => format!("{} #{worker}", self.pool(*pool)),
+                    Party::Customer => format!("customer #{worker}"),
+                };
+                (
+                    format!(
+                        "{who} finished {} work ({})",
+                        format!("{action:?}").to_lowercase(),
+                        minutes(*duration_ms)
+                    ),
+                    Vec::new(),
+                )
+            }
+            Payload::CaseHandedOff { pool, reason, .. } => (
+                format!("handed off to {}: {reason}", self.pool(*pool)),
+                Vec::new(),
+            ),
+            Payload::ContextQueried {
+                kind,
+                records: r,
+                cost_ms,
+                ..
+            } => {
+                let k = match kind {
+                    ContextKind::Telemetry => "telemetry",
+                    ContextKind::Organizational => "organizational",
+                    ContextKind::Historic => "historic",
+                };
+                (
+                    format!(
+                        "queried {k} context ({}): {} record(s)",
+                        minutes(*cost_ms),
+                        r.len()
+                    ),
+                    records(r),
+                )
+            }
+            Payload::VerdictReached {
+                verdict: v,
+                confidence,
+                evidence,
+                rationale,
+                ..
+            } => (
+                format!(
+                    "verdict {}, confidence {confidence:.2}{}; cites {} record(s)",
+                    verdict(*v),
+                    if rationale.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {rationale}")
+                    },
+                    evidence.len()
+                ),
+                records(evidence),
+            ),
+            Payload::Escalated { reason, .. } => {
+                (format!("escalated to the customer: {reason}"), Vec::new())
+            }
+            Payload::ContainmentRequested {
+                action: a,
+                target,
+                by,
+                executor,
+                ..
+            } => (
+                format!(
+                    "{} asks to {} {} (carried out by {})",
+                    party(*by),
+                    action(*a),
+                    self.entity(target.0),
+                    party(*executor)
+                ),
+                Vec::new(),
+            ),
+            Payload::ContainmentExecuted {
+                action: a,
+                target,
+                by,
+                ..
+            } => (
+                format!(
+                    "{} {}: done by {}",
+                    action(*a),
+                    self.entity(target.0),
+                    party(*by)
+                ),
+                Vec::new(),
+            ),
+            Payload::ContainmentReleased {
+                action: a,
+                target,
+                execution,
+                by,
+                ..
+            } => {
+                let since = self.at(*execution).map_or(0, |x| x.at.ms());
+                (
+                    format!(
+                        "released: {} {} lifted by {} after {}",
+                        action(*a),
+                        self.entity(target.0),
+                        party(*by),
+                        minutes(e.at.ms().saturating_sub(since))
+                    ),
+                    Vec::new(),
+                )
+            }
+            Payload::CustomerStarted { worker, .. } => (
+                format!("the customer's analyst #{worker} picks it up"),
+                Vec::new(),
+            ),
+            Payload::CustomerResolved { verdict: v, .. } => (
+                format!("the customer resolves it as {}", verdict(*v)),
+                Vec::new(),
+            ),
+            Payload::StrategyFailed { message, .. } => {
+                (format!("the strategy failed: {message}"), Vec::new())
+            }
+            Payload::AttackStepExecuted {
+                campaign,
+                step,
+                target,
+                objective,
+            } => (
+                format!(
+                    "attack step {} on {}{}",
+                    self.step(campaign.0, step.0),
+                    self.entity(target.0),
+                    if *objective {
+                        " — the campaign's objective"
+                    } else {
+                        ""
+                    }
+                ),
+                Vec::new(),
+            ),
+            Payload::AttackStepPrevented {
+                campaign,
+                step,
+                blocked_by,
+                ..
+            } => (
+                format!(
+                    "prevented: {} could not happen, {} being contained",
+                    self.step(campaign.0, step.0),
+                    self.entity(blocked_by.0)
+                ),
+                Vec::new(),
+            ),
+            Payload::CampaignStopped { campaign, .. } => (
+                format!("campaign {} stopped", self.campaign(campaign.0)),
+                Vec::new(),
+            ),
+            Payload::TelemetryObserved { .. } | Payload::FactRecorded { .. } => {
+                ("a record".into(), records(&[e.seq]))
+            }
+        }
+    }
+}
+
+/// The story of `subject` in the log.
+pub fn explain(header: &RunHeader, log: &EventLog, subject: Subject) -> Result<Story> {
+    let events = log.events();
+    let reader = Reader {
+        header,
+        events,
+        epoch: Epoch::parse(&header.start).ok(),
+    };
+    let (name, wanted): (String, BTreeSet<u64>) = match subject {
+        Subject::Alert(id) => {
+            let mine = |e: &Envelope| e.payload.alert().is_some_and(|a| a.0 == id);
+            if !events
+                .iter()
+                .any(|e| matches!(&e.payload, Payload::AlertRaised { alert, .. } if alert.0 == id))
+            {
+                return Err(Error::Usage(format!(
+                    "--alert {id}: no such alert in this log (it has {})",
+                    events
+                        .iter()
+                        .filter(|e| matches!(e.payload, Payload::AlertRaised { .. }))
+                        .count()
+                )));
+            }
+            let executions: BTreeSet<u64> = events
+                .iter()
+                .filter(|e| mine(e) && matches!(e.payload, Payload::ContainmentExecuted { .. }))
+                .map(|e| e.seq)
+                .collect();
+            let seqs = events
+                .iter()
+                .filter(|e| {
+                    mine(e)
+                        || matches!(&e.payload, Payload::AttackStepPrevented { containment, .. }
+                            | Payload::CampaignStopped { containment, .. } if executions.contains(containment))
+                })
+                .map(|e| e.seq)
+                .collect();
+            (format!("alert {id}"), seqs)
+        }
+        Subject::Campaign(c) => {
+            let Some(info) = header.campaigns.get(c as usize) else {
+                return Err(Error::Usage(format!(
+                    "--campaign {c}: no such campaign (this log has {}: {})",
+                    header.campaigns.len(),
+                    header
+                        .campaigns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| format!("{i} {}", x.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            };
+            let alerts: BTreeSet<u32> = events
+                .iter()
+                .filter_map(|e| match &e.payload {
+                    Payload::AlertLabeled {
+                        alert,
+                        campaign: Some(x),
+                        ..
+                    } if x.0 == c => Some(alert.0),
+                    _ => None,
+                })
+                .collect();
+            let seqs = events
+                .iter()
+                .filter(|e| match &e.payload {
+                    Payload::AttackStepExecuted { campaign, .. }
+                    | Payload::AttackStepPrevented { campaign, .. }
+                    | Payload::CampaignStopped { campaign, .. } => campaign.0 == c,
+                    Payload::TelemetryObserved { .. } | Payload::FactRecorded { .. } => false,
+                    p => p.alert().is_some_and(|a| alerts.contains(&a.0)),
+                })
+                .map(|e| e.seq)
+                .collect();
+            (format!("campaign {c} ({})", info.name), seqs)
+        }
+    };
+    let entries = wanted
+        .into_iter()
+        .filter_map(|s| reader.at(s))
+        .map(|e| {
+            let (text, records) = reader.describe(e);
+            Entry {
+                seq: e.seq,
+                at_ms: e.at.ms(),
+                at: reader.when(e.at.ms()),
+                event: e.payload.kind(),
+                text,
+                records,
+            }
+        })
+        .collect();
+    Ok(Story {
+        subject: name,
+        run: header.run,
+        scenario: header.scenario.clone(),
+        strategy: header.strategy.clone(),
+        seed: header.seed,
+        start: header.start.clone(),
+        entries,
+    })
+}
+
+/// The story as text: one line per event, its records indented below.
+pub fn render_text(s: &Story) -> String {
+    let mut out = format!(
+        "{} — scenario {}, strategy {}, seed {} (run {}), starting {}\n\n",
+        s.subject, s.scenario, s.strategy, s.seed, s.run, s.start
+    );
+    for e in &s.entries {
+        let _ = writeln!(out, "{}  {}", e.at, e.text);
+        for r in &e.records {
+            if r.kind != "telemetry" && r.kind != "fact" {
+                let _ = writeln!(out, "    event {} ({}, {})", r.seq, r.kind, r.at);
+                continue;
+            }
+            let fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            let _ = writeln!(
+                out,
+                "    record {} ({} {} on {}, {}): {}",
+                r.seq,
+                r.kind,
+                r.source,
+                r.entity,
+                r.at,
+                fields.join(" ")
+            );
+        }
+    }
+    out
+}
