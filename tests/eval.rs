@@ -69,6 +69,7 @@ fn output_is_byte_identical_for_any_thread_count() {
         "alerts.parquet",
         "campaigns.parquet",
         "backlog.parquet",
+        "timeline.parquet",
         "manifest.json",
     ] {
         assert_eq!(
@@ -80,11 +81,12 @@ fn output_is_byte_identical_for_any_thread_count() {
     assert_eq!(rows(&a.join("runs.parquet")).len(), 2 * 3 * 4);
 }
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "runs.parquet",
     "alerts.parquet",
     "campaigns.parquet",
     "backlog.parquet",
+    "timeline.parquet",
     "manifest.json",
 ];
 
