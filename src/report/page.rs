@@ -310,6 +310,18 @@ pub fn build(data: &ReportData, baseline: Option<&str>, title: &str) -> (String,
                 md_table(t, *names)
             );
         }
+        if !s.figures.is_empty() {
+            let _ = write!(
+                md,
+                "\n{} chart(s) in the HTML report: {}.\n",
+                s.figures.len(),
+                s.figures
+                    .iter()
+                    .map(|f| f.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         for (id, svg, caption) in &s.figures {
             let _ = write!(
                 html,

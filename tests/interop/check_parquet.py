@@ -156,6 +156,8 @@ with tempfile.TemporaryDirectory() as tmp:
     alerts = pq.read_table(os.path.join(res, "alerts.parquet")).to_pylist()
     camps = pq.read_table(os.path.join(res, "campaigns.parquet")).to_pylist()
     backlog = pq.read_table(os.path.join(res, "backlog.parquet"))
+    timeline = pq.read_table(os.path.join(res, "timeline.parquet")).to_pylist()
+    check("runs.parquet carries each scenario's start", {r["start"] for r in runs} == {"2026-11-27T18:00:00-05:00", "2026-12-07T08:00:00+00:00"}, {r["start"] for r in runs})
     check("runs.parquet has one row per run", len(runs) == 18)
     # Each recomputation below can only fail if what it recomputes happens at all.
     for metric in ("disruption_hours", "stopped_incidentally", "contained", "unhandled", "false_containments", "missed"):
@@ -221,6 +223,20 @@ with tempfile.TemporaryDirectory() as tmp:
             run, contained, incidental, disruption = from_log(os.path.join(root, f))
             r = by_run[run]
             check(f"run {run}: credit and disruption recompute from the event log", (contained, incidental) == (r["contained"], r["stopped_incidentally"]) and close(disruption, r["disruption_hours"]), (contained, incidental, disruption, r["contained"], r["stopped_incidentally"], r["disruption_hours"]))
+            # timeline.parquet against the log: containments and attack steps, one row each.
+            log = pq.read_table(os.path.join(root, f))
+            header = json.loads(pq.ParquetFile(os.path.join(root, f)).metadata.metadata[b"mdrsim.header"])
+            payloads = [(at, json.loads(p)) for at, p in zip(log.column("at_ms").to_pylist(), log.column("payload").to_pylist())]
+            mine = [t for t in timeline if t["run"] == run]
+            executed = sorted(at for at, p in payloads if p["type"] == "containment_executed")
+            check(f"run {run}: timeline containments are the log's", sorted(t["from_ms"] for t in mine if t["kind"] == "containment") == executed)
+            steps = sorted(at for at, p in payloads if p["type"] == "attack_step_executed" and header["campaigns"][p["campaign"]].get("malicious", True))
+            check(f"run {run}: timeline attack steps are the log's", sorted(t["from_ms"] for t in mine if t["kind"] == "attack_step") == steps)
+            # Capacity intervals of each pool tile [0, horizon) without gap or overlap.
+            for who in {(t["party"], t["name"]) for t in mine if t["kind"] == "capacity"}:
+                spans = sorted((t["from_ms"], t["to_ms"]) for t in mine if t["kind"] == "capacity" and (t["party"], t["name"]) == who)
+                tiles = spans[0][0] == 0 and spans[-1][1] == r["horizon_ms"] and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+                check(f"run {run}: capacity of {who[1]} tiles the run", tiles, spans[:4])
 
     # DuckDB: the queries docs/results-schema.md shows.
     con = duckdb.connect()
