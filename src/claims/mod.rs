@@ -10,5 +10,6 @@ pub mod baseline;
 pub mod expr;
 pub mod file;
 pub mod identity;
+pub mod paired;
 pub mod policy;
 pub mod regression;

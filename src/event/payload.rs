@@ -51,6 +51,18 @@ pub enum ContainAction {
     BlockDomain,
 }
 
+impl ContainAction {
+    /// The name, as in the log and the tables (`isolate_host`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainAction::IsolateHost => "isolate_host",
+            ContainAction::DisableAccount => "disable_account",
+            ContainAction::RevokeSessions => "revoke_sessions",
+            ContainAction::BlockDomain => "block_domain",
+        }
+    }
+}
+
 /// Context a provider can query while investigating.
 #[derive(
     Clone,
@@ -83,6 +95,16 @@ pub enum Party {
     Provider,
     /// The customer's security team.
     Customer,
+}
+
+impl Party {
+    /// The name, as in the log and the tables (`provider`, `customer`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Provider => "provider",
+            Party::Customer => "customer",
+        }
+    }
 }
 
 /// A kind of work, for worker time accounting.

@@ -9,7 +9,7 @@ use arrow_schema::{DataType, Field};
 use super::rows::{opt_u64s, strs, u64s};
 use super::run::RunResult;
 use crate::calendar::Capacity;
-use crate::event::{ContainAction, Envelope, Party, Payload, RunHeader};
+use crate::event::{Envelope, Payload, RunHeader};
 
 /// One interval or instant of a run's timeline.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,22 +30,6 @@ pub struct TimelineRow {
     pub to_ms: Option<u64>,
     /// Workers on shift (capacity), or the alert a containment was decided on.
     pub value: Option<u64>,
-}
-
-fn party(p: Party) -> &'static str {
-    match p {
-        Party::Provider => "provider",
-        Party::Customer => "customer",
-    }
-}
-
-fn action(a: ContainAction) -> &'static str {
-    match a {
-        ContainAction::IsolateHost => "isolate_host",
-        ContainAction::DisableAccount => "disable_account",
-        ContainAction::RevokeSessions => "revoke_sessions",
-        ContainAction::BlockDomain => "block_domain",
-    }
 }
 
 /// Capacity as intervals of constant headcount within `[0, horizon)`.
@@ -119,13 +103,13 @@ pub fn timeline(
                 ..
             } => out.push(TimelineRow {
                 kind: "containment",
-                party: Some(party(*by)),
+                party: Some(by.as_str()),
                 name: header
                     .entities
                     .get(target.0 as usize)
                     .cloned()
                     .unwrap_or_default(),
-                detail: Some(action(*a).to_string()),
+                detail: Some(a.as_str().to_string()),
                 from_ms: e.at.ms(),
                 to_ms: released.get(&e.seq).copied(),
                 value: Some(alert.0 as u64),

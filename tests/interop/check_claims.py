@@ -25,34 +25,11 @@ except ImportError as e:
     print(f"error: {e.name} is not installed (pip install pyarrow duckdb); these tests cannot run", file=sys.stderr)
     sys.exit(1)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "mdrsim")
-passed, failed = 0, 0
+from common import ROOT, check, close, finish, km_quantile, run
 
 # Student's t, 0.975 quantile, 35 degrees of freedom (6 scenarios × 6 seeds − 1);
 # from standard tables (R: qt(0.975, 35) = 2.030108).
 T_975_35 = 2.0301079282503425
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def close(a, b, tol=1e-9):
-    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tol * max(1, abs(b)))
-
-
-def mdrsim(*args, ok=(0,)):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True)
-    if p.returncode not in ok:
-        raise SystemExit(f"mdrsim {' '.join(args)} exited {p.returncode}: {p.stderr}")
-    return p.returncode, p.stdout
 
 
 def wilson(k, n, z=1.959963984540054):
@@ -60,24 +37,6 @@ def wilson(k, n, z=1.959963984540054):
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def km_median(obs):
-    obs = sorted(obs, key=lambda o: (o[0], not o[1]))
-    at_risk, surv, i = len(obs), 1.0, 0
-    while i < len(obs):
-        t = obs[i][0]
-        events = leaving = 0
-        while i < len(obs) and obs[i][0] == t:
-            events += obs[i][1]
-            leaving += 1
-            i += 1
-        if events:
-            surv *= 1 - events / at_risk
-            if surv <= 0.5 + 1e-12:
-                return t
-        at_risk -= leaving
-    return None
 
 
 def verdict(op, lo, hi, bound):
@@ -96,7 +55,7 @@ def pooled(res, strategy, num, den, scenario=None):
 
 with tempfile.TemporaryDirectory() as tmp:
     res = os.path.join(tmp, "res")
-    mdrsim("eval", "--strategies", "threshold,ai_mdr", "--seeds", "6", "--out", res, "--format", "json")
+    run("eval", "--strategies", "threshold,ai_mdr", "--seeds", "6", "--out", res, "--format", "json")
     claims = os.path.join(tmp, "claims.toml")
     with open(claims, "w") as f:
         f.write(f"""suite = [{json.dumps(os.path.join(ROOT, "scenarios"))}]
@@ -114,7 +73,7 @@ scenario = "friday-night-ransomware"
 [[claims]]
 claim = "disruption_hours <= 40"
 """)
-    code, out = mdrsim("claims", claims, "--results", res, "--format", "json", ok=(0, 1))
+    code, out = run("claims", claims, "--results", res, "--format", "json", ok=(0, 1))
     got = json.loads(out)["outcomes"]
     # Escalation: Σ escalated / Σ alerts over threshold's runs.
     a, b = pooled(res, "threshold", "escalated", "alerts")
@@ -138,7 +97,7 @@ claim = "disruption_hours <= 40"
           AND c.detected_at_ms IS NOT NULL""").fetchall()
     obs = [((c if c is not None else h) - d) / 1000 for d, c, h in rows]
     obs = list(zip(obs, [c is not None for _, c, _ in rows]))
-    m = km_median(obs)
+    m = km_quantile(obs, 0.5)
     check("claims: detect→contain is the Kaplan–Meier median", close(got[3]["estimate"], m), f"{got[3]['estimate']} vs {m}")
     check("claims: censored campaigns counted", got[3]["censored"] == sum(not o[1] for o in obs))
     # Disruption: mean over runs with Student's t (36 runs), kept ≥ 0.
@@ -155,12 +114,12 @@ claim = "disruption_hours <= 40"
 
     # check: a baseline, a degraded threshold, a policy without resampling.
     baseline = os.path.join(tmp, "baseline.json")
-    mdrsim("check", "--baseline", baseline, "--results", res, "--update")
+    run("check", "--baseline", baseline, "--results", res, "--update")
     with open(baseline) as f:
         stored = json.load(f)
     check("baseline: one stored run per result row", len(stored["runs"]) == duckdb.sql(f"SELECT count(*) FROM '{res}/runs.parquet'").fetchall()[0][0])
     deg = os.path.join(tmp, "deg")
-    mdrsim("eval", "--strategies", "threshold,ai_mdr", "--seeds", "6", "--set", "provider.pools.analysts.size=1", "--out", deg, "--format", "json")
+    run("eval", "--strategies", "threshold,ai_mdr", "--seeds", "6", "--set", "provider.pools.analysts.size=1", "--out", deg, "--format", "json")
     policy = os.path.join(tmp, "policy.toml")
     with open(policy, "w") as f:
         f.write("""per_scenario = true
@@ -173,7 +132,7 @@ worse = "higher"
 allow = "20%"
 significant = false
 """)
-    code, out = mdrsim("check", "--baseline", baseline, "--results", deg, "--policy", policy, "--format", "json", ok=(0, 1))
+    code, out = run("check", "--baseline", baseline, "--results", deg, "--policy", policy, "--format", "json", ok=(0, 1))
     rows = json.loads(out)["comparisons"]
     regressed = 0
     for r in rows:
@@ -197,5 +156,4 @@ significant = false
     check("check: something regressed", regressed > 0)
     check("check: exit 1 when something regressed", code == (1 if regressed else 0))
 
-print(f"\n{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

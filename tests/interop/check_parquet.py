@@ -25,19 +25,7 @@ except ImportError as e:
     print(f"error: {e.name} is not installed (pip install pyarrow duckdb); these tests cannot run", file=sys.stderr)
     sys.exit(1)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "mdrsim")
-passed, failed = 0, 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+from common import BIN, ROOT, check, close, finish, km_quantile, mdrsim
 
 
 def peak_backlog(alerts):
@@ -55,35 +43,12 @@ def peak_backlog(alerts):
     return peak
 
 
-def km_quantile(obs, q):
-    """Kaplan-Meier q-quantile of (time, observed) pairs; events before censorings on ties."""
-    obs = sorted(obs, key=lambda o: (o[0], not o[1]))
-    at_risk, surv, i = len(obs), 1.0, 0
-    while i < len(obs):
-        t = obs[i][0]
-        events = leaving = 0
-        while i < len(obs) and obs[i][0] == t:
-            events += obs[i][1]
-            leaving += 1
-            i += 1
-        if events:
-            surv *= 1 - events / at_risk
-            if surv <= 1 - q + 1e-12:
-                return t
-        at_risk -= leaving
-    return None
-
-
 def median(xs):
     xs = sorted(xs)
     if not xs:
         return None
     m = len(xs) // 2
     return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
-
-
-def close(a, b):
-    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(b)))
 
 
 def from_log(path):
@@ -116,10 +81,6 @@ def from_log(path):
             end = min(end, compromised[target])
         disruption += max(0, end - at)
     return header["run"], contained, incidental, disruption / 3_600_000
-
-
-def mdrsim(*args):
-    return subprocess.run([BIN, *args], check=True, capture_output=True, text=True).stdout
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -327,5 +288,4 @@ with tempfile.TemporaryDirectory() as tmp:
     tzs = {r[0] for r in duckdb.sql(f"SELECT DISTINCT \"provider.pools.analysts.schedule.tz\" FROM read_parquet('{sw}/events/**/*.parquet', hive_partitioning = true)").fetchall()}
     check("DuckDB decodes percent-encoded sweep values", tzs == {"UTC", "America/New_York"}, tzs)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

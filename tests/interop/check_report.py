@@ -21,29 +21,14 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "mdrsim")
+from common import ROOT, check, finish, mdrsim
+
 ARTEFACTS = os.path.join(ROOT, "target", "report-artifacts")
-passed, failed = 0, 0
 
 browser = next((b for b in ["chromium", "chromium-browser", "google-chrome"] if shutil.which(b)), None)
 if browser is None:
     print("error: headless Chromium is not installed (apt-get install -y chromium); the report cannot be checked", file=sys.stderr)
     sys.exit(1)
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def mdrsim(*args):
-    return subprocess.run([BIN, *args], check=True, capture_output=True, text=True).stdout
 
 
 def chromium(*args):
@@ -133,5 +118,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check("hostile: the campaign's name is shown as text", "ransom&lt;svg onload=alert(3)&gt;" in dom)
     check("hostile: the description is shown as text", "&lt;script&gt;alert(\"d\")&lt;/script&gt;" in dom or "&lt;script&gt;alert(&quot;d&quot;)" in dom)
 
-print(f"\n{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
