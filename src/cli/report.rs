@@ -21,10 +21,14 @@ pub struct ReportArgs {
     /// Where to write the Markdown report (default: DIR/report.md).
     #[arg(long, value_name = "PATH")]
     md: Option<PathBuf>,
-    /// Add paired differences against this strategy (matched scenario and seed).
+    /// Paired differences against this strategy (matched scenario and seed). Default:
+    /// legacy_mdr, the status quo, when the folder has it.
     #[arg(long, value_name = "NAME")]
     baseline: Option<String>,
 }
+
+/// The strategy paired differences are taken against unless another is named.
+const DEFAULT_BASELINE: &str = "legacy_mdr";
 
 /// Writes the HTML and Markdown reports of `dir`; returns their paths.
 pub fn write_reports(
@@ -41,6 +45,12 @@ pub fn write_reports(
             mdrsim::Error::Usage(format!("--baseline {b}: no runs of this strategy")).into(),
         );
     }
+    // The status quo is what buyers compare with, when it was run alongside others.
+    let has = |name: &str| data.runs.iter().any(|r| r.strategy == name);
+    let baseline = baseline.or_else(|| {
+        (has(DEFAULT_BASELINE) && data.runs.iter().any(|r| r.strategy != DEFAULT_BASELINE))
+            .then_some(DEFAULT_BASELINE)
+    });
     let title = format!(
         "mdrsim report: {}",
         dir.file_name().map_or_else(

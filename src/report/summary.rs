@@ -45,6 +45,19 @@ pub fn cell(metric: &str, s: Option<&Summary>) -> String {
             _ => "n/a".into(),
         };
     };
+    // A paired difference: signed, in the metric's unit (shares in percentage points).
+    if s.method == "paired t" {
+        let half = s.ci_low.zip(s.ci_high).map(|(l, h)| (h - l) / 2.0);
+        let size = |x: f64| {
+            super::units::delta(metric, x)
+                .trim_start_matches(['+', '−', '±'])
+                .to_string()
+        };
+        return match half {
+            Some(h) => format!("{} ±{}", super::units::delta(metric, m), size(h)),
+            None => super::units::delta(metric, m),
+        };
+    }
     let range = |f: &dyn Fn(f64) -> String| match (s.ci_low, s.ci_high) {
         (Some(lo), Some(hi)) if f(lo) == f(hi) => String::new(),
         (Some(lo), Some(hi)) => format!(" [{}–{}]", f(lo), f(hi)),
