@@ -54,3 +54,19 @@ pub fn strategy_file(data: &[u8]) {
     }
     let _ = crate::strategy::file::parse(text, Path::new("/nonexistent/fuzz.toml"));
 }
+
+/// The readers of `claims` and `check`: a claim expression, a regression policy, a
+/// claims file (anchored where no suite exists, so its own fields are what is read
+/// before the suite is looked for) and a stored baseline.
+pub fn gates(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if text.len() as u64 > crate::budget::MAX_TEXT_FILE_BYTES {
+        return;
+    }
+    let _ = crate::claims::expr::parse(text);
+    let _ = crate::claims::policy::parse(text, Path::new("fuzz-policy.toml"));
+    let _ = crate::claims::file::parse(text, Path::new("/nonexistent/fuzz-claims.toml"));
+    let _ = crate::claims::baseline::Baseline::parse(text, Path::new("fuzz-baseline.json"));
+}

@@ -47,3 +47,8 @@ fn part_corpus() {
 fn strategy_file_corpus() {
     replay("strategy_file", mdrsim::fuzzing::strategy_file);
 }
+
+#[test]
+fn gates_corpus() {
+    replay("gates", mdrsim::fuzzing::gates);
+}

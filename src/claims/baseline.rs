@@ -74,9 +74,14 @@ impl Baseline {
             }
             other => other,
         })?;
+        Baseline::parse(&text, path)
+    }
+
+    /// Checks a baseline's text (its checksum and version); `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Baseline> {
         let bad = |m: String| Error::log(path, m);
         let mut fields: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&text).map_err(|e| bad(format!("not a baseline ({e})")))?;
+            serde_json::from_str(text).map_err(|e| bad(format!("not a baseline ({e})")))?;
         let Some(serde_json::Value::String(sum)) = fields.remove("crc32") else {
             return Err(bad("not a baseline: no crc32".into()));
         };
