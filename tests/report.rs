@@ -198,7 +198,7 @@ fn hostile_names_render_as_text() {
             "description = \"Phishing to ransomware over a weekend: does containment come before encryption?\"",
             "description = \"<script>alert(\\\"d\\\")</script> & 'quotes' <b>bold</b>\"",
         )
-        .replace("host:ws-017", "host:<script>ws</script>\\\"017")
+        .replace("host:ws-017", "host:<script>ws</script>\\\"\\u001b[31m017")
         .replacen("name = \"ransomware\"", "name = \"ransom<svg onload=alert(3)>\"", 1);
     let file = dir.path().join("hostile.toml");
     std::fs::write(&file, &hostile).unwrap();
@@ -215,6 +215,7 @@ fn hostile_names_render_as_text() {
         "--out",
         out.to_str().unwrap(),
         "--report",
+        "--events",
     ]));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -224,7 +225,22 @@ fn hostile_names_render_as_text() {
     }
     // The names are there, as text.
     assert!(html.contains("ransom&lt;svg onload=alert(3)&gt;/phish"));
-    assert!(html.contains("host:&lt;script&gt;ws&lt;/script&gt;&quot;017"));
+    // An escape sequence in a name reaches neither the page nor a terminal.
+    assert!(html.contains("host:&lt;script&gt;ws&lt;/script&gt;&quot; [31m017"));
+    assert!(!html.contains('\u{1b}') && !md.contains('\u{1b}'));
+    let log =
+        out.join("events/scenario=friday-night-ransomware/strategy=ai_mdr/seed=1/log.parquet");
+    let story = ok(&mdrsim(&[
+        "explain",
+        log.to_str().unwrap(),
+        "--campaign",
+        "0",
+    ]));
+    assert!(!story.contains('\u{1b}'), "{story}");
+    assert!(
+        story.contains("host:<script>ws</script>\"\\u{1b}[31m017"),
+        "{story}"
+    );
     assert!(
         html.contains("&lt;script&gt;alert(&quot;d&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;")
     );

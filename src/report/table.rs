@@ -13,10 +13,11 @@ pub fn render_with(header: &[String], rows: &[Vec<String>], md: bool, names: usi
     let mut out = String::new();
     // Markdown cells escape their pipes before widths are measured.
     let cell = |c: &String| {
+        let c = super::units::printable(c);
         if md {
-            md_escape(c).replace('|', "\\|")
+            md_escape(&c).replace('|', "\\|")
         } else {
-            c.clone()
+            c
         }
     };
     let table: Vec<Vec<String>> = std::iter::once(header)
@@ -58,9 +59,11 @@ pub fn render_with(header: &[String], rows: &[Vec<String>], md: bool, names: usi
     out
 }
 
-/// Markdown text that cannot open an HTML tag: `<` and `>` (and `&`) as entities.
+/// Markdown text that cannot open an HTML tag: `<` and `>` (and `&`) as entities, and
+/// control characters shown escaped.
 pub fn md_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    super::units::printable(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

@@ -184,8 +184,16 @@ pub fn explain(header: &RunHeader, log: &EventLog, subject: Subject) -> Result<S
     })
 }
 
-/// The story as text: one line per event, its records indented below.
+/// The story as text: one line per event, its records indented below; control
+/// characters in names are shown escaped, never sent to the terminal.
 pub fn render_text(s: &Story) -> String {
+    render_raw(s)
+        .lines()
+        .map(|l| crate::report::units::printable(l) + "\n")
+        .collect()
+}
+
+fn render_raw(s: &Story) -> String {
     let mut out = format!(
         "{} — scenario {}, strategy {}, seed {} (run {}), starting {}\n\n",
         s.subject, s.scenario, s.strategy, s.seed, s.run, s.start
