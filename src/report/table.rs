@@ -13,7 +13,7 @@ pub fn render_with(header: &[String], rows: &[Vec<String>], md: bool, names: usi
     let mut out = String::new();
     // Markdown cells escape their pipes before widths are measured.
     let cell = |c: &String| {
-        let c = super::units::printable(c);
+        let c = super::units::printable(&c.replace(['\n', '\t'], " "));
         if md {
             md_escape(&c).replace('|', "\\|")
         } else {

@@ -109,15 +109,17 @@ pub fn interval(
     }
 }
 
-/// Text safe to print to a terminal: control characters (an escape sequence hidden in
-/// an entity's name, say) are shown as `\u{1b}`, never sent.
+/// Text safe to print to a terminal: control characters other than line breaks and
+/// tabs (an escape sequence hidden in an entity's name, say) are shown as `\u{1b}`,
+/// never sent.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(bad) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if bad(c) {
                 format!("\\u{{{:x}}}", c as u32)
             } else {
                 c.to_string()
@@ -139,6 +141,6 @@ mod tests {
         assert_eq!(delta("containment_rate", -0.125), "−12.50 pp");
         assert_eq!(delta("detect_to_contain_p50_s", 600.0), "+10m");
         assert_eq!(delta("cost", 0.0), "±0");
-        assert_eq!(printable("host\u{1b}[2Jx\n"), "host\\u{1b}[2Jx\\u{a}");
+        assert_eq!(printable("host\u{1b}[2Jx\n\r"), "host\\u{1b}[2Jx\n\\u{d}");
     }
 }
