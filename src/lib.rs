@@ -33,6 +33,7 @@ pub mod integrity;
 pub mod names;
 pub mod params;
 pub mod random;
+pub mod recording;
 pub mod report;
 pub mod scenario;
 pub mod score;

@@ -4,8 +4,10 @@
 mod calibration;
 mod check;
 mod claims;
+mod detect;
 mod eval;
 mod explain;
+mod import;
 mod lint;
 mod merge;
 mod replay;
@@ -38,10 +40,14 @@ enum Command {
     Check(check::CheckArgs),
     /// Test a claims file: each claim passes, fails or is inconclusive, with the evidence.
     Claims(claims::ClaimsArgs),
+    /// Run Sigma rules over a recording; list every match with the rule's title, id and author.
+    Detect(detect::DetectArgs),
     /// Evaluate strategies over the built-in suite (or --suite) on many seeds, in parallel.
     Eval(eval::EvalArgs),
     /// The glass-box story of one alert or campaign in a stored event log.
     Explain(explain::ExplainArgs),
+    /// Import real dataset files (OTRF, CloudTrail, EVTX as JSON, OCSF) as a recording.
+    Import(import::ImportArgs),
     /// Report free labels: rules, severities, entities, telemetry or fact values only attacks produce.
     Lint(lint::LintArgs),
     /// Merge the outputs of sharded evals (eval --shard K/N) into one.
@@ -67,8 +73,10 @@ pub fn main() -> ExitCode {
         Command::Calibration(args) => calibration::execute(args),
         Command::Check(args) => check::execute(args),
         Command::Claims(args) => claims::execute(args),
+        Command::Detect(args) => detect::execute(args),
         Command::Eval(args) => eval::execute(args),
         Command::Explain(args) => explain::execute(args),
+        Command::Import(args) => import::execute(args),
         Command::Lint(args) => lint::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Run(args) => run::execute(args),
