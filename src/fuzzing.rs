@@ -70,3 +70,26 @@ pub fn gates(data: &[u8]) {
     let _ = crate::claims::file::parse(text, Path::new("/nonexistent/fuzz-claims.toml"));
     let _ = crate::claims::baseline::Baseline::parse(text, Path::new("fuzz-baseline.json"));
 }
+
+/// The importers of real data (every format over the same bytes), through the same
+/// JSON parsing `mdrsim import` does, and a recording's reader.
+pub fn import(data: &[u8]) {
+    if data.len() as u64 > crate::budget::MAX_TEXT_FILE_BYTES {
+        return;
+    }
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let path = dir.path().join("input.json");
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    use crate::recording::import::{Format, import};
+    for f in [
+        Format::Otrf,
+        Format::Cloudtrail,
+        Format::EvtxJson,
+        Format::Ocsf,
+    ] {
+        let _ = import(f, std::slice::from_ref(&path));
+    }
+    let _ = crate::recording::Recording::read(&path);
+}

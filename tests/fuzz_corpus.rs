@@ -52,3 +52,8 @@ fn strategy_file_corpus() {
 fn gates_corpus() {
     replay("gates", mdrsim::fuzzing::gates);
 }
+
+#[test]
+fn import_corpus() {
+    replay("import", mdrsim::fuzzing::import);
+}

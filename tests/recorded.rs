@@ -333,3 +333,136 @@ fn bad_recordings_are_refused_and_nothing_is_written() {
     assert_eq!(o3.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o3.stderr).contains("checksum mismatch"));
 }
+
+/// The attributes a class may carry and those it must: its own, its parents' (through
+/// `extends`), and the profiles it `$include`s that the schema sample holds.
+fn ocsf_class(file: &str) -> (Vec<String>, Vec<String>) {
+    let root = repo("datasets/ocsf-schema");
+    let mut allowed = Vec::new();
+    let mut required: Vec<(String, bool)> = Vec::new();
+    let mut chain = vec![root.join(file)];
+    let mut seen = Vec::new();
+    while let Some(path) = chain.pop() {
+        let d: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let attrs = d["attributes"].as_object().unwrap();
+        for (k, v) in attrs {
+            if k == "$include" {
+                for inc in v.as_array().into_iter().flatten() {
+                    let p = root.join(inc.as_str().unwrap());
+                    if p.exists() {
+                        chain.push(p);
+                    }
+                }
+                continue;
+            }
+            if !allowed.contains(k) {
+                allowed.push(k.clone());
+            }
+            // The most derived class that states a requirement decides it.
+            if let Some(req) = v["requirement"].as_str()
+                && !required.iter().any(|(n, _)| n == k)
+            {
+                required.push((k.clone(), req == "required"));
+            }
+        }
+        seen.push(path.clone());
+        match d["extends"].as_str() {
+            Some("base_event") => chain.push(root.join("events/base_event.json")),
+            Some(parent) => chain.push(path.parent().unwrap().join(format!("{parent}.json"))),
+            None => {}
+        }
+    }
+    let required = required.into_iter().filter(|r| r.1).map(|r| r.0).collect();
+    (allowed, required)
+}
+
+#[test]
+fn ocsf_findings_carry_every_required_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    ok(&mdrsim(&[
+        "run",
+        "--strategy",
+        "legacy_mdr",
+        "--seed",
+        "1",
+        "--events",
+        log.to_str().unwrap(),
+    ]));
+    let out = dir.path().join("findings.jsonl");
+    ok(&mdrsim(&[
+        "ocsf",
+        log.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let found: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The log, read independently: alerts, verdicts and escalations.
+    let events: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("payload").is_some())
+        .collect();
+    let count = |t: &str| events.iter().filter(|e| e["payload"]["type"] == t).count();
+    let classes = std::fs::read_to_string(repo("datasets/ocsf-schema/classes.tsv")).unwrap();
+    for (uid, file, n) in [
+        (
+            2004,
+            "events/findings/detection_finding.json",
+            count("alert_raised"),
+        ),
+        (
+            2005,
+            "events/findings/incident_finding.json",
+            count("escalated"),
+        ),
+    ] {
+        assert!(classes.lines().any(|l| l.starts_with(&format!("{uid}\t"))));
+        let (allowed, required) = ocsf_class(file);
+        let mine: Vec<&serde_json::Value> =
+            found.iter().filter(|f| f["class_uid"] == uid).collect();
+        assert_eq!(mine.len(), n, "class {uid}");
+        assert!(n > 0);
+        for f in mine {
+            let obj = f.as_object().unwrap();
+            for k in obj.keys() {
+                assert!(
+                    allowed.contains(k),
+                    "{k} is not an attribute of class {uid}"
+                );
+            }
+            for k in &required {
+                assert!(obj.contains_key(k), "required {k} missing from class {uid}");
+            }
+            assert_eq!(
+                f["type_uid"],
+                uid * 100 + f["activity_id"].as_i64().unwrap()
+            );
+        }
+    }
+    // verdict_id 2 exactly for the alerts the provider called malicious.
+    let malicious = events
+        .iter()
+        .filter(|e| {
+            e["payload"]["type"] == "verdict_reached" && e["payload"]["verdict"] == "malicious"
+        })
+        .count();
+    let tp = found
+        .iter()
+        .filter(|f| f["class_uid"] == 2004 && f["verdict_id"] == 2)
+        .count();
+    assert_eq!(tp, malicious);
+    // And OCSF comes back in through the OCSF importer.
+    let rec = dir.path().join("rec.jsonl");
+    let said = import("ocsf", &[out.display().to_string()], &rec);
+    assert!(
+        said.contains(&format!("{} records ({} ocsf)", found.len(), found.len())),
+        "{said}"
+    );
+}

@@ -10,6 +10,7 @@ mod explain;
 mod import;
 mod lint;
 mod merge;
+mod ocsf;
 mod replay;
 mod report;
 mod run;
@@ -54,6 +55,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Write an HTML report (charts, no script) and a Markdown report of a results folder.
     Report(report::ReportArgs),
+    /// Write a run's alerts and escalations as OCSF Detection and Incident Findings (JSON Lines).
+    Ocsf(ocsf::OcsfArgs),
     /// Run one scenario with one strategy and print its scores.
     Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::execute(args),
         Command::Merge(args) => merge::execute(args),
         Command::Run(args) => run::execute(args),
+        Command::Ocsf(args) => ocsf::execute(args),
         Command::Replay(args) => replay::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Schema(args) => schema::execute(args),

@@ -4,6 +4,7 @@ pub mod charts;
 pub mod claims;
 pub mod data;
 pub mod explain;
+pub mod ocsf;
 pub mod page;
 pub mod run;
 pub mod summary;
