@@ -53,20 +53,20 @@ enum Command {
     Lint(lint::LintArgs),
     /// Merge the outputs of sharded evals (eval --shard K/N) into one.
     Merge(merge::MergeArgs),
-    /// Write an HTML report (charts, no script) and a Markdown report of a results folder.
-    Report(report::ReportArgs),
     /// Write a run's alerts and escalations as OCSF Detection and Incident Findings (JSON Lines).
     Ocsf(ocsf::OcsfArgs),
-    /// Run one scenario with one strategy and print its scores.
-    Run(run::RunArgs),
     /// Rescore a stored event log (Parquet or JSON Lines); prints exactly what the run printed.
     Replay(replay::ReplayArgs),
+    /// Write an HTML report (charts, no script) and a Markdown report of a results folder.
+    Report(report::ReportArgs),
+    /// Run one scenario with one strategy and print its scores.
+    Run(run::RunArgs),
+    /// Print the JSON Schema of the scenario format (for editor validation).
+    Schema(schema::SchemaArgs),
     /// List the built-in strategies, or show one's effective definition (built-in or file).
     Strategies(strategies::StrategiesArgs),
     /// Print the summary table of a results folder (from eval or merge).
     Summary(summary::SummaryArgs),
-    /// Print the JSON Schema of the scenario format (for editor validation).
-    Schema(schema::SchemaArgs),
 }
 
 /// Parses the command line and runs the command.
