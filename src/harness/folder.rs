@@ -199,7 +199,15 @@ pub fn verify(dir: &Path) -> Result<Value> {
             .get(&name)
             .and_then(|v| v.get("crc32"))
             .and_then(Value::as_str)
-            .ok_or_else(|| Error::log(&path, format!("tables.{name}: missing")))?;
+            .ok_or_else(|| {
+                Error::log(
+                    &path,
+                    format!(
+                        "tables.{name}: missing (a result written by an older mdrsim, or \
+                         damaged): run the eval again"
+                    ),
+                )
+            })?;
         let file = dir.join(&name);
         let have = file_checksum(&file)?;
         if have != want {

@@ -126,14 +126,7 @@ impl ReportData {
         }
         let mut timeline: BTreeMap<u64, Vec<Span>> = BTreeMap::new();
         let p = dir.join("timeline.parquet");
-        // Results written before the timeline table existed still make a report,
-        // without capacity, steps or containments in the week charts.
-        let batches = if p.exists() {
-            read_parquet(&p)?
-        } else {
-            Vec::new()
-        };
-        for b in batches {
+        for b in read_parquet(&p)? {
             let run = col::<UInt64Array>(&b, "run", &p)?;
             let kind = col::<StringArray>(&b, "kind", &p)?;
             let party = col::<StringArray>(&b, "party", &p)?;
