@@ -118,6 +118,17 @@ pub enum Mark {
         /// Colour.
         colour: String,
     },
+    /// A polyline on the right-hand axis ([`Chart::right`]).
+    RightLine {
+        /// Points in data units (y on the right axis).
+        points: Vec<(f64, f64)>,
+        /// Colour.
+        colour: String,
+        /// Step function.
+        step: bool,
+        /// Dashed.
+        dashed: bool,
+    },
     /// A shaded rectangle in data units with a hover title.
     Span {
         /// `(x0, x1, y0, y1)`.
@@ -165,6 +176,8 @@ pub struct Chart {
     pub legend: Vec<(String, String, bool)>,
     /// Left margin (room for tick labels).
     pub left: f64,
+    /// A second vertical axis on the right, for [`Mark::RightLine`]s (another unit).
+    pub right: Option<Axis>,
 }
 
 impl Chart {
@@ -179,6 +192,7 @@ impl Chart {
             marks: Vec::new(),
             legend: Vec::new(),
             left: 64.0,
+            right: None,
         }
     }
 
@@ -186,7 +200,8 @@ impl Chart {
     pub fn render(&self, id: &str) -> String {
         let (w, h) = (self.width, self.height);
         let legend_rows = self.legend.len().div_ceil(3);
-        let (left, right, top) = (self.left, 16.0, 30.0);
+        let right_margin = if self.right.is_some() { 56.0 } else { 16.0 };
+        let (left, right, top) = (self.left, right_margin, 30.0);
         let bottom = 44.0 + 18.0 * legend_rows as f64;
         let (pw, ph) = (w - left - right, h - top - bottom);
         let px = |v: f64| left + self.x.frac(v).clamp(0.0, 1.0) * pw;
@@ -233,8 +248,47 @@ impl Chart {
             s,
             "<rect x=\"{left}\" y=\"{top}\" width=\"{pw:.1}\" height=\"{ph:.1}\" class=\"frame\"/>"
         );
+        let pyr = |v: f64| {
+            let a = self.right.as_ref().unwrap_or(&self.y);
+            top + (1.0 - a.frac(v).clamp(0.0, 1.0)) * ph
+        };
         for m in &self.marks {
-            self.mark(&mut s, m, &px, &py);
+            match m {
+                Mark::RightLine {
+                    points,
+                    colour,
+                    step,
+                    dashed,
+                } => {
+                    let line = Mark::Line {
+                        points: points.clone(),
+                        colour: colour.clone(),
+                        step: *step,
+                        dashed: *dashed,
+                    };
+                    self.mark(&mut s, &line, &px, &pyr);
+                }
+                _ => self.mark(&mut s, m, &px, &py),
+            }
+        }
+        if let Some(r) = &self.right {
+            for (v, label) in &r.ticks {
+                let _ = write!(
+                    s,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\" text-anchor=\"start\">{}</text>",
+                    left + pw + 6.0,
+                    pyr(*v) + 4.0,
+                    esc(label)
+                );
+            }
+            let _ = write!(
+                s,
+                "<text transform=\"translate({:.1} {:.1}) rotate(90)\" class=\"axis\" \
+                 text-anchor=\"middle\">{}</text>",
+                w - 14.0,
+                top + ph / 2.0,
+                esc(&r.label)
+            );
         }
         // Axis labels.
         let _ = write!(
@@ -275,6 +329,8 @@ impl Chart {
 
     fn mark(&self, s: &mut String, m: &Mark, px: &dyn Fn(f64) -> f64, py: &dyn Fn(f64) -> f64) {
         match m {
+            // Drawn by `render` as a line against the right axis.
+            Mark::RightLine { .. } => {}
             Mark::Line {
                 points,
                 colour,

@@ -85,17 +85,20 @@ pub fn week(data: &ReportData, run: u64, title: &str) -> Chart {
         on_shift(&rows)
     };
     let (provider, customer) = (cap("provider"), cap("customer"));
-    let rest = per_hour
+    // Alerts on the left axis, people on the right: a rota of one to four analysts
+    // stays readable beside a backlog in the hundreds.
+    let top = per_hour
         .iter()
         .map(|&n| n as f64)
         .chain(backlog.iter().map(|p| p.1))
-        .chain(customer.iter().map(|p| p.1))
-        .fold(4.0, f64::max);
+        .fold(4.0, f64::max)
+        * 1.12;
+    let team = customer.iter().map(|p| p.1).fold(4.0, f64::max);
     let most = provider.iter().map(|p| p.1).fold(0.0, f64::max);
-    // An "instant" profile's thousand workers would flatten everything else: such a
+    // An "instant" profile's thousand workers would flatten the people's scale: such a
     // line runs along the top edge and its legend says how many.
-    let off_scale = most > 3.0 * rest;
-    let top = if off_scale { rest } else { rest.max(most) } * 1.12;
+    let off_scale = most > 50.0 && most > 10.0 * team;
+    let people_top = if off_scale { team } else { team.max(most) } * 1.15;
     let mut chart = Chart::new(
         title,
         860.0,
@@ -108,10 +111,13 @@ pub fn week(data: &ReportData, run: u64, title: &str) -> Chart {
             label: format!("local time at the scenario's start offset (starts {start})"),
             ticks: day_ticks(&start, horizon),
         },
-        Axis::linear(0.0, top, "alerts / waiting / people", &|v| {
+        Axis::linear(0.0, top, "alerts per hour / alerts waiting", &|v| {
             format!("{v:.0}")
         }),
     );
+    chart.right = Some(Axis::linear(0.0, people_top, "people on shift", &|v| {
+        format!("{v:.0}")
+    }));
     chart.marks.push(Mark::Bars {
         bars: per_hour
             .iter()
@@ -120,31 +126,39 @@ pub fn week(data: &ReportData, run: u64, title: &str) -> Chart {
             .collect(),
         colour: "#56B4E9".into(),
     });
-    let series = [
-        (
-            backlog,
-            "#E69F00",
-            "alerts waiting (backlog)".to_string(),
-            false,
-        ),
+    chart
+        .legend
+        .push(("#56B4E9".into(), "alerts raised per hour".into(), false));
+    chart
+        .legend
+        .push(("#E69F00".into(), "alerts waiting (backlog)".into(), false));
+    chart.marks.push(Mark::Line {
+        points: backlog,
+        colour: "#E69F00".into(),
+        step: true,
+        dashed: false,
+    });
+    let people = [
         (
             provider,
             "#009E73",
             if off_scale {
-                format!("provider on shift ({most:.0}, above the scale)")
+                format!("provider on shift ({most:.0}, above the right scale)")
             } else {
-                "provider on shift".into()
+                "provider on shift (right axis)".into()
             },
             false,
         ),
-        (customer, "#CC79A7", "customer on shift".to_string(), true),
+        (
+            customer,
+            "#CC79A7",
+            "customer on shift (right axis)".to_string(),
+            true,
+        ),
     ];
-    chart
-        .legend
-        .push(("#56B4E9".into(), "alerts raised per hour".into(), false));
-    for (points, c, label, dashed) in series {
+    for (points, c, label, dashed) in people {
         chart.legend.push((c.into(), label, dashed));
-        chart.marks.push(Mark::Line {
+        chart.marks.push(Mark::RightLine {
             points,
             colour: c.into(),
             step: true,
