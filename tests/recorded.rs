@@ -466,3 +466,26 @@ fn ocsf_findings_carry_every_required_field() {
         "{said}"
     );
 }
+
+#[test]
+fn a_rules_folder_linking_to_itself_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let rule =
+        "datasets/sigmahq/rules/windows/process_access/proc_access_win_lsass_dump_comsvcs_dll.yml";
+    std::fs::copy(repo(rule), rules.join("r.yml")).unwrap();
+    std::os::unix::fs::symlink(&rules, rules.join("loop")).unwrap();
+    let rec = dir.path().join("lsass.jsonl");
+    import("otrf", &files(LSASS, "json"), &rec);
+    let out = ok(&mdrsim(&[
+        "detect",
+        rec.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]));
+    assert!(
+        out.starts_with("1 rule(s) over 184 record(s): 2 match(es)"),
+        "{out}"
+    );
+}

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::Rule;
 use crate::harness::RunRecord;
-use crate::harness::summary::{is_mean, point_estimate};
+use crate::harness::summary::{is_mean, metric_value, point_estimate};
 use crate::random::{Purpose, SeedTree, fnv1a};
 
 /// Resamples of matched pairs per comparison.
@@ -87,11 +87,7 @@ pub fn compare(
     rule: &Rule,
     pairs: &[(&RunRecord, &RunRecord)],
 ) -> Comparison {
-    let value = |r: &RunRecord| {
-        serde_json::to_value(&r.metrics)
-            .ok()
-            .and_then(|v| v.get(&rule.metric).and_then(|x| x.as_f64()))
-    };
+    let value = |r: &RunRecord| metric_value(&rule.metric, &r.metrics);
     let (then_runs, now_runs): (Vec<&RunRecord>, Vec<&RunRecord>) = pairs.iter().copied().unzip();
     let mean = is_mean(&rule.metric);
     let vals = |rs: &[&RunRecord]| -> Vec<Option<f64>> {

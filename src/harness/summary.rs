@@ -129,7 +129,8 @@ fn observations(runs: &[&RunRecord], from_detection: bool) -> Vec<Vec<Observatio
         .collect()
 }
 
-fn metric_value(name: &str, m: &Metrics) -> Option<f64> {
+/// One metric of a run by its column name (`None` where it has no data).
+pub fn metric_value(name: &str, m: &Metrics) -> Option<f64> {
     serde_json::to_value(m).ok()?.get(name)?.as_f64()
 }
 

@@ -69,14 +69,16 @@ pub fn timeline(
         shifts(&mut out, "provider", name, c, horizon);
     }
     shifts(&mut out, "customer", "customer", customer, horizon);
-    let mut released = std::collections::BTreeMap::new();
-    for e in events {
-        if let Payload::ContainmentReleased { execution, .. } = &e.payload {
-            released.insert(execution, e.at.ms());
-        }
-    }
+    // One pass: a release comes after its execution, so it closes the row the
+    // execution opened.
+    let mut open: std::collections::BTreeMap<u64, usize> = Default::default();
     for e in events {
         match &e.payload {
+            Payload::ContainmentReleased { execution, .. } => {
+                if let Some(row) = open.remove(execution).and_then(|i| out.get_mut(i)) {
+                    row.to_ms = Some(e.at.ms());
+                }
+            }
             Payload::AttackStepExecuted { campaign, step, .. } => {
                 let Some(c) = header.campaigns.get(campaign.0 as usize) else {
                     continue;
@@ -101,19 +103,22 @@ pub fn timeline(
                 target,
                 by,
                 ..
-            } => out.push(TimelineRow {
-                kind: "containment",
-                party: Some(by.as_str()),
-                name: header
-                    .entities
-                    .get(target.0 as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                detail: Some(a.as_str().to_string()),
-                from_ms: e.at.ms(),
-                to_ms: released.get(&e.seq).copied(),
-                value: Some(alert.0 as u64),
-            }),
+            } => {
+                open.insert(e.seq, out.len());
+                out.push(TimelineRow {
+                    kind: "containment",
+                    party: Some(by.as_str()),
+                    name: header
+                        .entities
+                        .get(target.0 as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    detail: Some(a.as_str().to_string()),
+                    from_ms: e.at.ms(),
+                    to_ms: None,
+                    value: Some(alert.0 as u64),
+                });
+            }
             _ => {}
         }
     }

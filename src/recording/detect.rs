@@ -58,17 +58,20 @@ pub struct Hit {
     pub level: String,
 }
 
-/// Reads Sigma rules from files and folders (every `.yml`/`.yaml` below a folder).
+/// Reads Sigma rules from files and folders (every `.yml`/`.yaml` below a folder). A
+/// symbolic link to a folder inside a folder is not followed: one pointing at a parent
+/// would never end.
 pub fn load_rules(paths: &[PathBuf]) -> Result<Vec<RuleFile>> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        if p.is_dir() {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>, top: bool) -> Result<()> {
+        let linked = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        if p.is_dir() && (top || !linked) {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| Error::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .collect();
             entries.sort();
             for e in entries {
-                walk(&e, out)?;
+                walk(&e, out, false)?;
             }
         } else if p
             .extension()
@@ -85,7 +88,7 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<Vec<RuleFile>> {
     }
     let mut files = Vec::new();
     for p in paths {
-        walk(p, &mut files)?;
+        walk(p, &mut files, true)?;
     }
     files
         .into_iter()

@@ -92,6 +92,19 @@ impl ReportData {
     pub fn read(dir: &Path) -> Result<ReportData> {
         let manifest = crate::harness::folder::verify(dir)?;
         let runs = read_runs(&dir.join("runs.parquet"))?;
+        // The charts allocate per hour and per day of a run: bound that first.
+        let limit = crate::budget::MAX_HORIZON_DAYS * 86_400_000;
+        if let Some(r) = runs.iter().find(|r| r.horizon_ms > limit) {
+            return Err(Error::log(
+                dir.join("runs.parquet"),
+                format!(
+                    "run {}: horizon_ms {} is beyond {} days, the longest a scenario may be",
+                    r.run,
+                    r.horizon_ms,
+                    crate::budget::MAX_HORIZON_DAYS
+                ),
+            ));
+        }
         let mut alerts: BTreeMap<u64, Vec<AlertPoint>> = BTreeMap::new();
         let p = dir.join("alerts.parquet");
         for b in read_parquet(&p)? {

@@ -189,8 +189,13 @@ with tempfile.TemporaryDirectory() as tmp:
             header = json.loads(pq.ParquetFile(os.path.join(root, f)).metadata.metadata[b"mdrsim.header"])
             payloads = [(at, json.loads(p)) for at, p in zip(log.column("at_ms").to_pylist(), log.column("payload").to_pylist())]
             mine = [t for t in timeline if t["run"] == run]
-            executed = sorted(at for at, p in payloads if p["type"] == "containment_executed")
-            check(f"run {run}: timeline containments are the log's", sorted(t["from_ms"] for t in mine if t["kind"] == "containment") == executed)
+            seq_at = {s: at for s, at in zip(log.column("seq").to_pylist(), log.column("at_ms").to_pylist())}
+            released = {}
+            for s, (at, p) in zip(log.column("seq").to_pylist(), payloads):
+                if p["type"] == "containment_released":
+                    released[p["execution"]] = at
+            executed = sorted((at, released.get(s)) for s, (at, p) in zip(log.column("seq").to_pylist(), payloads) if p["type"] == "containment_executed")
+            check(f"run {run}: timeline containments and their releases are the log's", sorted((t["from_ms"], t["to_ms"]) for t in mine if t["kind"] == "containment") == executed, executed[:3])
             steps = sorted(at for at, p in payloads if p["type"] == "attack_step_executed" and header["campaigns"][p["campaign"]].get("malicious", True))
             check(f"run {run}: timeline attack steps are the log's", sorted(t["from_ms"] for t in mine if t["kind"] == "attack_step") == steps)
             # Capacity intervals of each pool tile [0, horizon) without gap or overlap.
