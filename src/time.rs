@@ -189,6 +189,11 @@ impl Epoch {
         })
     }
 
+    /// Milliseconds from this epoch to `later` (negative when `later` is earlier).
+    pub fn ms_until(&self, later: &Epoch) -> i128 {
+        later.timestamp.as_millisecond() as i128 - self.timestamp.as_millisecond() as i128
+    }
+
     /// The text the epoch was written as.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -177,6 +177,21 @@ fn sides(sc: &Scenario) -> (Surface, Surface) {
             );
         }
     }
+    // Recorded records: the alerts they can raise, on the side of their label. Their
+    // field values are left out: real records carry unique values (GUIDs, times, ids),
+    // so a value comparison would flag every one of them.
+    for r in &sc.recorded {
+        let malicious = r
+            .step
+            .is_some_and(|(c, _)| sc.campaigns[c.index()].truth == CampaignTruth::Malicious);
+        let side = if malicious { &mut attack } else { &mut benign };
+        for &m in &r.matches {
+            let rule = &sc.sigma[m as usize];
+            for &e in &r.entities {
+                side.alert(rule.rule, rule.severity, e);
+            }
+        }
+    }
     (benign, attack)
 }
 

@@ -8,6 +8,7 @@ pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod recorded;
 pub mod spec;
 
 pub use clues::{

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clues::{Clues, FieldTemplates, WorldFact};
 use super::dist::{DurationDist, NumberDist};
+use super::recorded::{RecordedRecord, RecordingLane};
 use super::spec::{BenignTruth, CampaignTruth, Condition, ContainmentSpec, LintAllow, Severity};
 use crate::calendar::Capacity;
 pub use crate::event::Rule;
@@ -172,6 +173,9 @@ pub struct Step {
     pub detect: Vec<Detection>,
     /// Telemetry and facts it may leave (only existing sources).
     pub clues: Clues,
+    /// The recorded records it leaves (indices into [`Scenario::recorded`], in time
+    /// order; empty for a synthetic step).
+    pub recorded: Vec<u32>,
 }
 
 /// A security tool's chance to alert on a step.
@@ -249,6 +253,10 @@ pub struct Scenario {
     pub campaigns: Vec<Campaign>,
     /// Organizational facts on a schedule.
     pub facts: Vec<WorldFact>,
+    /// Recorded records placed in the world, in time order.
+    pub recorded: Vec<RecordedRecord>,
+    /// The recordings' background lanes, by recording.
+    pub recordings: Vec<RecordingLane>,
     /// Lint findings the scenario keeps, with reasons.
     pub lint_allow: Vec<LintAllow>,
     /// Containment execution delays.

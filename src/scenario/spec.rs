@@ -45,6 +45,10 @@ pub struct ScenarioSpec {
     /// Attack campaigns.
     #[serde(default)]
     pub campaigns: Vec<CampaignSpec>,
+    /// Recorded attacks (real telemetry) replayed in this world. Left out of the
+    /// canonical form when empty, so a scenario without recordings keeps its identity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<super::recorded::RecordingSpec>,
     /// Which tools and telemetry sources exist in the environment.
     #[serde(default)]
     pub environment: EnvironmentSpec,

@@ -74,6 +74,9 @@ pub fn cloudtrail(row: Map<String, Value>) -> Result<Parsed, String> {
     let mut entities = Vec::new();
     add(&mut entities, &row, "cloud_identity", &["userIdentity.arn"]);
     add(&mut entities, &row, "user", &["userIdentity.userName"]);
+    // A call an AWS service makes on its own (EC2 assuming an instance role) names
+    // no principal: the service is the actor.
+    add(&mut entities, &row, "app", &["userIdentity.invokedBy"]);
     Ok(Parsed {
         time_ms: time,
         kind: "cloudtrail".into(),

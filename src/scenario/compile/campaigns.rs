@@ -118,6 +118,7 @@ impl Compiler<'_> {
                 objective: s.objective,
                 detect,
                 clues,
+                recorded: Vec::new(),
             });
         }
         Ok(Campaign {

@@ -5,6 +5,7 @@ mod campaigns;
 mod clues;
 mod customer;
 mod identity;
+mod recorded;
 mod sigma;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -142,7 +143,12 @@ impl Compiler<'_> {
         if let Some(problem) = crate::names::name_problem(&spec.name) {
             return Err(self.err(None, "name", format!("the scenario name {problem}")));
         }
-        let entities = self.entities(&spec)?;
+        let loaded = self.load_recordings(&spec)?;
+        let recorded_entities: BTreeSet<String> = loaded
+            .iter()
+            .flat_map(|l| l.entity_ids().cloned())
+            .collect();
+        let entities = self.entities(&spec, &recorded_entities)?;
         if spec.horizon.0 == 0 {
             return Err(self.err(None, "horizon", "must be longer than 0s"));
         }
@@ -158,7 +164,13 @@ impl Compiler<'_> {
         }
         self.unique(spec.benign.iter().map(|b| b.name.as_str()), "benign")?;
         self.unique(spec.telemetry.iter().map(|t| t.name.as_str()), "telemetry")?;
-        self.unique(spec.campaigns.iter().map(|c| c.name.as_str()), "campaigns")?;
+        self.unique(
+            spec.campaigns
+                .iter()
+                .map(|c| c.name.as_str())
+                .chain(spec.recordings.iter().map(|r| r.name.as_str())),
+            "campaigns",
+        )?;
 
         // Tools and telemetry sources: what the scenario names, and what exists.
         let mut named_tools = BTreeSet::new();
@@ -192,13 +204,19 @@ impl Compiler<'_> {
             Some(list) => list.iter().cloned().collect(),
             None => named_sources.clone(),
         };
+        // A recording's sources exist: it was recorded from them.
+        for l in &loaded {
+            self.existing_sources.extend(l.source_names().cloned());
+        }
         named_sources.extend(self.existing_sources.iter().cloned());
         self.sources = named_sources.into_iter().collect();
 
         // Rules: every (detector, rule) named, sorted; Sigma rules sorted by title.
         let (mut parsed, rule_texts) = self.sigma_rules(&spec)?;
         parsed.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-        let content_hash = identity::canonical_hash(&spec, &rule_texts);
+        let mut hashed = rule_texts.clone();
+        hashed.extend(loaded.iter().map(|l| l.content()));
+        let content_hash = identity::canonical_hash(&spec, &hashed);
         let mut rule_set: BTreeSet<Rule> = BTreeSet::new();
         for b in &spec.benign {
             rule_set.insert(Rule {
@@ -231,6 +249,7 @@ impl Compiler<'_> {
                     .unwrap_or(0) as u32,
             )
         };
+        let has_recordings = !spec.recordings.is_empty();
         let mut sigma = Vec::new();
         for (i, (rule, severity, parsed_rule, technique)) in parsed.into_iter().enumerate() {
             let ls = &parsed_rule.logsource;
@@ -248,7 +267,8 @@ impl Compiler<'_> {
                 })
                 .map(|m| self.source_index(&m.source))
                 .collect();
-            if mapped.is_empty() {
+            if mapped.is_empty() && !(has_recordings && recorded::recorded_logsource(&parsed_rule))
+            {
                 return Err(self.err(
                     None,
                     format!("rules[{i}]"),
@@ -312,7 +332,20 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(ci, c)| self.campaign(ci, c, &tools, &rule_id))
             .collect::<Result<Vec<_>>>()?;
+        let (mut recorded, recordings, recorded_campaigns) =
+            self.place_recordings(&spec, &loaded, &sigma)?;
+        campaigns.extend(recorded_campaigns);
         campaigns.sort_by(|a, b| a.name.cmp(&b.name));
+        for (c, campaign) in campaigns.iter().enumerate() {
+            for (s, step) in campaign.steps.iter().enumerate() {
+                for &r in &step.recorded {
+                    recorded[r as usize].step = Some((
+                        crate::ids::CampaignId(c as u32),
+                        crate::ids::StepId(s as u32),
+                    ));
+                }
+            }
+        }
         let facts = self.world_facts(&spec.facts)?;
         let customer = self.customer(&spec)?;
         for (i, a) in spec.lint.allow.iter().enumerate() {
@@ -350,6 +383,8 @@ impl Compiler<'_> {
             field_map: spec.sigma.fields.clone(),
             campaigns,
             facts,
+            recorded,
+            recordings,
             lint_allow: spec.lint.allow,
             containment: spec.containment,
             customer,
@@ -359,23 +394,44 @@ impl Compiler<'_> {
     }
 
     /// Entities sorted by id (so their declaration order is not part of the world);
-    /// references resolve through the index built here.
-    fn entities(&mut self, spec: &ScenarioSpec) -> Result<Vec<Entity>> {
-        let mut order: Vec<usize> = (0..spec.entities.len()).collect();
-        order.sort_by(|&a, &b| {
-            spec.entities[a]
-                .id
-                .get_ref()
-                .cmp(spec.entities[b].id.get_ref())
-        });
-        let mut entities = Vec::with_capacity(spec.entities.len());
-        for i in order {
-            let e = &spec.entities[i];
-            let field = format!("entities[{i}].id");
-            let id = e.id.get_ref();
+    /// references resolve through the index built here. Entities a recording names and
+    /// the scenario does not declare are added, without attributes.
+    fn entities(
+        &mut self,
+        spec: &ScenarioSpec,
+        recorded: &BTreeSet<String>,
+    ) -> Result<Vec<Entity>> {
+        let declared: BTreeSet<&str> = spec
+            .entities
+            .iter()
+            .map(|e| e.id.get_ref().as_str())
+            .collect();
+        // (id, its declaration, if any), sorted by id.
+        let mut all: Vec<(&str, Option<usize>)> = spec
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.get_ref().as_str(), Some(i)))
+            .chain(
+                recorded
+                    .iter()
+                    .filter(|id| !declared.contains(id.as_str()))
+                    .map(|id| (id.as_str(), None)),
+            )
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut entities = Vec::with_capacity(all.len());
+        for (id, declaration) in all {
+            let (field, span) = match declaration {
+                Some(i) => (
+                    format!("entities[{i}].id"),
+                    Some(spec.entities[i].id.span()),
+                ),
+                None => ("recordings.entities".to_string(), None),
+            };
             let kind = EntityKind::from_prefix(id).ok_or_else(|| {
                 self.err(
-                    Some(e.id.span()),
+                    span.clone(),
                     field.clone(),
                     format!(
                         "{id:?} is not kind:name with kind one of user, host, cloud, app, domain"
@@ -383,13 +439,15 @@ impl Compiler<'_> {
                 )
             })?;
             let next = EntityId(entities.len() as u32);
-            if self.entity_index.insert(id.clone(), next).is_some() {
-                return Err(self.err(Some(e.id.span()), field, format!("duplicate entity {id:?}")));
+            if self.entity_index.insert(id.to_string(), next).is_some() {
+                return Err(self.err(span, field, format!("duplicate entity {id:?}")));
             }
             entities.push(Entity {
-                id: id.clone(),
+                id: id.to_string(),
                 kind,
-                attributes: e.attributes.clone(),
+                attributes: declaration
+                    .map(|i| spec.entities[i].attributes.clone())
+                    .unwrap_or_default(),
             });
         }
         Ok(entities)

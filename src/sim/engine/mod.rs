@@ -8,6 +8,7 @@ mod context;
 mod detect;
 mod origin;
 mod queue;
+mod recorded;
 mod respond;
 mod work;
 mod world;
@@ -153,6 +154,13 @@ enum Job {
     ReviewContainment {
         execution: u64,
     },
+    RecordedBackground {
+        lane: u32,
+        n: u32,
+    },
+    RecordedAttack {
+        record: u32,
+    },
 }
 
 struct Engine<'a> {
@@ -232,6 +240,7 @@ impl<'a> Engine<'a> {
         for p in 0..self.sc.telemetry.len() {
             self.schedule_telemetry(SimTime::ZERO, p as u32);
         }
+        self.schedule_recordings();
         for (c, campaign) in self.sc.campaigns.iter().enumerate() {
             let mut rng = self.seeds.stream(Purpose::CampaignStart, &[campaign.key]);
             let at = SimTime::ZERO.after(campaign.start.sample(&mut rng));
@@ -307,6 +316,8 @@ impl<'a> Engine<'a> {
             Job::Expire { alert } => self.expire(now, alert),
             Job::WorldFact { index } => self.world_fact(now, index),
             Job::ReviewContainment { execution } => self.review_containment(now, execution),
+            Job::RecordedBackground { lane, n } => self.recorded_background(now, lane, n),
+            Job::RecordedAttack { record } => self.recorded_attack(now, record),
         }
     }
 }

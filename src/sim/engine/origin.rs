@@ -35,6 +35,8 @@ pub(super) enum Origin {
         record: u32,
         rule: u32,
     },
+    /// A rule match on a recorded record (attack or background, by its step).
+    Recorded { record: u32, rule: u32 },
 }
 
 impl Origin {
@@ -89,6 +91,16 @@ impl Origin {
                     sc.sigma[rule as usize].key,
                 ]
             }
+            Origin::Recorded { record, rule } => {
+                let r = &sc.recorded[record as usize];
+                [
+                    5,
+                    sc.recordings[r.recording as usize].key,
+                    r.position,
+                    sc.sigma[rule as usize].key,
+                    0,
+                ]
+            }
         }
     }
 
@@ -98,6 +110,11 @@ impl Origin {
             BenignTruth::FalsePositive => Truth::FalsePositive,
             BenignTruth::BenignPositive => Truth::BenignPositive,
         };
+        let attack = |campaign: CampaignId, step: StepId| match sc.campaigns[campaign.index()].truth
+        {
+            CampaignTruth::Malicious => (Truth::Malicious, Some((campaign, step))),
+            CampaignTruth::BenignPositive => (Truth::BenignPositive, None),
+        };
         match self {
             Origin::Benign { process, .. } | Origin::BenignTrace { process, .. } => {
                 (benign(sc.benign[process as usize].truth), None)
@@ -106,9 +123,13 @@ impl Origin {
                 (benign(sc.telemetry[process as usize].truth), None)
             }
             Origin::Attack { campaign, step, .. } | Origin::AttackRule { campaign, step, .. } => {
-                match sc.campaigns[campaign.index()].truth {
-                    CampaignTruth::Malicious => (Truth::Malicious, Some((campaign, step))),
-                    CampaignTruth::BenignPositive => (Truth::BenignPositive, None),
+                attack(campaign, step)
+            }
+            Origin::Recorded { record, .. } => {
+                let r = &sc.recorded[record as usize];
+                match r.step {
+                    Some((campaign, step)) => attack(campaign, step),
+                    None => (benign(sc.recordings[r.recording as usize].truth), None),
                 }
             }
         }
