@@ -1,10 +1,13 @@
 //! Import speed: the real samples in datasets/ (OTRF LSASS, Golden SAML's four sources,
-//! the CloudTrail exfiltration: 339 records) read, mapped and sorted; and Sigma over the
-//! LSASS recording.
+//! the CloudTrail exfiltration: 339 records) read, mapped and sorted; Sigma over the
+//! LSASS recording; and a recorded scenario read (import, mapping, rule matches) and run.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdrsim::recording::detect::{hits, load_rules};
 use mdrsim::recording::import::{Format, import};
+use mdrsim::scenario::Scenario;
+use mdrsim::sim::Simulation;
+use mdrsim::strategy;
 
 /// The allocator the `mdrsim` binary uses, so the figures match it.
 #[global_allocator]
@@ -52,6 +55,21 @@ fn bench(c: &mut Criterion) {
     .expect("rules");
     group.throughput(Throughput::Elements(lsass.records.len() as u64));
     group.bench_function("sigma_over_lsass", |b| b.iter(|| hits(&rules, &lsass)));
+    group.finish();
+
+    let overlay = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/scenarios/s3-exfiltration-overlay.toml");
+    let mut group = c.benchmark_group("recorded_scenario");
+    group.bench_function("load_s3_overlay", |b| {
+        b.iter(|| Scenario::load(&overlay).expect("loads"))
+    });
+    let sc = Scenario::load(&overlay).expect("loads");
+    group.bench_function("run_s3_overlay_ai_mdr", |b| {
+        b.iter(|| {
+            let mut d = strategy::builtin("ai_mdr", &sc).expect("built-in");
+            Simulation::new(&sc, 1).run(&mut d)
+        })
+    });
     group.finish();
 }
 

@@ -79,19 +79,35 @@ impl Budget {
     /// that contributes most.
     pub fn check_scenario(&self, scenario: &Scenario) -> Result<()> {
         let hours = scenario.horizon.0 as f64 / 3_600_000.0;
-        let mut parts: Vec<(String, f64, f64)> = Vec::new();
+        // (field, what it contributes, events)
+        let mut parts: Vec<(String, String, f64)> = Vec::new();
         for (i, b) in scenario.benign.iter().enumerate() {
             parts.push((
                 format!("benign[{i}].per_hour"),
-                b.per_hour,
+                format!("{} per hour over {hours:.0} h", b.per_hour),
                 b.per_hour * hours * EVENTS_PER_ALERT,
             ));
         }
         for (i, t) in scenario.telemetry.iter().enumerate() {
             parts.push((
                 format!("telemetry[{i}].per_hour"),
-                t.per_hour,
+                format!("{} per hour over {hours:.0} h", t.per_hour),
                 t.per_hour * hours,
+            ));
+        }
+        for (i, r) in scenario.recordings.iter().enumerate() {
+            // A background record is one event; every rule match on any record an alert.
+            let matches: usize = scenario
+                .recorded
+                .iter()
+                .filter(|x| x.recording == i as u32)
+                .map(|x| x.matches.len())
+                .sum();
+            let n = r.records.len() as f64 + matches as f64 * EVENTS_PER_ALERT;
+            parts.push((
+                format!("recordings[{i}].files"),
+                format!("{n:.0} recorded records and their alerts"),
+                n,
             ));
         }
         let total: f64 = parts.iter().map(|p| p.2).sum();
@@ -102,16 +118,15 @@ impl Budget {
             .iter()
             .max_by(|a, b| a.2.total_cmp(&b.2))
             .cloned()
-            .unwrap_or_else(|| ("horizon".into(), 0.0, 0.0));
+            .unwrap_or_else(|| ("horizon".into(), String::new(), 0.0));
         let line = scenario.line_of(&field);
         Err(Error::Scenario {
             file: scenario.path.clone(),
             line,
             field: field.clone(),
             message: format!(
-                "a run would hold about {total:.1e} events ({rate} per hour over {hours:.0} h \
-                 is the largest part); the budget is {:.0e} per run: lower the rate or the \
-                 horizon, or pass --allow-large",
+                "a run would hold about {total:.1e} events ({rate} is the largest part); the \
+                 budget is {:.0e} per run: lower the rate or the horizon, or pass --allow-large",
                 self.events_per_run
             ),
         })

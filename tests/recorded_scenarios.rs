@@ -312,12 +312,19 @@ fn recorded_labels_never_reach_honest_strategies() {
             )
         });
         for name in HONEST {
-            let (a, b) = (run(&real, name, 3), run(&twin, name, 3));
-            assert_eq!(
-                observable(&a),
-                observable(&b),
-                "{rel}: {name} saw the label"
+            let (a, b) = (
+                observable(&run(&real, name, 3)),
+                observable(&run(&twin, name, 3)),
             );
+            if let Some(i) = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i)) {
+                let show =
+                    |e: Option<&Envelope>| format!("{e:?}").chars().take(300).collect::<String>();
+                panic!(
+                    "{rel}: {name} saw the label — the twins differ at event {i}:\n  {}\n  {}",
+                    show(a.get(i)),
+                    show(b.get(i))
+                );
+            }
         }
         let (a, b) = (run(&real, "oracle", 3), run(&twin, "oracle", 3));
         assert_ne!(
@@ -483,4 +490,35 @@ fn lint_weighs_recorded_alerts_by_their_labels() {
             .any(|f| f.finding == "rule sigma/AWS STS AssumeRole Misuse"),
         "{findings:?}"
     );
+}
+
+/// The README's table for the overlay is what the binary prints.
+#[test]
+fn the_readme_overlay_table_is_what_the_binary_prints() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme
+        .find("$ mdrsim eval --suite datasets/scenarios --seeds 16\n")
+        .expect("the README shows the recorded suite's eval");
+    let block: Vec<&str> = readme[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = mdrsim(&[
+        "eval",
+        "--suite",
+        repo("datasets/scenarios").to_str().unwrap(),
+        "--seeds",
+        "16",
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let at = printed
+        .find(block[0])
+        .expect("the overlay's table is printed");
+    let lines: Vec<&str> = printed[at..].lines().take(block.len()).collect();
+    assert_eq!(lines, block);
 }
