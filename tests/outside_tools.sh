@@ -15,3 +15,4 @@ cargo build --release
 python3 tests/interop/check_parquet.py
 python3 tests/interop/check_claims.py
 python3 tests/interop/check_report.py
+python3 tests/interop/check_recorded.py

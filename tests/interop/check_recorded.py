@@ -1,0 +1,133 @@
+"""Recorded scenarios checked independently: the expected values are computed here from
+the raw dataset files (Python's json, no mdrsim code) and compared with what DuckDB
+reads from an eval's Parquet results and event logs.
+
+- every CloudTrail record of the S3 recording arrives in the overlay at
+  Saturday 22:00 + (its @timestamp - the first record's), for a provider that contains
+  nothing;
+- the malicious alerts are exactly the calls made through the stolen role (raw:
+  userIdentity.type AssumedRole, sessionIssuer.type Role), all from SigmaHQ's AssumeRole
+  rule, for every provider that runs rules; none for legacy_mdr, which runs none;
+- LSASS: the malicious alerts' triggering records are the derived table's rows (event
+  id and time field);
+- Golden SAML: the oracle's runs never see the mailbox read and its campaign is
+  contained; dismiss_all's runs see both records of it and reach impact."""
+import csv
+import json
+import os
+import tempfile
+
+import duckdb
+
+from common import ROOT, check, finish, mdrsim
+
+S3_RAW = os.path.join(ROOT, "datasets/otrf/atomic/aws/collection/ec2_proxy_s3_exfiltration/ec2_proxy_s3_exfiltration_2020-09-14011940.json")
+LSASS_TSV = os.path.join(ROOT, "datasets/derived/lsass_comsvcs_expected_sigma_hits.tsv")
+
+
+def ms(text):
+    from datetime import datetime
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def main():
+    raw = [json.loads(l) for l in open(S3_RAW) if l.strip()]
+    times = {r["eventID"]: ms(r.get("eventTime") or r["@timestamp"]) for r in raw}
+    t0 = min(times.values())
+    stolen = {
+        r["eventID"] for r in raw
+        if r["userIdentity"].get("type") == "AssumedRole"
+        and r["userIdentity"].get("sessionContext", {}).get("sessionIssuer", {}).get("type") == "Role"
+    }
+    check("the raw recording has the eleven stolen-role calls", len(stolen) == 11, len(stolen))
+
+    res = os.path.join(tempfile.mkdtemp(), "rec")
+    mdrsim("eval", "--suite", os.path.join(ROOT, "datasets/scenarios"), "--seeds", "2",
+           "--strategies", "ai_mdr,dismiss_all,legacy_mdr,oracle", "--events", "--out", res, "--format", "json")
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet('{res}/runs.parquet')")
+    con.execute(f"CREATE VIEW alerts AS SELECT a.*, r.scenario, r.strategy, r.seed FROM read_parquet('{res}/alerts.parquet') a JOIN runs r USING (run)")
+    con.execute(f"CREATE VIEW campaigns AS SELECT c.*, r.scenario, r.strategy, r.seed FROM read_parquet('{res}/campaigns.parquet') c JOIN runs r USING (run)")
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{res}/events/**/*.parquet', hive_partitioning = true)")
+
+    # Arrival times of every recorded CloudTrail record (dismiss_all contains nothing).
+    at = 8 * 3600 * 1000
+    rows = con.execute("""
+        SELECT seed, json_extract_string(payload, '$.fields.eventID') AS id, at_ms
+        FROM events WHERE scenario = 's3-exfiltration-overlay' AND strategy = 'dismiss_all'
+          AND type = 'telemetry_observed' AND json_extract_string(payload, '$.fields.eventID') IS NOT NULL
+    """).fetchall()
+    for seed in (1, 2):
+        got = {i: t for s, i, t in rows if s == seed}
+        want = {i: at + (t - t0) for i, t in times.items()}
+        check(f"seed {seed}: all {len(want)} recorded records arrive at Saturday 22:00 + their offset", got == want,
+              f"{len(got)} arrived; first difference {next(((i, got.get(i), w) for i, w in want.items() if got.get(i) != w), None)}")
+
+    # Malicious alerts: the stolen role's calls, one SigmaHQ rule.
+    mal = con.execute("""
+        SELECT a.strategy, a.seed, count(*), list(DISTINCT a.rule),
+               list(json_extract_string(e.payload, '$.fields.eventID'))
+        FROM alerts a
+        JOIN events e ON e.scenario = a.scenario AND e.strategy = a.strategy AND e.seed = a.seed
+             AND e.type = 'alert_raised' AND e.alert = a.alert
+        WHERE a.scenario = 's3-exfiltration-overlay' AND a.truth = 'malicious'
+        GROUP BY ALL
+    """).fetchall()
+    by = {(s, seed): (n, rules) for s, seed, n, rules, _ in mal}
+    for s in ("ai_mdr", "dismiss_all"):
+        for seed in (1, 2):
+            n, rules = by.get((s, seed), (0, []))
+            check(f"{s} seed {seed}: 11 malicious alerts, all from the AssumeRole rule",
+                  n == 11 and rules == ["sigma/AWS STS AssumeRole Misuse"], (n, rules))
+    check("legacy_mdr never has an alert of the recorded attack",
+          all(s != "legacy_mdr" for s, _ in by), sorted(by))
+    triggered = con.execute("""
+        SELECT DISTINCT json_extract_string(t.payload, '$.fields.eventID')
+        FROM alerts a
+        JOIN events e ON e.scenario = a.scenario AND e.strategy = a.strategy AND e.seed = a.seed
+             AND e.type = 'alert_raised' AND e.alert = a.alert
+        JOIN events t ON t.scenario = a.scenario AND t.strategy = a.strategy AND t.seed = a.seed
+             AND t.seq = CAST(json_extract(e.payload, '$.telemetry') AS UBIGINT)
+        WHERE a.scenario = 's3-exfiltration-overlay' AND a.truth = 'malicious' AND a.strategy = 'dismiss_all'
+    """).fetchall()
+    check("the malicious alerts' records are the stolen role's calls", {r[0] for r in triggered} == stolen,
+          sorted(r[0] for r in triggered))
+
+    # LSASS: the derived table's rows.
+    table = list(csv.DictReader(open(LSASS_TSV), delimiter="\t"))
+    want = sorted((r["sigma_rule_title"], r["EventID"], r["UtcTime_or_TimeCreated"]) for r in table)
+    got = con.execute("""
+        SELECT a.rule, json_extract_string(t.payload, '$.fields.EventID'),
+               coalesce(json_extract_string(t.payload, '$.fields.UtcTime'), json_extract_string(t.payload, '$.fields.TimeCreated'))
+        FROM alerts a
+        JOIN events e ON e.scenario = a.scenario AND e.strategy = a.strategy AND e.seed = a.seed
+             AND e.type = 'alert_raised' AND e.alert = a.alert
+        JOIN events t ON t.scenario = a.scenario AND t.strategy = a.strategy AND t.seed = a.seed
+             AND t.seq = CAST(json_extract(e.payload, '$.telemetry') AS UBIGINT)
+        WHERE a.scenario = 'lsass-comsvcs' AND a.truth = 'malicious' AND a.strategy = 'dismiss_all' AND a.seed = 1
+    """).fetchall()
+    got = sorted((rule.removeprefix("sigma/"), eid, t) for rule, eid, t in got)
+    check("LSASS: the malicious alerts are the derived table's rows", got == want, got)
+
+    # Golden SAML: containment stops the mailbox read.
+    reads = dict(con.execute("""
+        SELECT strategy, count(*) FROM events
+        WHERE scenario = 'golden-saml' AND type = 'telemetry_observed'
+          AND (json_extract_string(payload, '$.fields.ActionType') = 'MailItemsAccessed'
+               OR json_extract_string(payload, '$.fields.Operation') = 'MailItemsAccessed')
+        GROUP BY ALL
+    """).fetchall())
+    check("Golden SAML: dismiss_all's two runs see both mail-read records", reads.get("dismiss_all") == 4, reads)
+    check("Golden SAML: the oracle's runs never see the mailbox read", "oracle" not in reads, reads)
+    outcome = dict(con.execute("""
+        SELECT strategy, list(contained_at_ms IS NOT NULL ORDER BY seed) || list(impact ORDER BY seed)
+        FROM campaigns WHERE scenario = 'golden-saml' GROUP BY ALL
+    """).fetchall())
+    check("Golden SAML: the oracle contains, dismiss_all reaches impact",
+          outcome.get("oracle") == [True, True, False, False] and outcome.get("dismiss_all") == [False, False, True, True],
+          outcome)
+    finish()
+
+
+if __name__ == "__main__":
+    main()
