@@ -95,18 +95,14 @@ impl Budget {
                 t.per_hour * hours,
             ));
         }
-        for (i, r) in scenario.recordings.iter().enumerate() {
-            // A background record is one event; every rule match on any record an alert.
-            let matches: usize = scenario
-                .recorded
-                .iter()
-                .filter(|x| x.recording == i as u32)
-                .map(|x| x.matches.len())
-                .sum();
-            let n = r.records.len() as f64 + matches as f64 * EVENTS_PER_ALERT;
+        // A recorded record is one event; every rule match and tool alert an alert.
+        let matches: usize = scenario.recorded.iter().map(|x| x.matches.len()).sum();
+        let n = (scenario.recorded.len() + scenario.recorded_facts.len()) as f64
+            + (matches + scenario.recorded_alerts.len()) as f64 * EVENTS_PER_ALERT;
+        if n > 0.0 {
             parts.push((
-                format!("recordings[{i}].files"),
-                format!("{n:.0} recorded records and their alerts"),
+                "recordings".into(),
+                format!("{n:.0} recorded events and alerts"),
                 n,
             ));
         }

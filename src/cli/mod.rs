@@ -14,6 +14,7 @@ mod ocsf;
 mod replay;
 mod report;
 mod run;
+mod scenario;
 mod schema;
 mod strategies;
 mod summary;
@@ -61,6 +62,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Run one scenario with one strategy and print its scores.
     Run(run::RunArgs),
+    /// Scenario tools: `export` materialises a synthetic scenario as a recording.
+    Scenario(scenario::ScenarioArgs),
     /// Print the JSON Schema of the scenario format (for editor validation).
     Schema(schema::SchemaArgs),
     /// List the built-in strategies, or show one's effective definition (built-in or file).
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Ocsf(args) => ocsf::execute(args),
         Command::Replay(args) => replay::execute(args),
         Command::Report(args) => report::execute(args),
+        Command::Scenario(args) => scenario::execute(args),
         Command::Schema(args) => schema::execute(args),
         Command::Strategies(args) => strategies::execute(args),
         Command::Summary(args) => summary::execute(args),

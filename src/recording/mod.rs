@@ -6,7 +6,9 @@
 //! checked when read. Formats and mappings: docs/recorded-scenarios.md.
 
 pub mod detect;
+pub mod export;
 pub mod import;
+pub mod materialized;
 
 use std::path::Path;
 
@@ -54,6 +56,9 @@ pub struct Record {
     /// Every field, verbatim (nested values kept nested; EVTX EventData lifted to the
     /// top level next to EventID, Channel and Computer).
     pub fields: Map<String, Value>,
+    /// Where a record of a materialised synthetic world came from (none when imported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mdrsim: Option<materialized::Materialized>,
 }
 
 /// A recording: where it came from and its records, in time order.
@@ -65,6 +70,9 @@ pub struct Recording {
     pub files: Vec<String>,
     /// The records, sorted by time (ties in input order).
     pub records: Vec<Record>,
+    /// A materialised world's scenario (TOML, with its `[[recordings]]` naming this
+    /// file) and seed: the file then runs as a scenario of its own.
+    pub scenario: Option<(String, u64)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,6 +81,10 @@ struct Header {
     mdrsim_recording: u32,
     importer: String,
     files: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scenario: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -89,6 +101,8 @@ impl Recording {
             mdrsim_recording: RECORDING_VERSION,
             importer: self.importer.clone(),
             files: self.files.clone(),
+            scenario: self.scenario.as_ref().map(|s| s.0.clone()),
+            seed: self.scenario.as_ref().map(|s| s.1),
         };
         let mut body = serde_json::json!({ "recording": header }).to_string() + "\n";
         for r in &self.records {
@@ -169,6 +183,7 @@ impl Recording {
             importer: header.importer,
             files: header.files,
             records,
+            scenario: header.scenario.zip(header.seed),
         })
     }
 }

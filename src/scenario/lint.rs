@@ -185,12 +185,17 @@ fn sides(sc: &Scenario) -> (Surface, Surface) {
             .step
             .is_some_and(|(c, _)| sc.campaigns[c.index()].truth == CampaignTruth::Malicious);
         let side = if malicious { &mut attack } else { &mut benign };
-        for &m in &r.matches {
-            let rule = &sc.sigma[m as usize];
+        for m in &r.matches {
+            let rule = &sc.sigma[m.rule as usize];
             for &e in &r.entities {
                 side.alert(rule.rule, rule.severity, e);
             }
         }
+    }
+    for a in &sc.recorded_alerts {
+        // Tool alerts of a materialised world come from its benign processes (attack
+        // steps' tool alerts are the campaigns' detections, above).
+        benign.alert(a.rule, a.severity, a.entity);
     }
     (benign, attack)
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clues::{Clues, FieldTemplates, WorldFact};
 use super::dist::{DurationDist, NumberDist};
-use super::recorded::{RecordedRecord, RecordingLane};
+use super::recorded::{Output, RecordedAlert, RecordedFact, RecordedRecord, RecordingLane};
 use super::spec::{BenignTruth, CampaignTruth, Condition, ContainmentSpec, LintAllow, Severity};
 use crate::calendar::Capacity;
 pub use crate::event::Rule;
@@ -173,9 +173,10 @@ pub struct Step {
     pub detect: Vec<Detection>,
     /// Telemetry and facts it may leave (only existing sources).
     pub clues: Clues,
-    /// The recorded records it leaves (indices into [`Scenario::recorded`], in time
-    /// order; empty for a synthetic step).
-    pub recorded: Vec<u32>,
+    /// What it does from a recording when it executes (empty for a synthetic step).
+    pub outputs: Vec<Output>,
+    /// Its recorded records due after it began (indices into [`Scenario::recorded`]).
+    pub later: Vec<u32>,
 }
 
 /// A security tool's chance to alert on a step.
@@ -253,9 +254,13 @@ pub struct Scenario {
     pub campaigns: Vec<Campaign>,
     /// Organizational facts on a schedule.
     pub facts: Vec<WorldFact>,
-    /// Recorded records placed in the world, in time order.
+    /// Recorded records placed in the world.
     pub recorded: Vec<RecordedRecord>,
-    /// The recordings' background lanes, by recording.
+    /// Facts of a materialised world.
+    pub recorded_facts: Vec<RecordedFact>,
+    /// Tool alerts of a materialised world.
+    pub recorded_alerts: Vec<RecordedAlert>,
+    /// Lanes of recorded background activity.
     pub recordings: Vec<RecordingLane>,
     /// Lint findings the scenario keeps, with reasons.
     pub lint_allow: Vec<LintAllow>,
@@ -285,8 +290,20 @@ impl Scenario {
             .join("\n")
     }
 
-    /// Reads, parses and validates a scenario file.
+    /// Reads, parses and validates a scenario file — or a materialised world (a
+    /// recording from `mdrsim scenario export`, `.jsonl`), which carries its scenario.
     pub fn load(path: &std::path::Path) -> crate::Result<Scenario> {
+        if path.extension().is_some_and(|x| x == "jsonl") {
+            let recording = crate::recording::Recording::read(path)?;
+            let Some((text, _seed)) = recording.scenario else {
+                return Err(crate::Error::log(
+                    path,
+                    "a recording without a scenario: name it in a scenario's [[recordings]]",
+                ));
+            };
+            let spec = super::load::parse_spec(&text, path)?;
+            return Scenario::compile(spec, &text, path);
+        }
         let text = crate::budget::read_text(path)?;
         let spec = super::load::parse_spec(&text, path)?;
         Scenario::compile(spec, &text, path)

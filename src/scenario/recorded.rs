@@ -105,27 +105,103 @@ pub struct RecordedRecord {
     pub entities: Vec<EntityId>,
     /// Its fields, flattened (`a.b` for nested keys), values verbatim.
     pub fields: Fields,
-    /// Sigma rules (indices into [`super::Scenario::sigma`]) that match it.
-    pub matches: Vec<u32>,
-    /// The recording it belongs to (index into [`super::Scenario::recordings`]).
-    pub recording: u32,
-    /// Its position in the recording: keys the streams of its alerts.
+    /// The rules that match it.
+    pub matches: Vec<RecordedMatch>,
+    /// Its lane (index into [`super::Scenario::recordings`]).
+    pub lane: u32,
+    /// Its position in its recording: keys the streams of its alerts.
     pub position: u64,
     /// The attack step that left it, if any.
     pub step: Option<(CampaignId, StepId)>,
 }
 
-/// A recording's background: records no attack step left, in time order.
+/// A rule matching a recorded record.
+#[derive(Clone, Debug)]
+pub struct RecordedMatch {
+    /// Index into [`super::Scenario::sigma`].
+    pub rule: u32,
+    /// The alert's score.
+    pub score: f64,
+    /// The stream key of the alert, when the recording carries it (a materialised
+    /// synthetic world); else it derives from the lane, the record and the rule.
+    pub key: Option<[u64; 5]>,
+}
+
+/// An organizational record a materialised world left.
+#[derive(Clone, Debug)]
+pub struct RecordedFact {
+    /// The entity it concerns.
+    pub entity: EntityId,
+    /// `hr`, `change`, `travel`, …
+    pub kind: std::sync::Arc<str>,
+    /// Its fields.
+    pub fields: Fields,
+    /// In force from (ms since the scenario start).
+    pub from_ms: u64,
+    /// In force until, if it ends.
+    pub until_ms: Option<u64>,
+}
+
+/// A security tool's alert in a materialised world.
+#[derive(Clone, Debug)]
+pub struct RecordedAlert {
+    /// The rule.
+    pub rule: crate::ids::RuleId,
+    /// Severity.
+    pub severity: super::Severity,
+    /// The entity it names.
+    pub entity: EntityId,
+    /// Its score.
+    pub score: f64,
+    /// The stream key the generator gave it.
+    pub key: [u64; 5],
+    /// Its truth (its process's).
+    pub truth: BenignTruth,
+}
+
+/// One thing a recorded activity does, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// A record is observed (index into [`super::Scenario::recorded`]).
+    Observe(u32),
+    /// The rules matching that record raise their alerts.
+    Match(u32),
+    /// A fact is recorded (index into [`super::Scenario::recorded_facts`]).
+    Fact(u32),
+    /// A tool alert is raised (index into [`super::Scenario::recorded_alerts`]).
+    Alert(u32),
+}
+
+/// An activity on a lane: when, and what it does.
+#[derive(Clone, Debug)]
+pub struct Occurrence {
+    /// When, from the scenario start.
+    pub at: SimDuration,
+    /// What it does, in order.
+    pub outputs: Vec<Output>,
+}
+
+/// A lane of recorded background activity: a recording's background records, or a
+/// materialised benign process. Its occurrences run one after another, each scheduling
+/// the next (as a synthetic process's arrivals do).
 #[derive(Clone, Debug)]
 pub struct RecordingLane {
-    /// The recording's name.
+    /// The recording's name, or `benign/NAME`, `telemetry/NAME`.
     pub name: String,
-    /// Hash of the name.
+    /// Hash of the recording's name.
     pub key: u64,
-    /// Truth of rule matches on its background records.
+    /// Truth of its alerts.
     pub truth: BenignTruth,
-    /// Background records (indices into [`super::Scenario::recorded`]).
-    pub records: Vec<u32>,
+    /// Its activity: in time order, or for an eager lane in the order it is scheduled.
+    pub occurrences: Vec<Occurrence>,
+    /// Every occurrence is scheduled at the start (a world's scheduled facts), not each
+    /// by the one before.
+    pub eager: bool,
+}
+
+/// The lane of a campaign step's records in a materialised world.
+pub fn step_lane(campaign: &str, step: &str) -> String {
+    format!("campaign/{campaign}/{step}")
 }
 
 /// The score of a rule match on real data: real records carry no risk score, so the

@@ -5,5 +5,5 @@ pub mod agenda;
 mod engine;
 mod header;
 
-pub use engine::{RunOutput, Simulation};
+pub use engine::{AlertSource, Capture, Captured, RunOutput, Simulation, WorldJob};
 pub use header::run_header;

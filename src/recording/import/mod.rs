@@ -148,6 +148,7 @@ pub fn import(format: Format, paths: &[PathBuf]) -> Result<Recording> {
                 event_id: r.event_id,
                 entities: r.entities,
                 fields: r.fields,
+                mdrsim: None,
             });
         }
     }
@@ -156,5 +157,6 @@ pub fn import(format: Format, paths: &[PathBuf]) -> Result<Recording> {
         importer: format.name().into(),
         files: paths.iter().map(|p| p.display().to_string()).collect(),
         records,
+        scenario: None,
     })
 }

@@ -118,7 +118,8 @@ impl Compiler<'_> {
                 objective: s.objective,
                 detect,
                 clues,
-                recorded: Vec::new(),
+                outputs: Vec::new(),
+                later: Vec::new(),
             });
         }
         Ok(Campaign {

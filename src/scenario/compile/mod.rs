@@ -6,7 +6,9 @@ mod clues;
 mod customer;
 mod entities;
 mod identity;
+mod materialized;
 mod recorded;
+mod recorded_steps;
 mod sigma;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -333,20 +335,10 @@ impl Compiler<'_> {
             .enumerate()
             .map(|(ci, c)| self.campaign(ci, c, &tools, &rule_id))
             .collect::<Result<Vec<_>>>()?;
-        let (mut recorded, recordings, recorded_campaigns) =
-            self.place_recordings(&spec, &loaded, &sigma)?;
-        campaigns.extend(recorded_campaigns);
+        let mut placed = self.place_recordings(&spec, &loaded, &sigma, &rules)?;
+        campaigns.append(&mut placed.campaigns);
         campaigns.sort_by(|a, b| a.name.cmp(&b.name));
-        for (c, campaign) in campaigns.iter().enumerate() {
-            for (s, step) in campaign.steps.iter().enumerate() {
-                for &r in &step.recorded {
-                    recorded[r as usize].step = Some((
-                        crate::ids::CampaignId(c as u32),
-                        crate::ids::StepId(s as u32),
-                    ));
-                }
-            }
-        }
+        self.attach_step_outputs(&mut campaigns, &mut placed)?;
         let facts = self.world_facts(&spec.facts)?;
         let customer = self.customer(&spec)?;
         for (i, a) in spec.lint.allow.iter().enumerate() {
@@ -384,8 +376,10 @@ impl Compiler<'_> {
             field_map: spec.sigma.fields.clone(),
             campaigns,
             facts,
-            recorded,
-            recordings,
+            recorded: placed.records,
+            recorded_facts: placed.facts,
+            recorded_alerts: placed.alerts,
+            recordings: placed.lanes,
             lint_allow: spec.lint.allow,
             containment: spec.containment,
             customer,

@@ -13,10 +13,10 @@ use crate::random::fnv1a;
 use crate::recording::import::{Format, import};
 use crate::recording::{Recording, detect};
 use crate::scenario::dist::Dist;
-use crate::scenario::model::{Campaign, EntityKind, SigmaRule, Step};
+use crate::scenario::model::{Campaign, EntityKind, SigmaRule};
 use crate::scenario::recorded::{
-    RecordedRecord, RecordingFormat, RecordingLane, RecordingSpec, entity_id, flatten,
-    record_source,
+    Occurrence, Output, RecordedAlert, RecordedFact, RecordedMatch, RecordedRecord,
+    RecordingFormat, RecordingLane, RecordingSpec, entity_id, flatten, level_score, record_source,
 };
 use crate::scenario::spec::ScenarioSpec;
 use crate::time::SimDuration;
@@ -28,9 +28,12 @@ const MAX_SCALE: f64 = 1e6;
 
 /// A recording read and mapped, before the scenario's tables exist.
 pub(super) struct Loaded {
-    recording: Recording,
-    /// Per record: its source (after the spec's mapping).
-    sources: Vec<String>,
+    pub(super) recording: Recording,
+    /// Whether it is a materialised synthetic world (its records say where they came
+    /// from) rather than imported data.
+    pub(super) materialized: bool,
+    /// Per record: its telemetry source (after the spec's mapping), if it is telemetry.
+    sources: Vec<Option<String>>,
     /// Per record: the scenario entity ids it names, the one it concerns first.
     entities: Vec<Vec<String>>,
 }
@@ -38,7 +41,7 @@ pub(super) struct Loaded {
 impl Loaded {
     /// Source names the recording's records come from.
     pub(super) fn source_names(&self) -> impl Iterator<Item = &String> {
-        self.sources.iter()
+        self.sources.iter().flatten()
     }
 
     /// Entity ids the recording names.
@@ -50,6 +53,27 @@ impl Loaded {
     pub(super) fn content(&self) -> String {
         serde_json::to_string(&self.recording.records).unwrap_or_default()
     }
+}
+
+/// What recordings add to a scenario.
+#[derive(Default)]
+pub(super) struct Placed {
+    pub(super) records: Vec<RecordedRecord>,
+    pub(super) facts: Vec<RecordedFact>,
+    pub(super) alerts: Vec<RecordedAlert>,
+    pub(super) lanes: Vec<RecordingLane>,
+    /// Campaigns of imported recordings.
+    pub(super) campaigns: Vec<Campaign>,
+    /// What a materialised world's campaign steps do: (`CAMPAIGN/STEP`, outputs).
+    pub(super) step_outputs: Vec<(String, Vec<Output>)>,
+}
+
+/// The records an output list observes.
+pub(super) fn observed(outputs: &[Output]) -> impl Iterator<Item = u32> + '_ {
+    outputs.iter().filter_map(|o| match o {
+        Output::Observe(k) => Some(*k),
+        _ => None,
+    })
 }
 
 /// Host first: an analyst pivots from the machine; then the identity, then the app.
@@ -102,11 +126,22 @@ impl Compiler<'_> {
                     rec.file = r.files[j].clone();
                 }
             }
+            let materialized = recording.records.iter().any(|r| r.mdrsim.is_some());
+            if materialized {
+                let (sources, entities) = self.materialized_tables(r, &recording, &at)?;
+                out.push(Loaded {
+                    recording,
+                    materialized,
+                    sources,
+                    entities,
+                });
+                continue;
+            }
             let mut sources = Vec::new();
             let mut entities = Vec::new();
             for rec in &recording.records {
                 let s = record_source(rec);
-                sources.push(r.sources.get(&s).cloned().unwrap_or(s));
+                sources.push(Some(r.sources.get(&s).cloned().unwrap_or(s)));
                 let mut ids: Vec<String> = rec
                     .entities
                     .iter()
@@ -134,6 +169,7 @@ impl Compiler<'_> {
             }
             out.push(Loaded {
                 recording,
+                materialized,
                 sources,
                 entities,
             });
@@ -143,20 +179,24 @@ impl Compiler<'_> {
 
     /// Places the records in time, matches the scenario's Sigma rules on them, and makes
     /// each recording's attack a campaign (its records, step by step) and the rest its
-    /// background lane.
+    /// background lane. A materialised world's lanes and step outputs come as recorded.
     pub(super) fn place_recordings(
         &self,
         spec: &ScenarioSpec,
         loaded: &[Loaded],
         sigma: &[SigmaRule],
-    ) -> Result<(Vec<RecordedRecord>, Vec<RecordingLane>, Vec<Campaign>)> {
-        let mut records = Vec::new();
-        let mut lanes = Vec::new();
-        let mut campaigns = Vec::new();
+        rules: &[crate::scenario::Rule],
+    ) -> Result<Placed> {
+        let mut placed = Placed::default();
         for (i, (r, l)) in spec.recordings.iter().zip(loaded).enumerate() {
             let at = |f: &str| format!("recordings[{i}].{f}");
+            if l.materialized {
+                self.place_materialized(l, sigma, rules, &mut placed, spec.horizon, &at)?;
+                continue;
+            }
             let times = self.place_in_time(spec, r, &l.recording, &at)?;
-            let first = records.len() as u32;
+            let first = placed.records.len() as u32;
+            let lane = placed.lanes.len() as u32;
             for (j, rec) in l.recording.records.iter().enumerate() {
                 let entities = l.entities[j]
                     .iter()
@@ -168,31 +208,48 @@ impl Compiler<'_> {
                         let rule = &sigma[k as usize].sigma;
                         detect::covers(rule, rec) && rule.is_match(&event)
                     })
+                    .map(|k| RecordedMatch {
+                        rule: k,
+                        score: level_score(sigma[k as usize].severity),
+                        key: None,
+                    })
                     .collect();
-                records.push(RecordedRecord {
+                placed.records.push(RecordedRecord {
                     at: times[j],
-                    source: self.source_index(&l.sources[j]),
+                    source: self.source_index(l.sources[j].as_deref().unwrap_or_default()),
                     entities,
                     fields: flatten(&rec.fields),
                     matches,
-                    recording: i as u32,
+                    lane,
                     position: j as u64,
                     step: None,
                 });
             }
-            let steps = self.recorded_steps(r, l, &records, first, &at)?;
-            let taken: BTreeSet<u32> = steps.iter().flat_map(|s| s.recorded.clone()).collect();
-            lanes.push(RecordingLane {
+            let records = &placed.records;
+            let steps = self.recorded_steps(r, l, records, first, &at)?;
+            let taken: BTreeSet<u32> = steps
+                .iter()
+                .flat_map(|s| s.later.iter().copied().chain(observed(&s.outputs)))
+                .collect();
+            let occurrences = (first..records.len() as u32)
+                .filter(|k| !taken.contains(k))
+                .map(|k| Occurrence {
+                    at: records[k as usize].at,
+                    outputs: vec![Output::Observe(k), Output::Match(k)],
+                })
+                .collect();
+            placed.lanes.push(RecordingLane {
                 name: r.name.clone(),
                 key: fnv1a(r.name.as_bytes()),
                 truth: r.background,
-                records: (first..records.len() as u32)
-                    .filter(|k| !taken.contains(k))
-                    .collect(),
+                occurrences,
+                eager: false,
             });
             if let Some(s0) = steps.first() {
-                let start = records[s0.recorded[0] as usize].at;
-                campaigns.push(Campaign {
+                let start = observed(&s0.outputs)
+                    .next()
+                    .map_or(SimDuration(0), |k| records[k as usize].at);
+                placed.campaigns.push(Campaign {
                     name: r.name.clone(),
                     key: fnv1a(r.name.as_bytes()),
                     truth: r.truth,
@@ -201,7 +258,49 @@ impl Compiler<'_> {
                 });
             }
         }
-        Ok((records, lanes, campaigns))
+        Ok(placed)
+    }
+
+    /// Gives a materialised world's steps what they do, and every recorded record of
+    /// a step its label.
+    pub(super) fn attach_step_outputs(
+        &self,
+        campaigns: &mut [Campaign],
+        placed: &mut Placed,
+    ) -> Result<()> {
+        for (lane, outputs) in std::mem::take(&mut placed.step_outputs) {
+            let step = campaigns
+                .iter_mut()
+                .flat_map(|c| {
+                    let name = c.name.clone();
+                    c.steps
+                        .iter_mut()
+                        .map(move |s| (format!("{name}/{}", s.id), s))
+                })
+                .find(|(n, _)| *n == lane)
+                .map(|(_, s)| s)
+                .ok_or_else(|| {
+                    self.err(
+                        None,
+                        "recordings",
+                        format!(
+                            "records of campaign step {lane:?}, which the scenario does not have"
+                        ),
+                    )
+                })?;
+            step.outputs = outputs;
+        }
+        for (c, campaign) in campaigns.iter().enumerate() {
+            for (s, step) in campaign.steps.iter().enumerate() {
+                for r in observed(&step.outputs).chain(step.later.iter().copied()) {
+                    placed.records[r as usize].step = Some((
+                        crate::ids::CampaignId(c as u32),
+                        crate::ids::StepId(s as u32),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Each record's time from the scenario start: `at` plus its gap from the first
@@ -252,116 +351,6 @@ impl Compiler<'_> {
         }
         Ok(times.into_iter().map(|t| SimDuration(t as u64)).collect())
     }
-
-    /// The recorded attack's steps, in the order they began, each after the one before.
-    fn recorded_steps(
-        &self,
-        r: &RecordingSpec,
-        l: &Loaded,
-        records: &[RecordedRecord],
-        first: u32,
-        at: &dyn Fn(&str) -> String,
-    ) -> Result<Vec<Step>> {
-        let mut owner: Vec<Option<usize>> = vec![None; l.recording.records.len()];
-        self.unique(r.steps.iter().map(|s| s.id.as_str()), &at("steps"))?;
-        for (k, s) in r.steps.iter().enumerate() {
-            let field = |f: &str| at(&format!("steps[{k}].{f}"));
-            if s.records.is_empty() {
-                return Err(self.err(None, field("records"), "name the records it left"));
-            }
-            for (n, selector) in s.records.iter().enumerate() {
-                let (file, line) = parse_selector(selector);
-                let chosen: Vec<usize> = (0..l.recording.records.len())
-                    .filter(|&j| {
-                        let rec = &l.recording.records[j];
-                        file.is_none_or(|f| rec.file.ends_with(f))
-                            && line.is_none_or(|x| rec.line == x)
-                    })
-                    .collect();
-                let files: BTreeSet<&str> = chosen
-                    .iter()
-                    .map(|&j| l.recording.records[j].file.as_str())
-                    .collect();
-                let problem = if chosen.is_empty() {
-                    Some("selects no record".to_string())
-                } else if line.is_some() && files.len() > 1 {
-                    Some(format!(
-                        "line {} is in {} input files: write FILE:LINE",
-                        line.unwrap_or_default(),
-                        files.len()
-                    ))
-                } else {
-                    None
-                };
-                if let Some(p) = problem {
-                    return Err(self.err(None, field(&format!("records[{n}]")), p));
-                }
-                for j in chosen {
-                    if let Some(other) = owner[j].filter(|&o| o != k) {
-                        let rec = &l.recording.records[j];
-                        return Err(self.err(
-                            None,
-                            field(&format!("records[{n}]")),
-                            format!(
-                                "{} line {} is already step {:?}'s",
-                                rec.file, rec.line, r.steps[other].id
-                            ),
-                        ));
-                    }
-                    owner[j] = Some(k);
-                }
-            }
-        }
-        // Steps in the order they began (records are in time order).
-        let mut order: Vec<usize> = Vec::new();
-        for o in owner.iter().flatten() {
-            if !order.contains(o) {
-                order.push(*o);
-            }
-        }
-        let any_objective = r.steps.iter().any(|s| s.objective);
-        let mut steps: Vec<Step> = Vec::new();
-        let mut previous_start: Option<SimDuration> = None;
-        for (n, &k) in order.iter().enumerate() {
-            let s = &r.steps[k];
-            let mine: Vec<u32> = (0..owner.len())
-                .filter(|&j| owner[j] == Some(k))
-                .map(|j| first + j as u32)
-                .collect();
-            let start = records[mine[0] as usize].at;
-            let mut requires: Vec<(EntityId, _)> = Vec::new();
-            for &j in &mine {
-                for &e in &records[j as usize].entities {
-                    let kind = self.kind_of(e);
-                    if !requires.iter().any(|(x, _)| *x == e) {
-                        requires.push((e, kind.default_condition()));
-                    }
-                }
-            }
-            requires.sort_by_key(|(e, _)| *e);
-            steps.push(Step {
-                id: s.id.clone(),
-                key: fnv1a(s.id.as_bytes()),
-                technique: s.technique.clone(),
-                target: records[mine[0] as usize].entities[0],
-                after: if n == 0 {
-                    Vec::new()
-                } else {
-                    vec![crate::ids::StepId(n as u32 - 1)]
-                },
-                delay: Dist::Fixed {
-                    value: SimDuration(start.ms() - previous_start.unwrap_or(start).ms()),
-                },
-                requires,
-                objective: s.objective || (!any_objective && n + 1 == order.len()),
-                detect: Vec::new(),
-                clues: Default::default(),
-                recorded: mine,
-            });
-            previous_start = Some(start);
-        }
-        Ok(steps)
-    }
 }
 
 /// Whether a Sigma rule's logsource is one recorded records answer to (so it needs no
@@ -377,15 +366,4 @@ pub(super) fn recorded_logsource(rule: &sigma_rust::Rule) -> bool {
         product.as_str(),
         "windows" | "aws" | "azure" | "m365" | "microsoft365"
     )
-}
-
-/// `FILE:LINE`, `FILE` or `LINE` (see `RecordedStepSpec::records`).
-fn parse_selector(s: &str) -> (Option<&str>, Option<usize>) {
-    if let Ok(line) = s.parse::<usize>() {
-        return (None, Some(line));
-    }
-    match s.rsplit_once(':') {
-        Some((file, line)) if line.parse::<usize>().is_ok() => (Some(file), line.parse().ok()),
-        _ => (Some(s), None),
-    }
 }

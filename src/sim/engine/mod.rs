@@ -3,6 +3,7 @@
 //! team, containment) are jobs on one agenda; every job's outcome is a list of events
 //! appended to the log and applied to the state.
 
+mod capture;
 mod clues;
 mod context;
 mod detect;
@@ -22,6 +23,7 @@ use crate::time::SimTime;
 use crate::world::RunState;
 
 use super::agenda::Agenda;
+pub use capture::{AlertSource, Capture, Captured, WorldJob};
 use origin::Origin;
 
 /// A configured run: a scenario, a seed and a run id.
@@ -180,6 +182,8 @@ struct Engine<'a> {
     horizon: SimTime,
     /// Per telemetry source: whether the provider's telemetry queries read it.
     queryable: Vec<bool>,
+    /// World jobs and their events, when capturing (see [`Simulation::capture`]).
+    capture: Option<Vec<Captured>>,
 }
 
 impl<'a> Engine<'a> {
@@ -215,6 +219,7 @@ impl<'a> Engine<'a> {
             origins: Vec::new(),
             horizon: SimTime::ZERO.after(sc.horizon),
             queryable,
+            capture: None,
         }
     }
 
@@ -279,6 +284,20 @@ impl<'a> Engine<'a> {
     }
 
     fn step(&mut self, now: SimTime, job: Job) {
+        let world = self.capture.as_ref().and_then(|_| self.world_job(&job));
+        let first_seq = self.log.len() as u64;
+        self.run_job(now, job);
+        if let (Some(jobs), Some(job)) = (self.capture.as_mut(), world) {
+            jobs.push(Captured {
+                job,
+                at: now,
+                first_seq,
+                end_seq: self.log.len() as u64,
+            });
+        }
+    }
+
+    fn run_job(&mut self, now: SimTime, job: Job) {
         match job {
             Job::BenignArrival { process } => self.benign_arrival(now, process),
             Job::TelemetryArrival { process } => self.telemetry_arrival(now, process),

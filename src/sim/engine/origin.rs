@@ -35,8 +35,10 @@ pub(super) enum Origin {
         record: u32,
         rule: u32,
     },
-    /// A rule match on a recorded record (attack or background, by its step).
-    Recorded { record: u32, rule: u32 },
+    /// The `m`-th rule match on a recorded record (attack or background, by its step).
+    Recorded { record: u32, m: u32 },
+    /// A tool alert of a materialised world.
+    RecordedAlert { alert: u32 },
 }
 
 impl Origin {
@@ -91,16 +93,20 @@ impl Origin {
                     sc.sigma[rule as usize].key,
                 ]
             }
-            Origin::Recorded { record, rule } => {
+            Origin::Recorded { record, m } => {
                 let r = &sc.recorded[record as usize];
-                [
-                    5,
-                    sc.recordings[r.recording as usize].key,
-                    r.position,
-                    sc.sigma[rule as usize].key,
-                    0,
-                ]
+                let x = &r.matches[m as usize];
+                x.key.unwrap_or_else(|| {
+                    [
+                        5,
+                        sc.recordings[r.lane as usize].key,
+                        r.position,
+                        sc.sigma[x.rule as usize].key,
+                        0,
+                    ]
+                })
             }
+            Origin::RecordedAlert { alert } => sc.recorded_alerts[alert as usize].key,
         }
     }
 
@@ -129,8 +135,11 @@ impl Origin {
                 let r = &sc.recorded[record as usize];
                 match r.step {
                     Some((campaign, step)) => attack(campaign, step),
-                    None => (benign(sc.recordings[r.recording as usize].truth), None),
+                    None => (benign(sc.recordings[r.lane as usize].truth), None),
                 }
+            }
+            Origin::RecordedAlert { alert } => {
+                (benign(sc.recorded_alerts[alert as usize].truth), None)
             }
         }
     }

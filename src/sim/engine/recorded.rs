@@ -1,55 +1,59 @@
-//! Recorded records in the world: background records arrive at their times, lane by
-//! lane; an attack step's records arrive from its execution on, each one only while
-//! every entity it names is still free (a record on an isolated host or a disabled
-//! account cannot happen). Rule matches were found once, when the scenario was read;
-//! here they raise alerts when the provider runs rules over the record's source.
+//! Recorded activity in the world. A lane's occurrences (a recording's background
+//! records; a materialised world's process arrivals) happen at their times, each
+//! scheduling the next, as a synthetic process's arrivals do. A step's outputs happen
+//! as it executes; its later records arrive at their own times, each only while every
+//! entity it names is still free (a record on an isolated host or a disabled account
+//! cannot happen). Rule matches were found when the scenario was read; here they raise
+//! alerts when the provider runs rules over the record's source.
 
 use super::{Engine, Job, Origin};
 use crate::event::Payload;
-use crate::scenario::recorded::level_score;
+use crate::scenario::Step;
+use crate::scenario::recorded::Output;
 use crate::time::SimTime;
 
 impl Engine<'_> {
-    /// Schedules each recording's first background record.
+    /// Schedules each lane's first occurrence (every occurrence of an eager lane).
     pub(super) fn schedule_recordings(&mut self) {
         for (lane, l) in self.sc.recordings.iter().enumerate() {
-            if let Some(&first) = l.records.first() {
-                let at = SimTime::ZERO.after(self.sc.recorded[first as usize].at);
+            let lane = lane as u32;
+            let now = if l.eager { l.occurrences.len() } else { 1 };
+            for (n, o) in l.occurrences.iter().enumerate().take(now) {
+                let n = n as u32;
                 self.agenda.schedule(
-                    at,
-                    Job::RecordedBackground {
-                        lane: lane as u32,
-                        n: 0,
-                    },
+                    SimTime::ZERO.after(o.at),
+                    Job::RecordedBackground { lane, n },
                 );
             }
         }
     }
 
-    /// A background record arrives; the lane's next one is scheduled.
+    /// An occurrence happens; the lane's next one is scheduled.
     pub(super) fn recorded_background(&mut self, now: SimTime, lane: u32, n: u32) {
-        let records = &self.sc.recordings[lane as usize].records;
-        let Some(&record) = records.get(n as usize) else {
+        let sc = self.sc;
+        let l = &sc.recordings[lane as usize];
+        let Some(o) = l.occurrences.get(n as usize) else {
             return;
         };
-        let next = records.get(n as usize + 1).copied();
-        self.observe_recorded(now, record);
-        if let Some(next) = next {
-            let at = SimTime::ZERO.after(self.sc.recorded[next as usize].at);
-            self.agenda
-                .schedule(at, Job::RecordedBackground { lane, n: n + 1 });
+        self.perform(now, &o.outputs);
+        if let Some(next) = l.occurrences.get(n as usize + 1).filter(|_| !l.eager) {
+            self.agenda.schedule(
+                SimTime::ZERO.after(next.at),
+                Job::RecordedBackground { lane, n: n + 1 },
+            );
         }
     }
 
-    /// An executed step's records are due from now on.
-    pub(super) fn schedule_step_records(&mut self, records: &[u32]) {
-        for &record in records {
+    /// What an executing step does from a recording; its later records are due.
+    pub(super) fn recorded_step(&mut self, now: SimTime, step: &Step) {
+        self.perform(now, &step.outputs);
+        for &record in &step.later {
             let at = SimTime::ZERO.after(self.sc.recorded[record as usize].at);
             self.agenda.schedule(at, Job::RecordedAttack { record });
         }
     }
 
-    /// An attack record arrives unless containment now stands in its way.
+    /// A step's later record arrives unless containment now stands in its way.
     pub(super) fn recorded_attack(&mut self, now: SimTime, record: u32) {
         let r = &self.sc.recorded[record as usize];
         let blocked = r.entities.iter().any(|e| {
@@ -57,38 +61,86 @@ impl Engine<'_> {
             self.state.entities[e.index()].breaks(condition).is_some()
         });
         if !blocked {
-            self.observe_recorded(now, record);
+            self.perform(now, &[Output::Observe(record), Output::Match(record)]);
         }
     }
 
-    fn observe_recorded(&mut self, now: SimTime, record: u32) {
+    fn perform(&mut self, now: SimTime, outputs: &[Output]) {
         let sc = self.sc;
-        let r = &sc.recorded[record as usize];
-        let (source, entity) = (r.source, r.entities[0]);
-        let seq = self.emit(
-            now,
-            Payload::TelemetryObserved {
-                source,
-                entity,
-                fields: r.fields.clone(),
-            },
-        );
+        // The seq of each record observed here, for the alerts its matches raise.
+        let mut observed: Vec<(u32, u64)> = Vec::new();
+        for &o in outputs {
+            match o {
+                Output::Observe(k) => {
+                    let r = &sc.recorded[k as usize];
+                    let seq = self.emit(
+                        now,
+                        Payload::TelemetryObserved {
+                            source: r.source,
+                            entity: r.entities[0],
+                            fields: r.fields.clone(),
+                        },
+                    );
+                    observed.push((k, seq));
+                }
+                Output::Match(k) => {
+                    if let Some(&(_, seq)) = observed.iter().find(|(x, _)| *x == k) {
+                        self.raise_matches(now, k, seq);
+                    }
+                }
+                Output::Fact(i) => {
+                    let f = &sc.recorded_facts[i as usize];
+                    self.emit(
+                        now,
+                        Payload::FactRecorded {
+                            entity: f.entity,
+                            kind: f.kind.clone(),
+                            fields: f.fields.clone(),
+                            from_ms: f.from_ms,
+                            until_ms: f.until_ms,
+                        },
+                    );
+                }
+                Output::Alert(i) => {
+                    let a = &sc.recorded_alerts[i as usize];
+                    self.raise_alert(
+                        now,
+                        Origin::RecordedAlert { alert: i },
+                        a.rule,
+                        a.severity,
+                        vec![a.entity],
+                        a.score,
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    /// The alerts of the rules matching record `k` (observed as `seq`), for a provider
+    /// that runs rules over its source.
+    fn raise_matches(&mut self, now: SimTime, k: u32, seq: u64) {
+        let sc = self.sc;
+        let r = &sc.recorded[k as usize];
         let runs_rules = sc
             .sources
-            .get(source as usize)
+            .get(r.source as usize)
             .is_some_and(|s| self.decider.provider.runs_rules_over(s));
         if !runs_rules {
             return;
         }
-        for &m in &r.matches {
-            let rule = &sc.sigma[m as usize];
+        for (m, x) in r.matches.iter().enumerate() {
+            let rule = &sc.sigma[x.rule as usize];
             self.raise_alert(
                 now,
-                Origin::Recorded { record, rule: m },
+                Origin::Recorded {
+                    record: k,
+                    m: m as u32,
+                },
                 rule.rule,
                 rule.severity,
                 r.entities.clone(),
-                level_score(rule.severity),
+                x.score,
                 Some(seq),
             );
         }

@@ -185,7 +185,7 @@ impl Engine<'_> {
                 );
             }
         }
-        self.schedule_step_records(&s.recorded);
+        self.recorded_step(now, s);
         self.leave_clues(now, &s.clues, target, &[2, c.key, s.key], |record, rule| {
             Origin::AttackRule {
                 campaign,
