@@ -1,9 +1,11 @@
 //! Import speed: the real samples in datasets/ (OTRF LSASS, Golden SAML's four sources,
 //! the CloudTrail exfiltration: 339 records) read, mapped and sorted; Sigma over the
-//! LSASS recording; and a recorded scenario read (import, mapping, rule matches) and run.
+//! LSASS recording; a recorded scenario read (import, mapping, rule matches) and run;
+//! and a synthetic scenario exported as a recording and read back.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdrsim::recording::detect::{hits, load_rules};
+use mdrsim::recording::export::export;
 use mdrsim::recording::import::{Format, import};
 use mdrsim::scenario::Scenario;
 use mdrsim::sim::Simulation;
@@ -62,6 +64,16 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("recorded_scenario");
     group.bench_function("load_s3_overlay", |b| {
         b.iter(|| Scenario::load(&overlay).expect("loads"))
+    });
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/friday-night-ransomware.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let world = dir.path().join("world.jsonl");
+    group.bench_function("export_friday_night", |b| {
+        b.iter(|| export(&spec, 1, &world).expect("exports"))
+    });
+    group.bench_function("load_friday_night_export", |b| {
+        b.iter(|| Scenario::load(&world).expect("loads"))
     });
     let sc = Scenario::load(&overlay).expect("loads");
     group.bench_function("run_s3_overlay_ai_mdr", |b| {

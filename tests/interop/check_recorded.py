@@ -11,7 +11,9 @@ reads from an eval's Parquet results and event logs.
 - LSASS: the malicious alerts' triggering records are the derived table's rows (event
   id and time field);
 - Golden SAML: the oracle's runs never see the mailbox read and its campaign is
-  contained; dismiss_all's runs see both records of it and reach impact."""
+  contained; dismiss_all's runs see both records of it and reach impact;
+- a synthetic scenario exported as a recording: checksum, record count, and an eval of
+  the recording equal to the spec's."""
 import csv
 import json
 import os
@@ -126,7 +128,44 @@ def main():
     check("Golden SAML: the oracle contains, dismiss_all reaches impact",
           outcome.get("oracle") == [True, True, False, False] and outcome.get("dismiss_all") == [False, False, True, True],
           outcome)
+    check_export()
     finish()
+
+
+def check_export():
+    """A materialised world read by Python: its checksum recomputed, its telemetry
+    records counted against the spec's uncontained run, and the scores of an eval of the
+    recording equal to the spec's, column by column, in DuckDB."""
+    import zlib
+    tmp = tempfile.mkdtemp()
+    spec = os.path.join(ROOT, "scenarios/friday-night-ransomware.toml")
+    world = os.path.join(tmp, "world.jsonl")
+    mdrsim("scenario", "export", spec, "--seed", "4", "--out", world)
+    text = open(world, "rb").read()
+    body, end = text[: text.rstrip(b"\n").rfind(b"\n") + 1], json.loads(text.rstrip(b"\n").rsplit(b"\n", 1)[1])
+    check("export: the CRC-32 of the body is the end line's", f"{zlib.crc32(body):08x}" == end["end"]["crc32"], end)
+    lines = [json.loads(l) for l in body.splitlines()]
+    header, records = lines[0]["recording"], lines[1:]
+    check("export: the header names its seed and carries the scenario", header["seed"] == 4 and 'name = "friday-night-ransomware"' in header["scenario"])
+    check("export: one line per record, as the end line says", len(records) == end["end"]["records"], (len(records), end))
+    telemetry = sum(1 for r in records if r["kind"] == "telemetry")
+
+    out_spec, out_world = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+    strategies = "ai_mdr,legacy_mdr,threshold,dismiss_all"
+    mdrsim("eval", "--suite", spec, "--seeds", "4..4", "--strategies", strategies, "--events", "--out", out_spec, "--format", "json")
+    mdrsim("eval", "--suite", world, "--seeds", "4..4", "--strategies", strategies, "--out", out_world, "--format", "json")
+    con = duckdb.connect()
+    observed = con.execute(f"""
+        SELECT count(*) FROM read_parquet('{out_spec}/events/**/*.parquet', hive_partitioning = true)
+        WHERE strategy = 'dismiss_all' AND type = 'telemetry_observed'
+    """).fetchone()[0]
+    check("export: its telemetry records are the uncontained run's", telemetry == observed, (telemetry, observed))
+    cols = [c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('{out_spec}/runs.parquet'))").fetchall()
+            if c not in ("run", "scenario_hash")]
+    a = con.execute(f"SELECT {', '.join(cols)} FROM read_parquet('{out_spec}/runs.parquet') ORDER BY strategy").fetchall()
+    b = con.execute(f"SELECT {', '.join(cols)} FROM read_parquet('{out_world}/runs.parquet') ORDER BY strategy").fetchall()
+    check(f"export: every runs.parquet column ({len(cols)}) of the recording's eval equals the spec's", len(a) == 4 and a == b,
+          next(((x, y) for x, y in zip(a, b) if x != y), None))
 
 
 if __name__ == "__main__":
