@@ -72,7 +72,8 @@ pub fn gates(data: &[u8]) {
 }
 
 /// The importers of real data (every format over the same bytes), through the same
-/// JSON parsing `mdrsim import` does, and a recording's reader.
+/// JSON parsing `mdrsim import` does, a recording's reader, and a materialised world
+/// loaded as a scenario.
 pub fn import(data: &[u8]) {
     if data.len() as u64 > crate::budget::MAX_TEXT_FILE_BYTES {
         return;
@@ -92,4 +93,12 @@ pub fn import(data: &[u8]) {
         let _ = import(f, std::slice::from_ref(&path));
     }
     let _ = crate::recording::Recording::read(&path);
+    // As a materialised world (its header's scenario names `world.jsonl`): the
+    // scenario, its lanes and step outputs compiled from the records.
+    let world = dir.path().join("world.jsonl");
+    if std::fs::write(&world, data).is_ok()
+        && let Ok(scenario) = crate::scenario::Scenario::load(&world)
+    {
+        let _ = crate::budget::Budget::DEFAULT.check_scenario(&scenario);
+    }
 }

@@ -18,22 +18,12 @@
 
 mod common;
 
-use common::{compile, repo, twin};
+use common::{HONEST, compile, repo, twin};
 use mdrsim::event::{Envelope, Payload};
 use mdrsim::scenario::Scenario;
 use mdrsim::scenario::load::parse_spec;
 use mdrsim::sim::Simulation;
 use mdrsim::strategy;
-
-/// Every honest built-in.
-const HONEST: &[&str] = &[
-    "ai_mdr",
-    "ai_soc",
-    "dismiss_all",
-    "escalate_all",
-    "legacy_mdr",
-    "threshold",
-];
 
 fn load_text(text: &str, path: &std::path::Path) -> Scenario {
     let spec = parse_spec(text, path).expect("parses");

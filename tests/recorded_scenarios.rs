@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{mdrsim, repo};
+use common::{HONEST, mdrsim, repo};
 use mdrsim::event::{Envelope, Payload, Truth};
 use mdrsim::scenario::Scenario;
 use mdrsim::scenario::load::parse_spec;
@@ -286,14 +286,6 @@ fn an_atomic_dump_is_over_before_anyone_can_act() {
 /// strategy must decide alike (the oracle, which reads truth, must not).
 #[test]
 fn recorded_labels_never_reach_honest_strategies() {
-    const HONEST: &[&str] = &[
-        "ai_mdr",
-        "ai_soc",
-        "dismiss_all",
-        "escalate_all",
-        "legacy_mdr",
-        "threshold",
-    ];
     let observable = |out: &RunOutput| -> Vec<Envelope> {
         out.log
             .events()

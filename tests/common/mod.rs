@@ -9,6 +9,16 @@ use mdrsim::scenario::Scenario;
 use mdrsim::scenario::load::parse_spec;
 use proptest::prelude::*;
 
+/// Every honest built-in (all but the oracle, which reads ground truth).
+pub const HONEST: &[&str] = &[
+    "ai_mdr",
+    "ai_soc",
+    "dismiss_all",
+    "escalate_all",
+    "legacy_mdr",
+    "threshold",
+];
+
 /// Runs the real `mdrsim` binary.
 pub fn mdrsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mdrsim"))

@@ -74,22 +74,22 @@ pub struct Capture {
 impl Simulation<'_> {
     /// Runs like [`Simulation::run`], and captures the world jobs and alert sources.
     pub fn capture(&self, decider: &mut Decider) -> Capture {
-        let header = super::super::run_header(
-            self.scenario,
-            &decider.name,
-            &decider.provider,
-            self.seed,
-            self.run,
-        );
-        let mut engine = Engine::new(self.scenario, self.seed, self.run, decider);
-        engine.capture = Some(Vec::new());
-        engine.start();
-        engine.run_to_horizon();
-        let alerts = engine
-            .origins
+        let (output, jobs, alerts) = self.run_engine(decider, true);
+        Capture {
+            output,
+            jobs,
+            alerts,
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// Where each alert came from, by alert id.
+    pub(super) fn alert_sources(&self) -> Vec<AlertSource> {
+        self.origins
             .iter()
             .map(|o| AlertSource {
-                key: o.key(engine.sc),
+                key: o.key(self.sc),
                 detection: match *o {
                     super::Origin::Attack {
                         campaign,
@@ -99,19 +99,9 @@ impl Simulation<'_> {
                     _ => None,
                 },
             })
-            .collect();
-        Capture {
-            jobs: engine.capture.take().unwrap_or_default(),
-            alerts,
-            output: RunOutput {
-                header,
-                log: engine.log,
-            },
-        }
+            .collect()
     }
-}
 
-impl Engine<'_> {
     /// The world job `job` is, if it is one (before it runs: `n` counts arrivals so far).
     pub(super) fn world_job(&self, job: &Job) -> Option<WorldJob> {
         match *job {

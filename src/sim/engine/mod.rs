@@ -62,6 +62,16 @@ impl<'s> Simulation<'s> {
     /// Runs to the horizon with `decider` deciding every case. The decider must have
     /// been instantiated for this scenario.
     pub fn run(&self, decider: &mut Decider) -> RunOutput {
+        self.run_engine(decider, false).0
+    }
+
+    /// Runs to the horizon; with `capture`, also returns the world jobs and the
+    /// engine's record of where each alert came from.
+    fn run_engine(
+        &self,
+        decider: &mut Decider,
+        capture: bool,
+    ) -> (RunOutput, Vec<Captured>, Vec<AlertSource>) {
         let header = super::run_header(
             self.scenario,
             &decider.name,
@@ -70,12 +80,20 @@ impl<'s> Simulation<'s> {
             self.run,
         );
         let mut engine = Engine::new(self.scenario, self.seed, self.run, decider);
+        engine.capture = capture.then(Vec::new);
         engine.start();
         engine.run_to_horizon();
-        RunOutput {
+        let alerts = if capture {
+            engine.alert_sources()
+        } else {
+            Vec::new()
+        };
+        let jobs = engine.capture.take().unwrap_or_default();
+        let output = RunOutput {
             header,
             log: engine.log,
-        }
+        };
+        (output, jobs, alerts)
     }
 }
 
