@@ -93,8 +93,8 @@ pub fn import(data: &[u8]) {
         let _ = import(f, std::slice::from_ref(&path));
     }
     let _ = crate::recording::Recording::read(&path);
-    // As a materialised world (its header's scenario names `world.jsonl`): the
-    // scenario, its lanes and step outputs compiled from the records.
+    // As a materialised world: the header's scenario, its lanes and step outputs
+    // compiled from the records.
     let world = dir.path().join("world.jsonl");
     if std::fs::write(&world, data).is_ok()
         && let Ok(scenario) = crate::scenario::Scenario::load(&world)

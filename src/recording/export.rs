@@ -22,12 +22,9 @@ use crate::event::Payload;
 use crate::random::{Purpose, SeedTree};
 use crate::scenario::dist::Dist;
 use crate::scenario::load::parse_spec;
-use crate::scenario::recorded::{RecordingFormat, RecordingSpec, step_lane};
+use crate::scenario::recorded::{MATERIALISED_WORLD, RecordingFormat, RecordingSpec, step_lane};
 use crate::scenario::{BenignTruth, Scenario, ScenarioSpec};
 use crate::sim::{Capture, Simulation, WorldJob};
-
-/// The name of the recording entry an exported scenario names itself with.
-const WORLD: &str = "materialised-world";
 
 /// What was exported.
 pub struct Exported {
@@ -64,7 +61,7 @@ pub fn export(scenario: &Path, seed: u64, out: &Path) -> Result<Exported> {
     }
     fix_randomness(&mut spec, &sc, seed, scenario)?;
     spec.recordings.push(RecordingSpec {
-        name: WORLD.into(),
+        name: MATERIALISED_WORLD.into(),
         importer: RecordingFormat::Recording,
         files: vec![file_name],
         at: None,

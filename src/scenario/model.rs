@@ -294,15 +294,15 @@ impl Scenario {
     /// recording from `mdrsim scenario export`, `.jsonl`), which carries its scenario.
     pub fn load(path: &std::path::Path) -> crate::Result<Scenario> {
         if path.extension().is_some_and(|x| x == "jsonl") {
-            let recording = crate::recording::Recording::read(path)?;
-            let Some((text, _seed)) = recording.scenario else {
+            let mut recording = crate::recording::Recording::read(path)?;
+            let Some((text, _seed)) = recording.scenario.take() else {
                 return Err(crate::Error::log(
                     path,
                     "a recording without a scenario: name it in a scenario's [[recordings]]",
                 ));
             };
             let spec = super::load::parse_spec(&text, path)?;
-            return Scenario::compile(spec, &text, path);
+            return super::compile::compile(spec, &text, path, Some(recording));
         }
         let text = crate::budget::read_text(path)?;
         let spec = super::load::parse_spec(&text, path)?;
@@ -341,7 +341,7 @@ impl Scenario {
         text: &str,
         file: &std::path::Path,
     ) -> crate::Result<Scenario> {
-        super::compile::compile(spec, text, file)
+        super::compile::compile(spec, text, file, None)
     }
 
     /// The line of `field` in the scenario file, or of its nearest enclosing table.

@@ -13,6 +13,10 @@ use super::spec::{BenignTruth, CampaignTruth};
 use crate::ids::{CampaignId, EntityId, StepId};
 use crate::time::{Epoch, SimDuration};
 
+/// The entry with which a materialised world (`mdrsim scenario export`) names itself:
+/// loaded from that file, it replays the file's own records, whatever it is now called.
+pub const MATERIALISED_WORLD: &str = "materialised-world";
+
 /// How the recording's files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]

@@ -26,6 +26,7 @@ use super::spec::ScenarioSpec;
 use crate::error::{Error, Result};
 use crate::ids::{EntityId, RuleId};
 use crate::random::fnv1a;
+use crate::recording::Recording;
 
 struct Compiler<'a> {
     text: &'a str,
@@ -34,16 +35,25 @@ struct Compiler<'a> {
     /// Telemetry sources that exist, and every source named (sorted: the index space).
     existing_sources: BTreeSet<String>,
     sources: Vec<String>,
+    /// The recording the scenario was read from (a materialised world), which its
+    /// `materialised-world` entry replays: read once, whatever the file is now called.
+    carried: Option<Recording>,
 }
 
-/// See [`Scenario::compile`].
-pub fn compile(spec: ScenarioSpec, text: &str, file: &Path) -> Result<Scenario> {
+/// See [`Scenario::compile`]; `carried` is the recording the scenario came in.
+pub fn compile(
+    spec: ScenarioSpec,
+    text: &str,
+    file: &Path,
+    carried: Option<Recording>,
+) -> Result<Scenario> {
     Compiler {
         text,
         file,
         entity_index: BTreeMap::new(),
         existing_sources: BTreeSet::new(),
         sources: Vec::new(),
+        carried,
     }
     .compile(spec)
 }

@@ -15,8 +15,9 @@ use crate::recording::{Recording, detect};
 use crate::scenario::dist::Dist;
 use crate::scenario::model::{Campaign, EntityKind, SigmaRule};
 use crate::scenario::recorded::{
-    Occurrence, Output, RecordedAlert, RecordedFact, RecordedMatch, RecordedRecord,
-    RecordingFormat, RecordingLane, RecordingSpec, entity_id, flatten, level_score, record_source,
+    MATERIALISED_WORLD, Occurrence, Output, RecordedAlert, RecordedFact, RecordedMatch,
+    RecordedRecord, RecordingFormat, RecordingLane, RecordingSpec, entity_id, flatten, level_score,
+    record_source,
 };
 use crate::scenario::spec::ScenarioSpec;
 use crate::time::SimDuration;
@@ -88,7 +89,7 @@ fn kind_rank(id: &str) -> u8 {
 
 impl Compiler<'_> {
     /// Reads every `[[recordings]]` entry and maps its records' sources and entities.
-    pub(super) fn load_recordings(&self, spec: &ScenarioSpec) -> Result<Vec<Loaded>> {
+    pub(super) fn load_recordings(&mut self, spec: &ScenarioSpec) -> Result<Vec<Loaded>> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let mut out = Vec::new();
         for (i, r) in spec.recordings.iter().enumerate() {
@@ -105,7 +106,12 @@ impl Compiler<'_> {
             }
             let paths: Vec<PathBuf> = r.files.iter().map(|f| dir.join(f)).collect();
             let read = match r.importer {
-                RecordingFormat::Recording if paths.len() == 1 => Recording::read(&paths[0]),
+                RecordingFormat::Recording if paths.len() == 1 => {
+                    match self.carried.take_if(|_| r.name == MATERIALISED_WORLD) {
+                        Some(carried) => Ok(carried),
+                        None => Recording::read(&paths[0]),
+                    }
+                }
                 RecordingFormat::Recording => {
                     return Err(self.err(None, at("files"), "a recording is one file"));
                 }
