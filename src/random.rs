@@ -49,6 +49,9 @@ pub enum Purpose {
     Trace = 13,
     /// Whether an activity leaves one organizational fact, and its field values.
     Fact = 14,
+    /// The detection latency of one alert (keyed by the alert's origin, drawn from its
+    /// rule's distribution: the same for attack and benign activity).
+    DetectionLatency = 15,
 }
 
 impl SeedTree {

@@ -121,10 +121,8 @@ fn fix_randomness(spec: &mut ScenarioSpec, sc: &Scenario, seed: u64, path: &Path
                 };
                 let mut rng = seeds.stream(Purpose::StepDetection, &[compiled.key, step.key, key]);
                 let seen = rng.random::<f64>() < det.probability;
-                let latency = det.latency.sample(&mut rng);
                 let score = det.score.sample(&mut rng).clamp(0.0, 1.0);
                 *d.probability.get_mut() = if seen { 1.0 } else { 0.0 };
-                d.latency = Dist::Fixed { value: latency };
                 d.score = Dist::Fixed { value: score };
             }
             for t in &mut s.telemetry {
@@ -168,41 +166,88 @@ fn lane_of(sc: &Scenario, job: WorldJob) -> (String, u64, Option<BenignTruth>) {
     }
 }
 
-/// Every record of the uncontained world, and the number of lanes.
+/// Every record of the uncontained world, and the number of lanes. Alerts are due
+/// after their rules' latency, so they are found by what they name (the matched
+/// record, or the occurrence a tool alerted on), not by the job that ran them; each
+/// occurrence's outputs keep the engine's canonical order: records and facts as
+/// written, then the rules' matches, then the tool's alert.
 fn materialise(sc: &Scenario, capture: &Capture) -> (Vec<Record>, usize) {
     let events = capture.output.log.events();
+    // Matches by the seq of the record they matched; tool alerts by occurrence.
+    let mut matches: BTreeMap<u64, Vec<Match>> = BTreeMap::new();
+    let mut tool_alerts: BTreeMap<(String, u64), Vec<(Alert, String)>> = BTreeMap::new();
+    for e in events {
+        let Payload::AlertRaised {
+            alert,
+            rule,
+            severity,
+            score,
+            telemetry,
+            entities,
+        } = &e.payload
+        else {
+            continue;
+        };
+        let source = &capture.alerts[alert.index()];
+        let (key, rule) = (Key(source.key), &sc.rules[rule.index()]);
+        match (telemetry, source.occurrence) {
+            (Some(seq), _) => matches.entry(*seq).or_default().push(Match {
+                rule: rule.name.clone(),
+                score: *score,
+                key,
+            }),
+            (None, Some(job)) => {
+                let (lane, n, _) = lane_of(sc, job);
+                let entity = sc.entities[entities[0].index()].id.clone();
+                let alert = Alert {
+                    source: rule.source.clone(),
+                    rule: rule.name.clone(),
+                    severity: *severity,
+                    score: *score,
+                    key,
+                };
+                tool_alerts
+                    .entry((lane, n))
+                    .or_default()
+                    .push((alert, entity));
+            }
+            // A tool alerting on a campaign step: the step's detectors, kept in the
+            // header, raise it again.
+            (None, None) => {}
+        }
+    }
     let mut records = Vec::new();
     let mut lanes = std::collections::BTreeSet::new();
     for job in &capture.jobs {
         let (lane, n, truth) = lane_of(sc, job.job);
         let mut position = 0u32;
-        // seq of a record observed in this job → its index in `records`
-        let mut by_seq: BTreeMap<u64, usize> = BTreeMap::new();
-        let slice = &events[job.first_seq as usize..job.end_seq as usize];
-        for e in slice {
-            let base = |entity: &str| Materialized {
-                lane: lane.clone(),
-                n,
-                at_ms: job.at.ms(),
-                position,
-                truth,
-                entity: entity.to_string(),
-                telemetry: None,
-                fact: None,
-                alert: None,
+        let base = |entity: &str, position: u32| Materialized {
+            lane: lane.clone(),
+            n,
+            at_ms: job.at.ms(),
+            position,
+            truth,
+            entity: entity.to_string(),
+            telemetry: None,
+            fact: None,
+            alert: None,
+        };
+        let time_ms = sc.epoch.timestamp(job.at).as_millisecond();
+        let record =
+            |kind: &str, entity: &str, fields: Map<String, Value>, m: Materialized| Record {
+                file: String::new(),
+                line: 0,
+                time_ms,
+                kind: kind.into(),
+                channel: None,
+                event_id: None,
+                entities: vec![entity_ref(entity)],
+                fields,
+                mdrsim: Some(m),
             };
-            let record =
-                |kind: &str, entity: &str, fields: Map<String, Value>, m: Materialized| Record {
-                    file: String::new(),
-                    line: 0,
-                    time_ms: sc.epoch.timestamp(e.at).as_millisecond(),
-                    kind: kind.into(),
-                    channel: None,
-                    event_id: None,
-                    entities: vec![entity_ref(entity)],
-                    fields,
-                    mdrsim: Some(m),
-                };
+        // This occurrence's telemetry records: (seq, index in `records`).
+        let mut observed: Vec<(u64, usize)> = Vec::new();
+        for e in &events[job.first_seq as usize..job.end_seq as usize] {
             match &e.payload {
                 Payload::TelemetryObserved {
                     source,
@@ -210,13 +255,13 @@ fn materialise(sc: &Scenario, capture: &Capture) -> (Vec<Record>, usize) {
                     fields,
                 } => {
                     let id = &sc.entities[entity.index()].id;
-                    let mut m = base(id);
+                    let mut m = base(id, position);
                     m.telemetry = Some(Telemetry {
                         source: sc.sources[*source as usize].clone(),
                         match_position: 0,
                         matches: Vec::new(),
                     });
-                    by_seq.insert(e.seq, records.len());
+                    observed.push((e.seq, records.len()));
                     records.push(record("telemetry", id, json_fields(fields), m));
                     position += 1;
                 }
@@ -228,7 +273,7 @@ fn materialise(sc: &Scenario, capture: &Capture) -> (Vec<Record>, usize) {
                     until_ms,
                 } => {
                     let id = &sc.entities[entity.index()].id;
-                    let mut m = base(id);
+                    let mut m = base(id, position);
                     m.fact = Some(Fact {
                         kind: kind.to_string(),
                         from_ms: *from_ms,
@@ -237,50 +282,28 @@ fn materialise(sc: &Scenario, capture: &Capture) -> (Vec<Record>, usize) {
                     records.push(record("fact", id, json_fields(fields), m));
                     position += 1;
                 }
-                Payload::AlertRaised {
-                    alert,
-                    rule,
-                    severity,
-                    entities,
-                    score,
-                    telemetry,
-                } => {
-                    let key = Key(capture.alerts[alert.index()].key);
-                    let rule = &sc.rules[rule.index()];
-                    match telemetry.and_then(|seq| by_seq.get(&seq).copied()) {
-                        Some(i) => {
-                            let t = records[i]
-                                .mdrsim
-                                .as_mut()
-                                .and_then(|m| m.telemetry.as_mut())
-                                .expect("a telemetry record");
-                            if t.matches.is_empty() {
-                                t.match_position = position;
-                                position += 1;
-                            }
-                            t.matches.push(Match {
-                                rule: rule.name.clone(),
-                                score: *score,
-                                key,
-                            });
-                        }
-                        None => {
-                            let id = &sc.entities[entities[0].index()].id;
-                            let mut m = base(id);
-                            m.alert = Some(Alert {
-                                source: rule.source.clone(),
-                                rule: rule.name.clone(),
-                                severity: *severity,
-                                score: *score,
-                                key,
-                            });
-                            records.push(record("alert", id, Map::new(), m));
-                            position += 1;
-                        }
-                    }
-                }
                 _ => {}
             }
+        }
+        for (seq, i) in observed {
+            let Some(found) = matches.remove(&seq) else {
+                continue;
+            };
+            if let Some(t) = records[i]
+                .mdrsim
+                .as_mut()
+                .and_then(|m| m.telemetry.as_mut())
+            {
+                t.match_position = position;
+                t.matches = found;
+                position += 1;
+            }
+        }
+        for (alert, id) in tool_alerts.remove(&(lane.clone(), n)).unwrap_or_default() {
+            let mut m = base(&id, position);
+            m.alert = Some(alert);
+            records.push(record("alert", &id, Map::new(), m));
+            position += 1;
         }
         if position > 0 {
             lanes.insert(lane);

@@ -190,8 +190,6 @@ pub struct Detection {
     pub probability: f64,
     /// Alert severity.
     pub severity: Severity,
-    /// Step-to-alert latency.
-    pub latency: DurationDist,
     /// Risk score distribution.
     pub score: NumberDist,
 }
@@ -238,6 +236,9 @@ pub struct Scenario {
     pub owners: Vec<Option<EntityId>>,
     /// Detector rules, sorted.
     pub rules: Vec<Rule>,
+    /// Detection latency of each rule (by [`RuleId`](crate::ids::RuleId)): the same for
+    /// attack and benign activity.
+    pub latency: Vec<DurationDist>,
     /// Telemetry source names, sorted.
     pub sources: Vec<String>,
     /// Deployed security tools.

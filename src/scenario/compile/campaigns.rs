@@ -85,7 +85,16 @@ impl Compiler<'_> {
             for (di, d) in s.detect.iter().enumerate() {
                 let p =
                     self.probability(&d.probability, at(&format!("detect[{di}].probability")))?;
-                self.dist_ok(&d.latency, at(&format!("detect[{di}].latency")))?;
+                if d.latency.is_some() {
+                    return Err(self.err(
+                        None,
+                        at(&format!("detect[{di}].latency")),
+                        format!(
+                            "latency belongs to the detector, not to the step (it must be the same for attack and benign activity): state it as [[latency]] source = {:?}, rule = {:?}",
+                            d.source, d.rule
+                        ),
+                    ));
+                }
                 self.dist_ok(&d.score, at(&format!("detect[{di}].score")))?;
                 if !detectors.insert((d.source.as_str(), d.rule.as_str())) {
                     return Err(self.err(
@@ -100,7 +109,6 @@ impl Compiler<'_> {
                         rule: rule_id(&d.source, &d.rule),
                         probability: p,
                         severity: d.severity,
-                        latency: d.latency.clone(),
                         score: d.score.clone(),
                     });
                 }

@@ -6,6 +6,7 @@ mod clues;
 mod customer;
 mod entities;
 mod identity;
+mod latency;
 mod materialized;
 mod recorded;
 mod recorded_steps;
@@ -262,6 +263,7 @@ impl Compiler<'_> {
                     .unwrap_or(0) as u32,
             )
         };
+        let latency = self.latency(&spec.latency, &rules)?;
         let has_recordings = !spec.recordings.is_empty();
         let mut sigma = Vec::new();
         for (i, (rule, severity, parsed_rule, technique)) in parsed.into_iter().enumerate() {
@@ -378,6 +380,7 @@ impl Compiler<'_> {
             content_hash,
             entities,
             rules,
+            latency,
             sources: self.sources.clone(),
             tools,
             benign,

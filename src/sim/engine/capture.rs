@@ -59,6 +59,9 @@ pub struct AlertSource {
     /// A security tool alerting on a campaign step: the campaign, step and the
     /// detector's index in the step.
     pub detection: Option<(CampaignId, StepId, u32)>,
+    /// The occurrence a benign process's tool alert is about (its alert is due after
+    /// the rule's latency, in a job of its own).
+    pub occurrence: Option<WorldJob>,
 }
 
 /// A run with its world jobs and alert sources.
@@ -96,6 +99,10 @@ impl Engine<'_> {
                         step,
                         detector,
                     } => Some((campaign, step, detector)),
+                    _ => None,
+                },
+                occurrence: match *o {
+                    super::Origin::Benign { process, n } => Some(WorldJob::Benign { process, n }),
                     _ => None,
                 },
             })

@@ -77,23 +77,9 @@ impl Engine<'_> {
             v.push(k);
             v
         };
-        for f in &clues.facts {
-            let mut rng = self.seeds.stream(Purpose::Fact, &key(f.key));
-            let exists = rng.random::<f64>() < f.probability;
-            let fields = sample_fields(&f.fields, &mut rng);
-            if exists {
-                self.emit(
-                    now,
-                    Payload::FactRecorded {
-                        entity: f.entity.unwrap_or(entity),
-                        kind: f.kind.clone(),
-                        fields,
-                        from_ms: now.ms().saturating_sub(f.lead.ms()),
-                        until_ms: f.lasts.map(|l| now.after(l).ms()),
-                    },
-                );
-            }
-        }
+        // Records first, then facts, then the rules' matches: one canonical order
+        // for every occurrence, attack or benign.
+        let mut written: Vec<(u64, u32, EntityId, u32)> = Vec::new();
         for (i, t) in clues.traces.iter().enumerate() {
             let mut rng = self.seeds.stream(Purpose::Trace, &key(t.key));
             let exists = rng.random::<f64>() < t.probability;
@@ -110,7 +96,40 @@ impl Engine<'_> {
                     fields,
                 },
             );
-            self.match_rules(now, seq, source, target, |rule| rule_origin(i as u32, rule));
+            written.push((seq, source, target, i as u32));
+        }
+        self.leave_facts(now, clues, entity, activity);
+        for (seq, source, target, i) in written {
+            self.match_rules(now, seq, source, target, |rule| rule_origin(i, rule));
+        }
+    }
+
+    /// The organizational facts an activity leaves at `now` (see [`Self::leave_clues`]).
+    pub(super) fn leave_facts(
+        &mut self,
+        now: SimTime,
+        clues: &Clues,
+        entity: EntityId,
+        activity: &[u64],
+    ) {
+        for f in &clues.facts {
+            let mut key = activity.to_vec();
+            key.push(f.key);
+            let mut rng = self.seeds.stream(Purpose::Fact, &key);
+            let exists = rng.random::<f64>() < f.probability;
+            let fields = sample_fields(&f.fields, &mut rng);
+            if exists {
+                self.emit(
+                    now,
+                    Payload::FactRecorded {
+                        entity: f.entity.unwrap_or(entity),
+                        kind: f.kind.clone(),
+                        fields,
+                        from_ms: now.ms().saturating_sub(f.lead.ms()),
+                        until_ms: f.lasts.map(|l| now.after(l).ms()),
+                    },
+                );
+            }
         }
     }
 }

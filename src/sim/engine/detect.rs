@@ -9,7 +9,8 @@ use crate::random::Purpose;
 use crate::time::SimTime;
 
 impl Engine<'_> {
-    /// Evaluates the rules that apply to a telemetry record and raises their alerts.
+    /// Evaluates the rules that apply to a telemetry record; their alerts are due after
+    /// each rule's latency.
     pub(super) fn match_rules(
         &mut self,
         now: SimTime,
@@ -69,15 +70,7 @@ impl Engine<'_> {
             let Some(dist) = dist else { continue };
             let score = dist.sample(&mut rng).clamp(0.0, 1.0);
             let (rule_id, severity) = (rule.rule, rule.severity);
-            self.raise_alert(
-                now,
-                origin,
-                rule_id,
-                severity,
-                vec![entity],
-                score,
-                Some(seq),
-            );
+            self.detect_later(now, origin, rule_id, severity, entity, score, Some(seq));
         }
     }
 }

@@ -7,6 +7,7 @@ mod capture;
 mod clues;
 mod context;
 mod detect;
+mod latency;
 mod origin;
 mod queue;
 mod recorded;
@@ -136,12 +137,15 @@ enum Job {
         campaign: CampaignId,
         step: StepId,
     },
+    /// A detector's alert, due after its rule's latency.
     AlertDue {
         origin: Origin,
         rule: RuleId,
         severity: Severity,
         entity: EntityId,
         score: f64,
+        /// `seq` of the telemetry record a detection rule matched.
+        telemetry: Option<u64>,
     },
     ActionDone {
         alert: AlertId,
@@ -327,7 +331,11 @@ impl<'a> Engine<'a> {
                 severity,
                 entity,
                 score,
-            } => self.raise_alert(now, origin, rule, severity, vec![entity], score, None),
+                telemetry,
+            } => {
+                let entities = self.alert_entities(origin, entity);
+                self.raise_alert(now, origin, rule, severity, entities, score, telemetry)
+            }
             Job::ActionDone {
                 alert,
                 pool,

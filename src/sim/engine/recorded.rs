@@ -103,22 +103,15 @@ impl Engine<'_> {
                 }
                 Output::Alert(i) => {
                     let a = &sc.recorded_alerts[i as usize];
-                    self.raise_alert(
-                        now,
-                        Origin::RecordedAlert { alert: i },
-                        a.rule,
-                        a.severity,
-                        vec![a.entity],
-                        a.score,
-                        None,
-                    );
+                    let origin = Origin::RecordedAlert { alert: i };
+                    self.detect_later(now, origin, a.rule, a.severity, a.entity, a.score, None);
                 }
             }
         }
     }
 
     /// The alerts of the rules matching record `k` (observed as `seq`), for a provider
-    /// that runs rules over its source.
+    /// that runs rules over its source, each due after its rule's latency.
     fn raise_matches(&mut self, now: SimTime, k: u32, seq: u64) {
         let sc = self.sc;
         let r = &sc.recorded[k as usize];
@@ -131,15 +124,17 @@ impl Engine<'_> {
         }
         for (m, x) in r.matches.iter().enumerate() {
             let rule = &sc.sigma[x.rule as usize];
-            self.raise_alert(
+            let origin = Origin::Recorded {
+                record: k,
+                m: m as u32,
+            };
+            let entity = r.entities[0];
+            self.detect_later(
                 now,
-                Origin::Recorded {
-                    record: k,
-                    m: m as u32,
-                },
+                origin,
                 rule.rule,
                 rule.severity,
-                r.entities.clone(),
+                entity,
                 x.score,
                 Some(seq),
             );

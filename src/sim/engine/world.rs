@@ -45,7 +45,8 @@ impl Engine<'_> {
         let entity = p.entities[rng.random_range(0..p.entities.len())];
         let score = p.score.sample(&mut rng).clamp(0.0, 1.0);
         let (rule, severity) = (p.rule, p.severity);
-        // The activity happens and leaves its clues; then the detector alerts on it.
+        // The activity happens and leaves its clues; the detector alerts after its
+        // latency, exactly as it does on an attack step.
         self.leave_clues(now, &p.clues, entity, &[0, p.key, n], |trace, rule| {
             Origin::BenignTrace {
                 process,
@@ -54,12 +55,12 @@ impl Engine<'_> {
                 rule,
             }
         });
-        self.raise_alert(
+        self.detect_later(
             now,
             Origin::Benign { process, n },
             rule,
             severity,
-            vec![entity],
+            entity,
             score,
             None,
         );
@@ -160,31 +161,6 @@ impl Engine<'_> {
                 objective,
             },
         );
-        for (detector, d) in s.detect.iter().enumerate() {
-            let mut rng = self
-                .seeds
-                .stream(Purpose::StepDetection, &[c.key, s.key, d.key]);
-            let seen = rng.random::<f64>() < d.probability;
-            let latency = d.latency.sample(&mut rng);
-            let score = d.score.sample(&mut rng).clamp(0.0, 1.0);
-            if seen {
-                let origin = Origin::Attack {
-                    campaign,
-                    step,
-                    detector: detector as u32,
-                };
-                self.agenda.schedule(
-                    now.after(latency),
-                    Job::AlertDue {
-                        origin,
-                        rule: d.rule,
-                        severity: d.severity,
-                        entity: target,
-                        score,
-                    },
-                );
-            }
-        }
         self.recorded_step(now, s);
         self.leave_clues(now, &s.clues, target, &[2, c.key, s.key], |record, rule| {
             Origin::AttackRule {
@@ -194,6 +170,22 @@ impl Engine<'_> {
                 rule,
             }
         });
+        // The tools see the step like any activity: after their rules' latency.
+        for (detector, d) in s.detect.iter().enumerate() {
+            let mut rng = self
+                .seeds
+                .stream(Purpose::StepDetection, &[c.key, s.key, d.key]);
+            let seen = rng.random::<f64>() < d.probability;
+            let score = d.score.sample(&mut rng).clamp(0.0, 1.0);
+            if seen {
+                let origin = Origin::Attack {
+                    campaign,
+                    step,
+                    detector: detector as u32,
+                };
+                self.detect_later(now, origin, d.rule, d.severity, target, score, None);
+            }
+        }
         let executed = &self.state.campaigns[campaign.index()].executed;
         let ready: Vec<StepId> = self.sc.campaigns[campaign.index()]
             .steps
