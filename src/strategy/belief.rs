@@ -230,7 +230,10 @@ impl BeliefParams {
             .records(ContextKind::Telemetry)
             .filter_map(|r| match r {
                 Observation::Telemetry {
-                    seq, at, fields, ..
+                    handle: seq,
+                    at,
+                    fields,
+                    ..
                 } => {
                     let d = at.ms().abs_diff(raised);
                     (d <= self.focus_ms).then_some((d + 1, seq, fields))
@@ -238,7 +241,12 @@ impl BeliefParams {
                 _ => None,
             })
             .collect();
-        if let Some(Observation::Telemetry { seq, fields, .. }) = case.matched_record() {
+        if let Some(Observation::Telemetry {
+            handle: seq,
+            fields,
+            ..
+        }) = case.matched_record()
+        {
             near.push((0, seq, fields));
         }
         near.sort_by_key(|(d, seq, _)| (*d, std::cmp::Reverse(*seq)));
@@ -266,7 +274,10 @@ impl BeliefParams {
         let mut kinds: Vec<&str> = Vec::new();
         for r in case.records(ContextKind::Organizational) {
             let Observation::Fact {
-                seq, kind, fields, ..
+                handle: seq,
+                kind,
+                fields,
+                ..
             } = r
             else {
                 continue;
@@ -290,11 +301,7 @@ impl BeliefParams {
                 a.cited.push(seq);
             }
         }
-        if case
-            .queries
-            .iter()
-            .any(|q| q.kind == ContextKind::Organizational)
-        {
+        if case.queried(ContextKind::Organizational) {
             for (kind, w) in &self.organizational_absent {
                 if !kinds.contains(&kind.as_str()) {
                     a.log_odds += w;
@@ -309,7 +316,7 @@ impl BeliefParams {
         let mut cited = Vec::new();
         for r in case.records(ContextKind::Historic) {
             let Observation::Case {
-                seq,
+                handle: seq,
                 rule,
                 entities,
                 verdict,

@@ -3,6 +3,10 @@
 //! past cases with their outcomes as recorded. Records are resolved through a private
 //! [`Records`] that only reaches the events a query returned; nothing reachable from here
 //! carries ground truth or a number derived from it.
+//!
+//! Every number a strategy sees as an id is a *handle* ([`crate::world::Handles`]):
+//! given when the alert, record or query is first shown to it, densely from 0 — never
+//! the log's `seq`, whose gaps would count hidden events. Cite records by handle.
 
 use std::collections::BTreeSet;
 
@@ -10,15 +14,18 @@ use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, Verdict
 use crate::ids::{AlertId, EntityId, RuleId};
 use crate::scenario::{Entity, EntityKind, Fields, Rule, Severity};
 use crate::time::SimTime;
+use crate::world::Handles;
 use crate::world::state::{AlertRecord, QueryResult};
 
 /// An alert without its label.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlertView<'a> {
-    /// The alert.
-    pub id: AlertId,
-    /// `seq` of its `alert_raised` event (cite it like any record).
-    pub seq: u64,
+    /// The alert's handle (cite it like any record).
+    pub handle: u64,
+    /// The alert in the log (for the engine's own bookkeeping, never shown).
+    pub(crate) id: AlertId,
+    pub(crate) raised_seq: u64,
+    pub(crate) matched_seq: Option<u64>,
     /// When the detector raised it.
     pub raised_at: SimTime,
     /// When it reached the queue.
@@ -31,7 +38,7 @@ pub struct AlertView<'a> {
     pub score: f64,
     /// Entities it concerns.
     pub entities: &'a [EntityId],
-    /// `seq` of the telemetry record a detection rule matched, for rule alerts.
+    /// Handle of the telemetry record a detection rule matched, for rule alerts.
     pub matched: Option<u64>,
 }
 
@@ -40,8 +47,8 @@ pub struct AlertView<'a> {
 pub enum Observation<'a> {
     /// A telemetry record.
     Telemetry {
-        /// `seq` of the record (cite this).
-        seq: u64,
+        /// Handle of the record (cite this).
+        handle: u64,
         /// When it was observed.
         at: SimTime,
         /// Its source (`process`, `entra_signin`, …).
@@ -53,8 +60,8 @@ pub enum Observation<'a> {
     },
     /// An organizational fact in force when the alert was raised or now.
     Fact {
-        /// `seq` of the record (cite this).
-        seq: u64,
+        /// Handle of the record (cite this).
+        handle: u64,
         /// The system of record (`hr`, `change`, `travel`, `directory`, …).
         kind: &'a str,
         /// The entity it concerns.
@@ -69,12 +76,12 @@ pub enum Observation<'a> {
     /// One of the provider's own past cases, with its outcome as recorded (right or
     /// wrong: nobody knows the truth).
     Case {
-        /// `seq` of the verdict or resolution (cite this).
-        seq: u64,
+        /// Handle of the verdict or resolution (cite this).
+        handle: u64,
         /// When it was closed.
         at: SimTime,
-        /// The past alert.
-        alert: AlertId,
+        /// The past alert's handle.
+        alert: u64,
         /// Its rule.
         rule: RuleId,
         /// Its entities.
@@ -87,14 +94,23 @@ pub enum Observation<'a> {
 }
 
 impl Observation<'_> {
-    /// `seq` of the event that holds the record.
-    pub fn seq(&self) -> u64 {
+    /// The record's handle.
+    pub fn handle(&self) -> u64 {
         match self {
-            Observation::Telemetry { seq, .. }
-            | Observation::Fact { seq, .. }
-            | Observation::Case { seq, .. } => *seq,
+            Observation::Telemetry { handle, .. }
+            | Observation::Fact { handle, .. }
+            | Observation::Case { handle, .. } => *handle,
         }
     }
+}
+
+/// One query of this investigation, as the strategy sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryView {
+    /// Its kind.
+    pub kind: ContextKind,
+    /// Its handle.
+    pub handle: u64,
 }
 
 /// Resolves the records returned to one investigation. Private fields: a strategy cannot
@@ -102,6 +118,7 @@ impl Observation<'_> {
 #[derive(Clone, Copy)]
 pub struct Records<'a> {
     log: &'a EventLog,
+    handles: &'a Handles,
     alerts: &'a [AlertRecord],
     sources: &'a [String],
     entities: &'a [Entity],
@@ -118,6 +135,7 @@ impl<'a> Records<'a> {
     /// A resolver over the run so far. Only the engine makes one.
     pub(crate) fn new(
         log: &'a EventLog,
+        handles: &'a Handles,
         alerts: &'a [AlertRecord],
         sources: &'a [String],
         entities: &'a [Entity],
@@ -125,6 +143,7 @@ impl<'a> Records<'a> {
     ) -> Self {
         Records {
             log,
+            handles,
             alerts,
             sources,
             entities,
@@ -134,13 +153,14 @@ impl<'a> Records<'a> {
 
     fn resolve(&self, seq: u64) -> Option<Observation<'a>> {
         let e = self.log.get(seq)?;
+        let seq = self.handles.of(seq)?;
         Some(match &e.payload {
             Payload::TelemetryObserved {
                 source,
                 entity,
                 fields,
             } => Observation::Telemetry {
-                seq,
+                handle: seq,
                 at: e.at,
                 source: self.sources.get(*source as usize).map_or("", |s| s),
                 entity: *entity,
@@ -153,7 +173,7 @@ impl<'a> Records<'a> {
                 from_ms,
                 until_ms,
             } => Observation::Fact {
-                seq,
+                handle: seq,
                 kind,
                 entity: *entity,
                 fields,
@@ -180,9 +200,9 @@ impl<'a> Records<'a> {
     ) -> Option<Observation<'a>> {
         let a = self.alerts.get(alert.index())?;
         Some(Observation::Case {
-            seq,
+            handle: seq,
             at,
-            alert,
+            alert: self.handles.of(a.raised_seq)?,
             rule: a.rule,
             entities: &a.entities,
             verdict,
@@ -204,8 +224,7 @@ pub struct CaseView<'a> {
     pub expert: bool,
     /// Whether the provider has an expert pool to hand edge cases to.
     pub has_experts: bool,
-    /// What this investigation's queries returned so far, in order.
-    pub queries: &'a [QueryResult],
+    queries: &'a [QueryResult],
     /// Context the provider can query.
     pub integrations: &'a BTreeSet<ContextKind>,
     records: Records<'a>,
@@ -256,7 +275,20 @@ impl<'a> CaseView<'a> {
 
     /// The telemetry record a detection rule matched, for rule alerts.
     pub fn matched_record(&self) -> Option<Observation<'a>> {
-        self.records.resolve(self.alert.matched?)
+        self.records.resolve(self.alert.matched_seq?)
+    }
+
+    /// This investigation's queries so far, in order.
+    pub fn queries(&self) -> impl Iterator<Item = QueryView> + '_ {
+        self.queries.iter().map(|q| QueryView {
+            kind: q.kind,
+            handle: self.records.handles.of(q.seq).unwrap_or(u64::MAX),
+        })
+    }
+
+    /// Whether this investigation queried `kind`.
+    pub fn queried(&self, kind: ContextKind) -> bool {
+        self.queries.iter().any(|q| q.kind == kind)
     }
 
     /// Every record returned by this investigation's queries of `kind`.
@@ -334,7 +366,7 @@ pub enum Decision {
         verdict: Verdict,
         /// Confidence in [0, 1].
         confidence: f64,
-        /// `seq`s of the records the verdict relies on (records this investigation's
+        /// Handles of the records the verdict relies on (records this investigation's
         /// queries returned; `evidence_coverage` checks that).
         evidence: Vec<u64>,
         /// Why, in a sentence.

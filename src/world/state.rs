@@ -150,6 +150,8 @@ pub struct RunState {
     pub telemetry_by_entity: Vec<Vec<TelemetryEntry>>,
     /// Organizational facts by the entity they concern, in record order.
     pub facts_by_entity: Vec<Vec<FactEntry>>,
+    /// The handles of what was shown to the strategy.
+    pub handles: super::Handles,
     truth: GroundTruth,
 }
 
@@ -325,8 +327,13 @@ impl RunState {
                 );
             }
             Payload::AlertQueued { alert, pool } => {
-                if let Some(a) = self.alert(*alert) {
+                if let Some(a) = self.alerts.get_mut(alert.index()) {
                     a.queued_at = Some(e.at);
+                    // Shown to the strategy: the alert, then the record it matched.
+                    self.handles.give(a.raised_seq);
+                    if let Some(t) = a.telemetry {
+                        self.handles.give(t);
+                    }
                 }
                 self.enqueue(e.seq, *alert, *pool);
             }
@@ -378,6 +385,11 @@ impl RunState {
                 records,
                 ..
             } => {
+                // Shown to the strategy: the query, then its records in order.
+                self.handles.give(e.seq);
+                for &r in records {
+                    self.handles.give(r);
+                }
                 if let Some(a) = self.alert(*alert) {
                     a.evidence.push(QueryResult {
                         seq: e.seq,

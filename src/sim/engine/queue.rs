@@ -116,13 +116,17 @@ impl Engine<'_> {
         );
     }
 
-    /// A verdict's evidence: the alert itself (and the record a rule matched), then what
-    /// the strategy cites, as it cites it — `evidence_coverage` checks the citations.
+    /// A verdict's evidence, as `seq`s of the log: the alert itself (and the record a
+    /// rule matched), then what the strategy cites by handle, as it cites it — a handle
+    /// never given stays unresolvable (`u64::MAX`), and `evidence_coverage` counts it.
     pub(super) fn cited(&self, alert: AlertId, cited: Vec<u64>) -> Vec<u64> {
         let rec = &self.state.alerts[alert.index()];
         let own = [Some(rec.raised_seq), rec.telemetry];
         let mut ev: Vec<u64> = own.iter().flatten().copied().collect();
-        ev.extend(cited.into_iter().filter(|s| !own.contains(&Some(*s))));
+        let seqs = cited
+            .into_iter()
+            .map(|h| self.state.handles.seq(h).unwrap_or(u64::MAX));
+        ev.extend(seqs.filter(|s| !own.contains(&Some(*s))));
         ev
     }
 

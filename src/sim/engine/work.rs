@@ -356,16 +356,19 @@ pub(super) fn case_view<'v>(
     pool: Option<usize>,
 ) -> CaseView<'v> {
     let rec = &state.alerts[alert.index()];
+    let handle = |seq: u64| state.handles.of(seq).unwrap_or(u64::MAX);
     let view = AlertView {
+        handle: handle(rec.raised_seq),
         id: alert,
-        seq: rec.raised_seq,
+        raised_seq: rec.raised_seq,
+        matched_seq: rec.telemetry,
         raised_at: rec.raised_at,
         queued_at: rec.queued_at.unwrap_or(rec.raised_at),
         rule: &sc.rules[rec.rule.index()],
         severity: rec.severity,
         score: rec.score,
         entities: &rec.entities,
-        matched: rec.telemetry,
+        matched: rec.telemetry.map(handle),
     };
     CaseView::new(
         now,
@@ -375,6 +378,13 @@ pub(super) fn case_view<'v>(
         provider.experts.is_some(),
         &rec.evidence,
         &provider.context,
-        Records::new(log, &state.alerts, &sc.sources, &sc.entities, &sc.rules),
+        Records::new(
+            log,
+            &state.handles,
+            &state.alerts,
+            &sc.sources,
+            &sc.entities,
+            &sc.rules,
+        ),
     )
 }

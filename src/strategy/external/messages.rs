@@ -19,7 +19,7 @@ pub fn case_json(case: &CaseView<'_>) -> Value {
     let a = &case.alert;
     let record = |o: Observation<'_>| match o {
         Observation::Telemetry {
-            seq,
+            handle: seq,
             at,
             source,
             entity: e,
@@ -27,7 +27,7 @@ pub fn case_json(case: &CaseView<'_>) -> Value {
         } => json!({ "type": "telemetry", "seq": seq, "at_ms": at.ms(), "source": source,
                       "entity": entity(e), "fields": fields }),
         Observation::Fact {
-            seq,
+            handle: seq,
             kind,
             entity: e,
             fields,
@@ -36,22 +36,21 @@ pub fn case_json(case: &CaseView<'_>) -> Value {
         } => json!({ "type": "fact", "seq": seq, "kind": kind, "entity": entity(e),
                       "fields": fields, "from_ms": from.ms(), "until_ms": until.map(|u| u.ms()) }),
         Observation::Case {
-            seq,
+            handle: seq,
             at,
             alert,
             rule,
             entities,
             verdict,
             by,
-        } => json!({ "type": "case", "seq": seq, "at_ms": at.ms(), "alert": alert.0,
+        } => json!({ "type": "case", "seq": seq, "at_ms": at.ms(), "alert": alert,
                       "rule": case.rule(rule), "entities": entities.iter().map(|&e| entity(e)).collect::<Vec<_>>(),
                       "verdict": verdict, "by": by }),
     };
     let queries: Vec<Value> = case
-        .queries
-        .iter()
+        .queries()
         .map(|q| {
-            json!({ "kind": q.kind, "seq": q.seq,
+            json!({ "kind": q.kind, "seq": q.handle,
                     "records": case.records(q.kind).map(record).collect::<Vec<_>>() })
         })
         .collect();
@@ -62,8 +61,8 @@ pub fn case_json(case: &CaseView<'_>) -> Value {
         "has_experts": case.has_experts,
         "integrations": case.integrations,
         "alert": {
-            "id": a.id.0,
-            "seq": a.seq,
+            "id": a.handle,
+            "seq": a.handle,
             "raised_at_ms": a.raised_at.ms(),
             "queued_at_ms": a.queued_at.ms(),
             "rule": a.rule,
