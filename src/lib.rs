@@ -30,6 +30,7 @@ pub mod fuzzing;
 pub mod harness;
 pub mod ids;
 pub mod integrity;
+pub mod leak;
 pub mod names;
 pub mod params;
 pub mod random;
