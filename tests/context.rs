@@ -44,15 +44,12 @@ impl Strategy for Prober {
             _ => None,
         })
         .collect();
-        let org_queried = case
-            .queries
-            .iter()
-            .any(|q| q.kind == ContextKind::Organizational);
+        let org_queried = case.queried(ContextKind::Organizational);
         self.seen.lock().unwrap().push(Seen { org_queried, facts });
-        if case.queries.is_empty() {
+        if case.queries().next().is_none() {
             return Decision::Query(ContextKind::Telemetry);
         }
-        if !org_queried && case.queries.len() == 1 {
+        if !org_queried && case.queries().count() == 1 {
             return Decision::Query(ContextKind::Organizational);
         }
         Decision::Verdict {
@@ -86,10 +83,14 @@ fn probe(
 }
 
 fn cite_everything_received(case: &CaseView<'_>) -> Vec<u64> {
-    case.queries
-        .iter()
-        .flat_map(|q| q.records.clone())
-        .collect()
+    [
+        ContextKind::Telemetry,
+        ContextKind::Organizational,
+        ContextKind::Historic,
+    ]
+    .into_iter()
+    .flat_map(|k| case.records(k).map(|r| r.handle()).collect::<Vec<_>>())
+    .collect()
 }
 
 #[test]
@@ -149,11 +150,20 @@ fn evidence_coverage_checks_what_was_cited() {
             .unwrap()
     };
     assert_eq!(coverage(cite_everything_received), 1.0);
-    // Citing an event this investigation was never given as a record (the label right
-    // after its alert) is caught.
-    let stray = coverage(|case| vec![case.alert.seq + 1]);
+    // Citing a handle never given is caught.
+    let stray = coverage(|case| vec![case.alert.handle + 1_000_000]);
     assert!(
         stray < 0.5,
         "coverage {stray} for citations nobody returned"
     );
+    // So is citing a record shown to another investigation (handle 0: the first
+    // alert this provider ever saw) but not to this one.
+    let other = coverage(|case| {
+        if case.alert.handle == 0 {
+            Vec::new()
+        } else {
+            vec![0]
+        }
+    });
+    assert!(other < 0.5, "coverage {other} for another case's record");
 }

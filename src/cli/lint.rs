@@ -146,8 +146,16 @@ fn deep(sc: &Scenario, opts: &Options) -> anyhow::Result<Report> {
 fn write_deep(out: &mut String, file: &str, r: &Report) -> std::fmt::Result {
     writeln!(
         out,
-        "{file}: deep: {} seed(s), {} alerts ({} malicious), {} rule(s) with both, {} value pair(s) and {} structural test(s) judged",
-        r.seeds, r.alerts.0, r.alerts.1, r.rules_compared, r.judged.0, r.judged.1
+        "{file}: deep: {} seed(s), {} alerts; {} malicious compared with {} benign of the same {} rule(s) ({} on the same entities within {} h); {} value pair(s) and {} structural test(s) judged",
+        r.seeds,
+        r.alerts.0,
+        r.alerts.1,
+        r.compared_benign,
+        r.rules_compared,
+        r.near_benign,
+        r.stretch_h,
+        r.judged.0,
+        r.judged.1
     )?;
     for v in &r.values {
         writeln!(

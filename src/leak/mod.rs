@@ -36,10 +36,12 @@ pub struct Options {
     pub min_count: u64,
     /// Family-wise error rate of the structural tests of one scenario.
     pub alpha: f64,
-    /// Structural features compare a rule's attack alerts with its benign alerts of the
-    /// same seed raised from this long before its first attack alert to this long
-    /// after its last: when in the run an alert happens (how much history exists by
-    /// then) is the scenario's story, not the engine's side channel.
+    /// A rule's attack alerts are compared with its benign alerts on the same
+    /// entities in the same seed, raised from this long before the first such attack
+    /// alert to this long after the last: whom an attack hits and when (how much
+    /// history exists by then, how long the directory has been in force) is the
+    /// scenario's story — the plain lint checks that benign activity shares the
+    /// attack's rules and entities — not a side channel.
     pub stretch_ms: u64,
 }
 
@@ -100,8 +102,15 @@ pub struct Report {
     pub seeds: usize,
     /// Alerts the probe saw, and how many were malicious.
     pub alerts: (u64, u64),
+    /// Benign alerts of the rules that also have attack alerts.
+    pub compared_benign: u64,
+    /// Of those, the ones on an attack alert's entities near its time (what facts and
+    /// the evidence's shape are compared over).
+    pub near_benign: u64,
     /// Rules with both attack and benign alerts (the ones compared).
     pub rules_compared: usize,
+    /// The stretch around attack alerts, hours.
+    pub stretch_h: f64,
     /// Value pairs judged and structural tests made.
     pub judged: (usize, usize),
     /// Value leaks, strongest first.
@@ -120,9 +129,18 @@ impl Report {
 /// The attack/benign alerts of one rule.
 #[derive(Default)]
 struct RuleSides {
+    /// Alerts, attack and benign: all of them, and those near an attack alert.
     n: [u64; 2],
+    n_near: [u64; 2],
     values: BTreeMap<(String, String, String), [u64; 2]>,
     numbers: Vec<[Vec<f64>; 2]>,
+}
+
+/// Whether a value is the activity's own (a record's fields: compared over all of a
+/// rule's alerts) or context that depends on whom and when (facts, the evidence's
+/// shape: compared near the attack, on its entities).
+fn activity_value(place: &str) -> bool {
+    place == "matched record" || place.starts_with("telemetry ")
 }
 
 /// One seed's alerts as the probe saw them, each with whether it was malicious.
@@ -184,19 +202,19 @@ pub fn probe(sc: &Scenario, opts: &Options, tick: &(dyn Fn() + Sync)) -> Result<
             let side = usize::from(!malicious);
             alerts.0 += 1;
             alerts.1 += u64::from(malicious);
-            let in_stretch = stretch
-                .get(&o.rule)
+            let near = stretch
+                .get(&(o.rule.clone(), o.entities.clone()))
                 .is_some_and(|(lo, hi)| (*lo..=*hi).contains(&o.raised_ms));
             let r = rules.entry(o.rule).or_default();
             r.n[side] += 1;
+            r.n_near[side] += u64::from(near);
             for v in o.values {
-                r.values.entry(v).or_default()[side] += 1;
+                if near || activity_value(&v.0) {
+                    r.values.entry(v).or_default()[side] += 1;
+                }
             }
             if r.numbers.is_empty() {
                 r.numbers = vec![[Vec::new(), Vec::new()]; STRUCTURAL.len()];
-            }
-            if !in_stretch {
-                continue;
             }
             for (f, x) in o.numbers.into_iter().enumerate() {
                 if let Some(x) = x {
@@ -208,13 +226,14 @@ pub fn probe(sc: &Scenario, opts: &Options, tick: &(dyn Fn() + Sync)) -> Result<
     Ok(judge(sc, opts, rules, alerts))
 }
 
-/// Per rule, the stretch of one run around its attack alerts.
-fn attack_stretch(run: &[(bool, Observed)], margin: u64) -> BTreeMap<String, (u64, u64)> {
-    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+type Stretches = BTreeMap<(String, Vec<String>), (u64, u64)>;
+
+/// Per rule and entities, the stretch of one run around its attack alerts.
+fn attack_stretch(run: &[(bool, Observed)], margin: u64) -> Stretches {
+    let mut out = Stretches::new();
     for (_, o) in run.iter().filter(|(m, _)| *m) {
-        let e = out
-            .entry(o.rule.clone())
-            .or_insert((o.raised_ms, o.raised_ms));
+        let key = (o.rule.clone(), o.entities.clone());
+        let e = out.entry(key).or_insert((o.raised_ms, o.raised_ms));
         e.0 = e.0.min(o.raised_ms);
         e.1 = e.1.max(o.raised_ms);
     }
@@ -250,6 +269,7 @@ fn judge(
         }
         compared += 1;
         for ((place, field, value), [a, b]) in &r.values {
+            let [n_a, n_b] = if activity_value(place) { r.n } else { r.n_near };
             if *a.max(b) < opts.min_count {
                 continue;
             }
@@ -310,6 +330,13 @@ fn judge(
         seeds: opts.seeds.len(),
         alerts,
         rules_compared: compared,
+        compared_benign: rules.values().filter(|r| r.n[0] > 0).map(|r| r.n[1]).sum(),
+        near_benign: rules
+            .values()
+            .filter(|r| r.n[0] > 0)
+            .map(|r| r.n_near[1])
+            .sum(),
+        stretch_h: opts.stretch_ms as f64 / 3_600_000.0,
         judged: (pairs, tests.len()),
         values,
         structure,

@@ -10,21 +10,16 @@ use std::sync::{Arc, Mutex};
 use crate::event::{ContextKind, Verdict};
 use crate::strategy::{CaseView, Decision, Observation, Strategy};
 
-/// The structural features, by name (the order of [`Observed::numbers`]).
+/// The structural features judged by a two-sample test, by name (the order of
+/// [`Observed::numbers`]): the engine's own channels — detection latency, handle gaps,
+/// the order of records written at one instant, time in the queue. Whatever produced
+/// an activity, each must be distributed the same way.
 pub const STRUCTURAL: &[&str] = &[
     "alert raised − matched record's time (ms)",
     "matched record's handle − alert's handle",
     "records at the matched record's time",
     "matched record's place among records at its time",
-    "telemetry records returned",
     "telemetry records at the alert's time",
-    "earliest telemetry record − alert (ms)",
-    "latest telemetry record − alert (ms)",
-    "facts returned",
-    "earliest fact window start − alert (ms)",
-    "latest fact window end − alert (ms)",
-    "open-ended facts",
-    "past cases returned",
     "queued − raised (ms)",
 ];
 
@@ -38,6 +33,8 @@ pub struct Observed {
     pub raised_ms: u64,
     /// `detector/rule`.
     pub rule: String,
+    /// The entities it names, sorted.
+    pub entities: Vec<String>,
     /// (where, field, value) of every record shown, once each.
     pub values: BTreeSet<(String, String, String)>,
     /// One entry per [`STRUCTURAL`] feature; `None` where it does not apply.
@@ -85,29 +82,63 @@ impl Strategy for Probe {
     }
 }
 
-fn ms(t: crate::time::SimTime) -> f64 {
-    t.ms() as f64
+/// A count as a category: exact to 5, then in widening bins.
+pub fn count_bin(n: usize) -> String {
+    match n {
+        0..=5 => n.to_string(),
+        6..=10 => "6–10".into(),
+        11..=20 => "11–20".into(),
+        21..=50 => "21–50".into(),
+        _ => "over 50".into(),
+    }
 }
 
-/// Everything observable about the case, as values and numbers.
+/// A time offset as a category: its sign and a logarithmic bin of its size.
+pub fn offset_bin(ms: i64) -> String {
+    const EDGES: [(i64, &str); 8] = [
+        (0, "0"),
+        (1_000, "≤ 1s"),
+        (10_000, "1–10s"),
+        (60_000, "10s–1m"),
+        (600_000, "1–10m"),
+        (3_600_000, "10m–1h"),
+        (21_600_000, "1–6h"),
+        (86_400_000, "6h–1d"),
+    ];
+    let size = ms.unsigned_abs() as i64;
+    let bin = EDGES
+        .iter()
+        .find(|(edge, _)| size <= *edge)
+        .map_or("over 1d", |(_, name)| name);
+    match ms.signum() {
+        0 => "0".into(),
+        -1 => format!("−{bin}"),
+        _ => format!("+{bin}"),
+    }
+}
+
+/// Everything observable about the case: the records' values, the evidence's volume
+/// and windows as categories (judged like values), and the engine's channels as
+/// numbers.
 pub fn observe(case: &CaseView<'_>) -> Observed {
     let a = &case.alert;
-    let raised = ms(a.raised_at);
+    let raised = a.raised_at.ms() as i64;
     let mut values = BTreeSet::new();
     let put = |values: &mut BTreeSet<_>, place: String, fields: &crate::scenario::Fields| {
         for (k, v) in fields {
             values.insert((place.clone(), k.to_string(), v.to_string()));
         }
     };
+    let shape =
+        |field: &str, value: String| ("evidence shape".to_string(), field.to_string(), value);
     let mut numbers = vec![None; STRUCTURAL.len()];
-    let matched = case.matched_record();
     let telemetry: Vec<Observation<'_>> = case.records(ContextKind::Telemetry).collect();
     if let Some(Observation::Telemetry {
         handle, at, fields, ..
-    }) = matched
+    }) = case.matched_record()
     {
         put(&mut values, "matched record".into(), fields);
-        numbers[0] = Some(raised - ms(at));
+        numbers[0] = Some((raised - at.ms() as i64) as f64);
         numbers[1] = Some(handle as f64 - a.handle as f64);
         let mut same: Vec<u64> = telemetry
             .iter()
@@ -120,64 +151,97 @@ pub fn observe(case: &CaseView<'_>) -> Observed {
         numbers[2] = Some(same.len() as f64);
         numbers[3] = same.iter().position(|&h| h == handle).map(|p| p as f64);
     }
-    let (mut first, mut last, mut at_alert) = (None::<f64>, None::<f64>, 0u32);
+    let mut at_alert = 0u32;
+    let mut by_source: std::collections::BTreeMap<&str, (usize, i64, i64)> = Default::default();
     for o in &telemetry {
         if let Observation::Telemetry {
             at, source, fields, ..
         } = o
         {
             put(&mut values, format!("telemetry {source}"), fields);
-            let d = ms(*at) - raised;
-            first = Some(first.map_or(d, |f| f.min(d)));
-            last = Some(last.map_or(d, |l| l.max(d)));
+            let d = at.ms() as i64 - raised;
+            let e = by_source.entry(source).or_insert((0, d, d));
+            *e = (e.0 + 1, e.1.min(d), e.2.max(d));
             at_alert += u32::from(*at == a.raised_at);
         }
     }
     if case.queried(ContextKind::Telemetry) {
-        numbers[4] = Some(telemetry.len() as f64);
-        numbers[5] = Some(f64::from(at_alert));
-        numbers[6] = first;
-        numbers[7] = last;
+        values.insert(shape(
+            "telemetry records returned",
+            count_bin(telemetry.len()),
+        ));
+        for (source, (n, first, last)) in by_source {
+            values.insert(shape(&format!("{source} records returned"), count_bin(n)));
+            values.insert(shape(
+                &format!("earliest {source} record − alert"),
+                offset_bin(first),
+            ));
+            values.insert(shape(
+                &format!("latest {source} record − alert"),
+                offset_bin(last),
+            ));
+        }
+        numbers[4] = Some(f64::from(at_alert));
     }
-    let (mut from, mut until, mut open, mut facts) = (None::<f64>, None::<f64>, 0u32, 0u32);
+    let mut facts = 0usize;
     for o in case.records(ContextKind::Organizational) {
         if let Observation::Fact {
             kind,
             fields,
-            from: f,
-            until: u,
+            from,
+            until,
             ..
         } = o
         {
             facts += 1;
             put(&mut values, format!("fact {kind}"), fields);
             values.insert((format!("fact {kind}"), "(present)".into(), String::new()));
-            let d = ms(f) - raised;
-            from = Some(from.map_or(d, |x| x.min(d)));
-            match u {
-                Some(u) => {
-                    let d = ms(u) - raised;
-                    until = Some(until.map_or(d, |x| x.max(d)));
-                }
-                None => open += 1,
-            }
+            let start = offset_bin(from.ms() as i64 - raised);
+            values.insert(shape(&format!("{kind} window start − alert"), start));
+            let end = until.map_or("open".into(), |u| offset_bin(u.ms() as i64 - raised));
+            values.insert(shape(&format!("{kind} window end − alert"), end));
         }
     }
     if case.queried(ContextKind::Organizational) {
-        numbers[8] = Some(f64::from(facts));
-        numbers[9] = from;
-        numbers[10] = until;
-        numbers[11] = Some(f64::from(open));
+        values.insert(shape("facts returned", count_bin(facts)));
     }
     if case.queried(ContextKind::Historic) {
-        numbers[12] = Some(case.records(ContextKind::Historic).count() as f64);
+        let n = case.records(ContextKind::Historic).count();
+        values.insert(shape("past cases returned", count_bin(n)));
     }
-    numbers[13] = Some(ms(a.queued_at) - raised);
+    numbers[5] = Some((a.queued_at.ms() as i64 - raised) as f64);
     Observed {
         alert_seq: a.raised_seq,
         raised_ms: a.raised_at.ms(),
         rule: format!("{}/{}", a.rule.source, a.rule.name),
+        entities: {
+            let mut e: Vec<String> = a
+                .entities
+                .iter()
+                .map(|&id| case.entity_name(id).to_string())
+                .collect();
+            e.sort();
+            e
+        },
         values,
         numbers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_bin, offset_bin};
+
+    #[test]
+    fn bins_by_hand() {
+        assert_eq!(count_bin(0), "0");
+        assert_eq!(count_bin(5), "5");
+        assert_eq!(count_bin(6), "6–10");
+        assert_eq!(count_bin(51), "over 50");
+        assert_eq!(offset_bin(0), "0");
+        assert_eq!(offset_bin(-1), "−≤ 1s");
+        assert_eq!(offset_bin(90_000), "+1–10m");
+        assert_eq!(offset_bin(-4 * 3_600_000), "−1–6h");
+        assert_eq!(offset_bin(2 * 86_400_000), "+over 1d");
     }
 }

@@ -169,6 +169,18 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
             t += &clues("benign", *sev as u8, 0.8);
             t += "\n";
         }
+        // Latency belongs to the detector: one per rule (the first detector's draw).
+        let mut latencies = std::collections::BTreeMap::new();
+        for (_, steps) in &campaigns {
+            for (_, _, _, detect, _) in steps {
+                for (di, (_, _, latency, _)) in detect.iter().enumerate() {
+                    latencies.entry(1 + di).or_insert_with(|| latency.clone());
+                }
+            }
+        }
+        for (rule, latency) in &latencies {
+            t += &format!("[[latency]]\nsource = \"edr\"\nrule = \"rule-{rule}\"\ndelay = {latency}\n\n");
+        }
         for (ci, (start, steps)) in campaigns.iter().enumerate() {
             t += &format!("[[campaigns]]\nname = \"c{ci}\"\nstart = {start}\n\n");
             for (si, (target, requires, delay, detect, shape)) in steps.iter().enumerate() {
@@ -188,9 +200,9 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
                     t += "[[campaigns.steps.telemetry]]\nsource = \"idp\"\nfields = { EventType = \"SignIn\", Country = \"BR\" }\n";
                 }
                 t += &clues("campaigns.steps", *shape, 0.5 + (*shape % 5) as f64 / 10.0);
-                for (di, (p, sev, latency, score)) in detect.iter().enumerate() {
+                for (di, (p, sev, _, score)) in detect.iter().enumerate() {
                     t += &format!(
-                        "[[campaigns.steps.detect]]\nsource = \"edr\"\nrule = \"rule-{}\"\nprobability = {p}\nseverity = \"{}\"\nlatency = {latency}\nscore = {score}\n",
+                        "[[campaigns.steps.detect]]\nsource = \"edr\"\nrule = \"rule-{}\"\nprobability = {p}\nseverity = \"{}\"\nscore = {score}\n",
                         1 + di,
                         SEVERITIES[*sev]
                     );
