@@ -165,6 +165,30 @@ pub fn observe(case: &CaseView<'_>) -> Observed {
             at_alert += u32::from(*at == a.raised_at);
         }
     }
+    // The record of each source nearest before the alert: most likely the activity's
+    // own trace, which the context around it could otherwise drown.
+    let mut nearest: std::collections::BTreeMap<&str, (i64, u64, &crate::scenario::Fields)> =
+        Default::default();
+    for o in &telemetry {
+        if let Observation::Telemetry {
+            at,
+            source,
+            fields,
+            handle,
+            ..
+        } = o
+        {
+            let t = at.ms() as i64;
+            let later = |(bt, bh, _): &(i64, u64, _)| (t, *handle) > (*bt, *bh);
+            if t <= raised && nearest.get(source).is_none_or(later) {
+                nearest.insert(source, (t, *handle, fields));
+            }
+        }
+    }
+    for (source, (_, _, fields)) in nearest {
+        let place = format!("telemetry {source}, nearest before the alert");
+        put(&mut values, place, fields);
+    }
     if case.queried(ContextKind::Telemetry) {
         values.insert(shape(
             "telemetry records returned",
