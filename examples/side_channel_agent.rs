@@ -60,6 +60,14 @@ fn features(case: &Value, last_alert_id: Option<i64>) -> Value {
         "latest_telemetry_minus_raised",
         times.iter().max().map(|t| t - raised),
     );
+    put(
+        "nearest_telemetry_before_raised",
+        times
+            .iter()
+            .filter(|&&t| t <= raised)
+            .max()
+            .map(|t| t - raised),
+    );
     let matched_at = int(&matched["at_ms"]);
     let mut same: Vec<i64> = telemetry
         .iter()
