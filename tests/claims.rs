@@ -139,7 +139,9 @@ fn fewer_analysts_fail_naming_the_metric() {
 }
 
 #[test]
-fn lower_autonomy_fails_on_paired_seeds() {
+fn a_stricter_containment_threshold_fails_on_paired_seeds() {
+    // Agents that contain only at P ≥ 0.95 (not 0.5) catch fewer attacks: malicious
+    // recall regresses, on paired seeds, beyond the policy's allowance.
     let dir = temp();
     let (base, file) = (dir.path().join("base"), dir.path().join("b.json"));
     eval(&base, &["--strategies", "ai_mdr", "--seeds", "16"]);
@@ -155,7 +157,7 @@ fn lower_autonomy_fails_on_paired_seeds() {
             "--seeds",
             "16",
             "--set",
-            "params.autonomy=0.5",
+            "params.contain_at=0.95",
         ],
     );
     let w = worse.to_str().unwrap();

@@ -249,14 +249,26 @@ fn the_agent_catches_a_planted_timing_difference() {
 
 #[test]
 fn lint_deep_passes_the_built_in_suite() {
-    let out = mdrsim(&[
-        "lint",
-        "--deep",
-        "--seeds",
-        "32",
-        repo("scenarios").to_str().unwrap(),
-    ]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mdrsim"))
+        .args(["lint", "--deep", "scenarios/"])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
+    // The README shows exactly this output.
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let block: String = readme
+        .split("  $ mdrsim lint --deep scenarios/\n")
+        .nth(1)
+        .and_then(|rest| rest.split("  ```").next())
+        .expect("the README's lint --deep block")
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    assert_eq!(
+        block, text,
+        "README's lint --deep block differs from the binary"
+    );
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
         text.contains("0 free label(s) and side channel(s)"),

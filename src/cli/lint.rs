@@ -36,7 +36,7 @@ pub struct LintArgs {
     #[arg(long)]
     deep: bool,
     /// Seeds the deep probe simulates: a count N (1..=N) or a range A..B.
-    #[arg(long, default_value = "8", requires = "deep")]
+    #[arg(long, default_value = "32", requires = "deep")]
     seeds: String,
     /// Likelihood ratio (either way) above which a value pair is a side channel.
     #[arg(long, default_value_t = 20.0, requires = "deep")]

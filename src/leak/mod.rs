@@ -48,7 +48,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            seeds: (1..=8).collect(),
+            seeds: (1..=32).collect(),
             lr_bound: 20.0,
             min_count: 5,
             alpha: 0.01,

@@ -108,19 +108,22 @@ fn clues(section: &str, shape: u8, p: f64) -> String {
 }
 
 /// The twin of scenario text: every campaign becomes an authorised look-alike
-/// (`truth = "benign_positive"` after its `name`). Everything observable is the same —
-/// names key the random streams — and only the labels differ.
+/// (`truth = "benign_positive"` right after its `[[campaigns]]` header, replacing a
+/// `truth` it had). Everything observable is the same — names key the random streams —
+/// and only the labels differ.
 pub fn twin(text: &str) -> String {
     let mut out = String::new();
     let mut in_campaign = false;
     for line in text.lines() {
+        if line.starts_with('[') {
+            in_campaign = line.trim() == "[[campaigns]]";
+        } else if in_campaign && line.starts_with("truth = ") {
+            continue;
+        }
         out.push_str(line);
         out.push('\n');
         if line.trim() == "[[campaigns]]" {
-            in_campaign = true;
-        } else if in_campaign && line.starts_with("name = ") {
             out.push_str("truth = \"benign_positive\"\n");
-            in_campaign = false;
         }
     }
     out
