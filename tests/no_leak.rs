@@ -84,11 +84,13 @@ fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
         let path = repo(&format!("scenarios/{name}.toml"));
         let text = std::fs::read_to_string(&path).unwrap();
         let (world, twin_world) = (load_text(&text, &path), load_text(&twin(&text), &path));
+        use mdrsim::scenario::CampaignTruth;
         assert!(
-            twin_world
-                .campaigns
-                .iter()
-                .all(|c| c.truth != world.campaigns[0].truth),
+            world.campaigns.iter().any(|c| c.truth == CampaignTruth::Malicious)
+                && twin_world
+                    .campaigns
+                    .iter()
+                    .all(|c| c.truth == CampaignTruth::BenignPositive),
             "the twin relabels every campaign"
         );
         for strategy in HONEST {
