@@ -267,7 +267,10 @@ fn records_from_tables(
             });
             // The table holds attack campaigns only, in index order; an authorised
             // look-alike sequence keeps its index (a placeholder here).
-            assert!(idx.value(i) >= rec.campaigns.len() as u64, "campaigns in order");
+            assert!(
+                idx.value(i) >= rec.campaigns.len() as u64,
+                "campaigns in order"
+            );
             while (rec.campaigns.len() as u64) < idx.value(i) {
                 rec.campaigns.push(CampaignRecord {
                     malicious: false,

@@ -86,7 +86,10 @@ fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
         let (world, twin_world) = (load_text(&text, &path), load_text(&twin(&text), &path));
         use mdrsim::scenario::CampaignTruth;
         assert!(
-            world.campaigns.iter().any(|c| c.truth == CampaignTruth::Malicious)
+            world
+                .campaigns
+                .iter()
+                .any(|c| c.truth == CampaignTruth::Malicious)
                 && twin_world
                     .campaigns
                     .iter()

@@ -53,9 +53,12 @@ fn strategy_file(dir: &Path) -> PathBuf {
     file
 }
 
+/// (seed, rule, entities): alerts compared with each other.
+type Stratum = (u64, u64, Vec<u64>);
+
 /// One alert the agent decided: its stratum, truth, time and features.
 struct Seen {
-    stratum: (u64, u64, Vec<u64>),
+    stratum: Stratum,
     malicious: bool,
     at: i64,
     features: BTreeMap<String, f64>,
@@ -133,7 +136,7 @@ fn run(scenario: &Path, strategy: &Path, seed: u64, dir: &Path) -> Vec<Seen> {
 
 /// Per feature: (stratified AUC, z, attack alerts, benign alerts compared).
 fn judge(seen: &[Seen]) -> BTreeMap<String, (f64, f64, usize, usize)> {
-    let mut strata: BTreeMap<&(u64, u64, Vec<u64>), (i64, i64)> = BTreeMap::new();
+    let mut strata: BTreeMap<&Stratum, (i64, i64)> = BTreeMap::new();
     for s in seen.iter().filter(|s| s.malicious) {
         let e = strata.entry(&s.stratum).or_insert((s.at, s.at));
         *e = (e.0.min(s.at), e.1.max(s.at));
@@ -147,7 +150,7 @@ fn judge(seen: &[Seen]) -> BTreeMap<String, (f64, f64, usize, usize)> {
         seen.iter().flat_map(|s| s.features.keys()).collect();
     let mut out = BTreeMap::new();
     for name in names {
-        let mut by: BTreeMap<&(u64, u64, Vec<u64>), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+        let mut by: BTreeMap<&Stratum, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
         for s in seen.iter().filter(|s| near(s)) {
             if let Some(&x) = s.features.get(name) {
                 let e = by.entry(&s.stratum).or_default();

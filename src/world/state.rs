@@ -7,9 +7,10 @@ use std::collections::VecDeque;
 
 use crate::event::{Envelope, Party, Payload};
 use crate::ids::{AlertId, EntityId, RuleId};
-use crate::scenario::{Condition, Severity};
+use crate::scenario::Severity;
 use crate::time::SimTime;
 
+pub use super::containment::EntityState;
 pub use super::index::{FactEntry, QueryResult, TelemetryEntry};
 use super::truth::{GroundTruth, Label};
 
@@ -38,55 +39,6 @@ pub struct AlertRecord {
     pub evidence: Vec<QueryResult>,
     /// Whether it is closed (verdict, escalation or expiry).
     pub closed: bool,
-}
-
-/// Containment in force on an entity (the `seq` of each executed action). Whether an
-/// attack compromised it is the world's truth: scoring works it out from the log, the
-/// running state does not keep it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct EntityState {
-    /// Host isolated.
-    pub isolated: Option<u64>,
-    /// Account disabled.
-    pub disabled: Option<u64>,
-    /// Sessions revoked.
-    pub revoked: Option<u64>,
-    /// Domain blocked.
-    pub blocked: Option<u64>,
-}
-
-impl EntityState {
-    /// The containment `action` in force, by its execution `seq`.
-    pub fn in_force(&self, action: crate::event::ContainAction) -> Option<u64> {
-        use crate::event::ContainAction::*;
-        match action {
-            IsolateHost => self.isolated,
-            DisableAccount => self.disabled,
-            RevokeSessions => self.revoked,
-            BlockDomain => self.blocked,
-        }
-    }
-
-    /// Where the containment `action` in force is kept (for `apply`).
-    fn slot(&mut self, action: crate::event::ContainAction) -> &mut Option<u64> {
-        use crate::event::ContainAction::*;
-        match action {
-            IsolateHost => &mut self.isolated,
-            DisableAccount => &mut self.disabled,
-            RevokeSessions => &mut self.revoked,
-            BlockDomain => &mut self.blocked,
-        }
-    }
-
-    /// The containment that breaks `condition`, if one is in force.
-    pub fn breaks(&self, condition: Condition) -> Option<u64> {
-        match condition {
-            Condition::NotIsolated => self.isolated,
-            Condition::Enabled => self.disabled,
-            Condition::SessionsValid => self.revoked.or(self.disabled),
-            Condition::Reachable => self.blocked,
-        }
-    }
 }
 
 /// Progress of one campaign.
