@@ -10,8 +10,10 @@ reads from an eval's Parquet results and event logs.
   rule, for every provider that runs rules; none for legacy_mdr, which runs none;
 - LSASS: the malicious alerts' triggering records are the derived table's rows (event
   id and time field);
-- Golden SAML: the oracle's runs never see the mailbox read and its campaign is
-  contained; dismiss_all's runs see both records of it and reach impact;
+- Golden SAML: an oracle run is contained exactly when it sees no mailbox read and
+  has no impact (a rule's alert waits its detection latency, so the oracle does not
+  always beat the read; it does in at least one of the two seeds); dismiss_all's runs
+  see both records of it and reach impact;
 - a synthetic scenario exported as a recording: checksum, record count, and an eval of
   the recording equal to the spec's."""
 import csv
@@ -120,14 +122,27 @@ def main():
         GROUP BY ALL
     """).fetchall())
     check("Golden SAML: dismiss_all's two runs see both mail-read records", reads.get("dismiss_all") == 4, reads)
-    check("Golden SAML: the oracle's runs never see the mailbox read", "oracle" not in reads, reads)
+    per_seed = dict(con.execute("""
+        SELECT seed, count(*) FROM events
+        WHERE scenario = 'golden-saml' AND strategy = 'oracle' AND type = 'telemetry_observed'
+          AND (json_extract_string(payload, '$.fields.ActionType') = 'MailItemsAccessed'
+               OR json_extract_string(payload, '$.fields.Operation') = 'MailItemsAccessed')
+        GROUP BY ALL
+    """).fetchall())
+    oracle = con.execute("""
+        SELECT seed, contained_at_ms IS NOT NULL, impact FROM campaigns
+        WHERE scenario = 'golden-saml' AND strategy = 'oracle' ORDER BY seed
+    """).fetchall()
+    check("Golden SAML: an oracle run is contained exactly when it sees no mailbox read and has no impact",
+          len(oracle) == 2 and any(c for _, c, _ in oracle)
+          and all(c == (per_seed.get(seed, 0) == 0) and i == (not c) for seed, c, i in oracle),
+          (oracle, per_seed))
     outcome = dict(con.execute("""
         SELECT strategy, list(contained_at_ms IS NOT NULL ORDER BY seed) || list(impact ORDER BY seed)
         FROM campaigns WHERE scenario = 'golden-saml' GROUP BY ALL
     """).fetchall())
-    check("Golden SAML: the oracle contains, dismiss_all reaches impact",
-          outcome.get("oracle") == [True, True, False, False] and outcome.get("dismiss_all") == [False, False, True, True],
-          outcome)
+    check("Golden SAML: dismiss_all never contains and reaches impact in both runs",
+          outcome.get("dismiss_all") == [False, False, True, True], outcome)
     check_export()
     finish()
 
