@@ -6,29 +6,37 @@
 //! nothing the strategy did not see itself. Handles are a fold of the log (shown =
 //! queued, or returned by a query), so a replay gives the same ones.
 
-use std::collections::BTreeMap;
-
 /// The handle of each event shown to the strategy, and back.
 #[derive(Clone, Debug, Default)]
 pub struct Handles {
-    of_seq: BTreeMap<u64, u64>,
+    /// By `seq`: its handle, or `NONE` (a dense table: `seq`s are dense, and a lookup
+    /// per record shown must be cheap).
+    of_seq: Vec<u64>,
     seqs: Vec<u64>,
 }
+
+const NONE: u64 = u64::MAX;
 
 impl Handles {
     /// The handle of event `seq`, given now if it has none.
     pub fn give(&mut self, seq: u64) -> u64 {
-        let next = self.seqs.len() as u64;
-        let h = *self.of_seq.entry(seq).or_insert(next);
-        if h == next {
+        let Ok(i) = usize::try_from(seq) else {
+            return NONE;
+        };
+        if self.of_seq.len() <= i {
+            self.of_seq.resize(i + 1, NONE);
+        }
+        if self.of_seq[i] == NONE {
+            self.of_seq[i] = self.seqs.len() as u64;
             self.seqs.push(seq);
         }
-        h
+        self.of_seq[i]
     }
 
     /// The handle of event `seq`, if it was shown.
     pub fn of(&self, seq: u64) -> Option<u64> {
-        self.of_seq.get(&seq).copied()
+        let h = *self.of_seq.get(usize::try_from(seq).ok()?)?;
+        (h != NONE).then_some(h)
     }
 
     /// The event a handle stands for.
