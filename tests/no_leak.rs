@@ -74,13 +74,7 @@ fn assert_alike(a: &[Envelope], b: &[Envelope], what: &str) -> usize {
 
 #[test]
 fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
-    for name in [
-        "alert-storm",
-        "friday-night-ransomware",
-        "identity-takeover",
-        "insider-before-termination",
-        "leaked-cloud-key",
-    ] {
+    for &name in common::ATTACK_SCENARIOS {
         let path = repo(&format!("scenarios/{name}.toml"));
         let text = std::fs::read_to_string(&path).unwrap();
         let (world, twin_world) = (load_text(&text, &path), load_text(&twin(&text), &path));

@@ -208,13 +208,7 @@ fn features_of(
 fn a_label_free_agent_reading_times_ids_and_counts_does_no_better_than_chance() {
     let mut report = String::new();
     let mut worst: f64 = 0.0;
-    for name in [
-        "alert-storm",
-        "friday-night-ransomware",
-        "identity-takeover",
-        "insider-before-termination",
-        "leaked-cloud-key",
-    ] {
+    for &name in common::ATTACK_SCENARIOS {
         let seeds = if name == "alert-storm" { 1..=4 } else { 1..=12 };
         let judged = features_of(&repo(&format!("scenarios/{name}.toml")), seeds);
         assert!(
@@ -277,12 +271,20 @@ fn lint_deep_passes_the_built_in_suite() {
         text.contains("0 free label(s) and side channel(s)"),
         "{text}"
     );
-    // It judged something: every attack scenario compares rules and value pairs.
-    assert_eq!(text.matches("value pair(s)").count(), 6, "{text}");
-    assert!(
-        !text.contains(" 0 value pair(s)") || text.contains("quiet-period"),
-        "{text}"
-    );
+    // It judged something: every attack scenario compares rules, value pairs and
+    // structural tests (a probe that saw nothing would pass vacuously).
+    for &name in common::ATTACK_SCENARIOS {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("scenarios/{name}.toml: deep:")))
+            .unwrap_or_else(|| panic!("no deep line for {name}: {text}"));
+        assert!(
+            !line.contains(" 0 rule(s)")
+                && !line.contains("; 0 value pair(s)")
+                && !line.contains(" and 0 structural"),
+            "{line}"
+        );
+    }
 }
 
 #[test]
@@ -318,7 +320,14 @@ fn lint_deep_names_a_planted_timing_difference() {
 #[test]
 fn lint_deep_refuses_bad_options() {
     let file = repo("tests/data/leaks/planted-value.toml");
-    for bad in [["--bound", "1"], ["--alpha", "2"], ["--seeds", "0"]] {
+    // --seeds 20000000 is refused before anything is allocated or simulated.
+    for bad in [
+        ["--bound", "1"],
+        ["--alpha", "2"],
+        ["--seeds", "0"],
+        ["--seeds", "20000000"],
+        ["--seeds", "257"],
+    ] {
         let out = mdrsim(&["lint", "--deep", bad[0], bad[1], file.to_str().unwrap()]);
         assert_eq!(
             out.status.code(),
@@ -327,4 +336,42 @@ fn lint_deep_refuses_bad_options() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn lint_json_lists_the_static_findings_and_the_deep_report() {
+    // A scenario whose attack rule has no benign twin: a static free label.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo("tests/data/leaks/planted-value.toml"))
+        .unwrap()
+        .replacen(
+            "rule = \"Suspicious tool\"\nprobability",
+            "rule = \"Only attacks\"\nprobability",
+            1,
+        );
+    let file = dir.path().join("free.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = mdrsim(&["lint", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let free = &v["scenarios"][0]["free_labels"];
+    assert!(
+        free.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["finding"] == "rule edr/Only attacks"),
+        "{v}"
+    );
+    assert!(v["scenarios"][0].get("deep").is_none());
+    let out = mdrsim(&[
+        "lint",
+        "--deep",
+        "--seeds",
+        "4",
+        "--format",
+        "json",
+        file.to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scenarios"][0]["deep"]["seeds"], 4, "{v}");
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mdrsim::harness::grid::parse_seeds;
+use mdrsim::harness::grid::parse_seeds_at_most;
 use mdrsim::leak::{self, Options, Report};
 use mdrsim::report::units::printable as clean;
 use mdrsim::scenario::Scenario;
@@ -35,7 +35,7 @@ pub struct LintArgs {
     /// counts).
     #[arg(long)]
     deep: bool,
-    /// Seeds the deep probe simulates: a count N (1..=N) or a range A..B.
+    /// Seeds the deep probe simulates: a count N (1..=N) or a range A..B (at most 256).
     #[arg(long, default_value = "32", requires = "deep")]
     seeds: String,
     /// Likelihood ratio (either way) above which a value pair is a side channel.
@@ -56,7 +56,7 @@ pub struct LintArgs {
 pub fn execute(args: LintArgs) -> anyhow::Result<ExitCode> {
     let suite = Scenario::load_suite(&args.scenarios)?;
     let opts = Options {
-        seeds: parse_seeds(&args.seeds)?,
+        seeds: parse_seeds_at_most(&args.seeds, leak::MAX_SEEDS)?,
         lr_bound: args.bound,
         min_count: args.min_count,
         alpha: args.alpha,
@@ -91,15 +91,23 @@ pub fn execute(args: LintArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        for n in notes {
+        for n in &notes {
             writeln!(out, "{file}: note: {n}")?;
         }
+        let static_json = serde_json::json!(
+            findings
+                .iter()
+                .map(|f| serde_json::json!({ "finding": f.finding, "kept_because": f.allowed }))
+                .collect::<Vec<_>>()
+        );
+        let mut entry = serde_json::json!({ "file": file.to_string(), "free_labels": static_json, "notes": notes });
         if args.deep {
             let report = deep(sc, &opts)?;
             free += report.values.len() + report.structure.len();
             write_deep(&mut out, &file.to_string(), &report)?;
-            json.push(serde_json::json!({ "file": file.to_string(), "deep": report }));
+            entry["deep"] = serde_json::to_value(&report)?;
         }
+        json.push(entry);
     }
     writeln!(
         out,

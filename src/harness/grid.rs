@@ -91,6 +91,12 @@ pub fn parse_sweep(text: &str) -> Result<SweepAxis> {
 
 /// Parses `--seeds N` (seeds 1..=N) or `A..B` (A to B inclusive).
 pub fn parse_seeds(text: &str) -> Result<Vec<u64>> {
+    parse_seeds_at_most(text, crate::budget::HARD_MAX_RUNS)
+}
+
+/// [`parse_seeds`] with a smaller limit of its own (`lint --deep`), checked before
+/// anything is allocated.
+pub fn parse_seeds_at_most(text: &str, max: u64) -> Result<Vec<u64>> {
     let bad = || {
         Error::Usage(format!(
             "--seeds {text:?}: expected a count (16) or an inclusive range (1..64)"
@@ -113,12 +119,11 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>> {
     // Counted before anything is allocated: `--seeds 18446744073709551615` is an error,
     // not a capacity overflow.
     let count = b - a;
-    if count >= crate::budget::HARD_MAX_RUNS {
+    if count >= max {
         return Err(Error::Usage(format!(
-            "--seeds {text:?}: {} seeds; at most {} fit in one grid (split the range over \
+            "--seeds {text:?}: {} seeds; at most {max} fit in one grid (split the range over \
              several evals and merge them)",
             count as u128 + 1,
-            crate::budget::HARD_MAX_RUNS
         )));
     }
     Ok((a..=b).collect())

@@ -119,13 +119,6 @@ pub struct Report {
     pub structure: Vec<StructureLeak>,
 }
 
-impl Report {
-    /// Whether anything leaked.
-    pub fn leaks(&self) -> bool {
-        !self.values.is_empty() || !self.structure.is_empty()
-    }
-}
-
 /// The attack/benign alerts of one rule.
 #[derive(Default)]
 struct RuleSides {

@@ -19,6 +19,15 @@ pub const HONEST: &[&str] = &[
     "threshold",
 ];
 
+/// The built-in scenarios with an attack campaign (all but quiet-period).
+pub const ATTACK_SCENARIOS: &[&str] = &[
+    "alert-storm",
+    "friday-night-ransomware",
+    "identity-takeover",
+    "insider-before-termination",
+    "leaked-cloud-key",
+];
+
 /// Runs the real `mdrsim` binary.
 pub fn mdrsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mdrsim"))
