@@ -37,7 +37,9 @@ pub enum Verdict {
     Benign,
 }
 
-/// A containment action; which one applies depends on the entity's kind.
+/// A response action; which one applies depends on the entity's kind. The first four
+/// *contain* (in force until released); the last three *eradicate* (remove the
+/// attacker's footholds on the entity for good, nothing to release).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContainAction {
@@ -49,6 +51,12 @@ pub enum ContainAction {
     RevokeSessions,
     /// Block a domain at the proxy and DNS.
     BlockDomain,
+    /// Reset a user's or cloud identity's credentials and keys, revoking every token.
+    ResetCredentials,
+    /// Clean or reimage a host, removing persistence.
+    ReimageHost,
+    /// Revoke an app's consent grant and its secrets.
+    RevokeGrant,
 }
 
 impl ContainAction {
@@ -59,7 +67,18 @@ impl ContainAction {
             ContainAction::DisableAccount => "disable_account",
             ContainAction::RevokeSessions => "revoke_sessions",
             ContainAction::BlockDomain => "block_domain",
+            ContainAction::ResetCredentials => "reset_credentials",
+            ContainAction::ReimageHost => "reimage_host",
+            ContainAction::RevokeGrant => "revoke_grant",
         }
+    }
+
+    /// Whether the action eradicates (removes footholds for good) rather than contains.
+    pub fn eradicates(self) -> bool {
+        matches!(
+            self,
+            ContainAction::ResetCredentials | ContainAction::ReimageHost | ContainAction::RevokeGrant
+        )
     }
 }
 
@@ -85,6 +104,15 @@ pub enum ContextKind {
     Organizational,
     /// Past verdicts on similar alerts.
     Historic,
+}
+
+impl ContextKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ContextKind; 3] = [
+        ContextKind::Telemetry,
+        ContextKind::Organizational,
+        ContextKind::Historic,
+    ];
 }
 
 /// Who did something: the provider or the customer's own team.

@@ -186,6 +186,7 @@ pub fn campaign_fields() -> Vec<Field> {
         field("detected_at_ms", UInt64, true),
         field("contained_at_ms", UInt64, true),
         field("stopped_incidentally", Boolean, false),
+        field("suppressed", Boolean, false),
         field("censored", Boolean, false),
         field("impact", Boolean, false),
         field("blast_radius", UInt64, false),
@@ -216,6 +217,7 @@ pub fn campaign_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         opt_u64s(rows.iter().map(|(_, _, c)| c.detected_at_ms)),
         opt_u64s(rows.iter().map(|(_, _, c)| c.contained_at_ms)),
         bools(rows.iter().map(|(_, _, c)| Some(c.stopped_incidentally))),
+        bools(rows.iter().map(|(_, _, c)| Some(c.suppressed))),
         bools(
             rows.iter()
                 .map(|(_, _, c)| Some(c.contained_at_ms.is_none())),

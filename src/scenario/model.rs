@@ -169,6 +169,8 @@ pub struct Step {
     pub requires: Vec<(EntityId, Condition)>,
     /// Whether reaching it is impact.
     pub objective: bool,
+    /// Whether it leaves a foothold on its target.
+    pub foothold: bool,
     /// Security tools that may see it (only deployed ones).
     pub detect: Vec<Detection>,
     /// Telemetry and facts it may leave (only existing sources).
@@ -205,8 +207,10 @@ pub struct Customer {
     pub handling: DurationDist,
     /// Time per recommended containment.
     pub containment: DurationDist,
-    /// Probability of a correct resolution.
-    pub accuracy: f64,
+    /// How it judges escalations.
+    pub judgement: super::spec::JudgementSpec,
+    /// Who is paged outside its hours.
+    pub on_call: super::spec::OnCallSpec,
     /// Delay before the team reviews and lifts a containment it decided.
     pub containment_review: SimDuration,
 }

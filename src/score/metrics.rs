@@ -67,6 +67,9 @@ pub struct Metrics {
     pub contained: u64,
     /// Campaigns stopped by a containment decided on another alert: not credited.
     pub stopped_incidentally: u64,
+    /// Campaigns held back by containment that were neither stopped for good nor
+    /// done: they came back after a release, or were still only contained at the end.
+    pub suppressed: u64,
     /// contained / campaigns.
     pub containment_rate: Option<f64>,
     /// Campaigns not contained within the horizon.
@@ -177,6 +180,7 @@ impl Metrics {
         let mut dwell_ms = 0u64;
         for c in attacks {
             m.stopped_incidentally += u64::from(c.stopped_incidentally);
+            m.suppressed += u64::from(c.suppressed);
             if let Some(s) = c.started_at_ms {
                 dwell_ms += c
                     .contained_at_ms
@@ -268,6 +272,7 @@ impl Metrics {
             campaigns,
             contained: 0,
             stopped_incidentally: 0,
+            suppressed: 0,
             containment_rate: None,
             censored: 0,
             impacted: 0,

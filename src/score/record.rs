@@ -22,6 +22,9 @@ pub struct CampaignRecord {
     /// Stopped by a containment decided on another alert (a benign one, or another
     /// campaign's): luck, not detection; never counted as contained.
     pub stopped_incidentally: bool,
+    /// Held back by containment at least once and neither stopped for good nor done:
+    /// it resumed after a release, or was still only contained at the horizon.
+    pub suppressed: bool,
     /// Reached its objective.
     pub impact: bool,
     /// Distinct entities compromised.
@@ -52,8 +55,11 @@ impl RunRecords {
             })
             .collect();
         let mut targets: Vec<Vec<u32>> = vec![Vec::new(); header.campaigns.len()];
-        // When an attack step first compromised each entity (ms).
+        // When each entity was first compromised (ms): an attack step's target, or an
+        // entity a malicious alert names (the attacker's own account is not innocent).
         let mut compromised: Vec<Option<u64>> = vec![None; header.entities.len()];
+        let mut named: Vec<Vec<u32>> = Vec::new();
+        let mut prevented: Vec<bool> = vec![false; header.campaigns.len()];
         // Per alert: what it may cite (itself, its matched record, what its queries returned).
         let mut citable: Vec<Vec<u64>> = Vec::new();
         // Containments in force: execution seq → (alert, target, since ms); and ended
@@ -82,10 +88,14 @@ impl RunRecords {
                         rule,
                         severity,
                         telemetry,
+                        entities,
                         ..
                     },
                     Some(r),
                 ) => {
+                    let i = r.alert as usize;
+                    named.resize(named.len().max(i + 1), Vec::new());
+                    named[i] = entities.iter().map(|e| e.0).collect();
                     r.raised_at_ms = at;
                     r.rule = *rule;
                     r.severity = *severity;
@@ -101,6 +111,14 @@ impl RunRecords {
                 ) => {
                     r.truth = Some(*truth);
                     r.campaign = *campaign;
+                    if truth.is_malicious() {
+                        for &t in named.get(r.alert as usize).into_iter().flatten() {
+                            if let Some(x) = compromised.get_mut(t as usize) {
+                                let raised = r.raised_at_ms;
+                                *x = Some(x.map_or(raised, |c| c.min(raised)));
+                            }
+                        }
+                    }
                 }
                 (Payload::AlertQueued { .. }, Some(r)) => {
                     r.queued_at_ms = Some(at);
@@ -172,9 +190,17 @@ impl RunRecords {
                     },
                     Some(r),
                 ) => r.provider_work_ms += duration_ms,
-                (Payload::ContainmentExecuted { target, .. }, Some(r)) => {
+                (Payload::ContainmentExecuted { target, action, .. }, Some(r)) => {
                     r.false_containments += u64::from(!r.is_malicious());
-                    open.push((e.seq, r.alert as usize, target.0, at));
+                    // An eradication is done, not in force: it disrupts nothing here.
+                    if !action.eradicates() {
+                        open.push((e.seq, r.alert as usize, target.0, at));
+                    }
+                }
+                (Payload::AttackStepPrevented { campaign, .. }, _) => {
+                    if let Some(p) = prevented.get_mut(campaign.index()) {
+                        *p = true;
+                    }
                 }
                 (Payload::ContainmentReleased { execution, .. }, _) => {
                     if let Some(i) = open.iter().position(|c| c.0 == *execution) {
@@ -234,8 +260,9 @@ impl RunRecords {
                 _ => {}
             }
         }
-        for (c, t) in campaigns.iter_mut().zip(&targets) {
+        for ((c, t), held) in campaigns.iter_mut().zip(&targets).zip(prevented) {
             c.blast_radius = t.len() as u64;
+            c.suppressed = held && c.contained_at_ms.is_none() && !c.stopped_incidentally && !c.impact;
         }
         // Disruption: time an entity spent contained while no attack had compromised
         // it (until release, its compromise, or the horizon).

@@ -6,6 +6,7 @@
 
 pub mod belief;
 pub mod builtin;
+pub mod decision;
 pub mod effect;
 pub mod external;
 pub mod file;
@@ -14,7 +15,8 @@ pub mod view;
 
 pub use builtin::{BUILTIN, Oracle, Threshold, TruthDoor};
 pub use provider::{Provider, ProviderSpec};
-pub use view::{AlertView, CaseView, ContainRequest, Decision, Observation, Records, Triage};
+pub use decision::{ContainRequest, Decision, Triage};
+pub use view::{AlertView, CaseView, Observation, Records};
 
 use serde::{Deserialize, Serialize};
 
@@ -165,8 +167,9 @@ impl StrategyDef {
             },
             "actions": {
                 "triage": ["investigate", "escalate", "dismiss"],
-                "decide": ["query", "verdict", "escalate", "hand_off"],
+                "decide": ["query", "contain", "verdict", "escalate", "hand_off"],
                 "contain": ["isolate_host", "disable_account", "revoke_sessions", "block_domain"],
+                "eradicate": ["reset_credentials", "reimage_host", "revoke_grant"],
             },
             "params": self.params,
             "limits": {

@@ -175,7 +175,17 @@ pub struct AuthoritySpec {
     /// Block a domain.
     #[serde(default)]
     pub block_domain: Authority,
+    /// Reset credentials (eradication).
+    #[serde(default)]
+    pub reset_credentials: Authority,
+    /// Clean or reimage a host (eradication).
+    #[serde(default)]
+    pub reimage_host: Authority,
+    /// Revoke an app's grant (eradication).
+    #[serde(default)]
+    pub revoke_grant: Authority,
 }
+
 
 impl AuthoritySpec {
     /// The same authority for every action.
@@ -185,6 +195,9 @@ impl AuthoritySpec {
             disable_account: a,
             revoke_sessions: a,
             block_domain: a,
+            reset_credentials: a,
+            reimage_host: a,
+            revoke_grant: a,
         }
     }
 
@@ -195,6 +208,9 @@ impl AuthoritySpec {
             ContainAction::DisableAccount => self.disable_account,
             ContainAction::RevokeSessions => self.revoke_sessions,
             ContainAction::BlockDomain => self.block_domain,
+            ContainAction::ResetCredentials => self.reset_credentials,
+            ContainAction::ReimageHost => self.reimage_host,
+            ContainAction::RevokeGrant => self.revoke_grant,
         }
     }
 }

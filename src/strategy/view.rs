@@ -118,7 +118,8 @@ pub struct QueryView {
 #[derive(Clone, Copy)]
 pub struct Records<'a> {
     log: &'a EventLog,
-    handles: &'a Handles,
+    /// `None` for a reader who is not a strategy (the customer's team): ids are seqs.
+    handles: Option<&'a Handles>,
     alerts: &'a [AlertRecord],
     sources: &'a [String],
     entities: &'a [Entity],
@@ -143,7 +144,7 @@ impl<'a> Records<'a> {
     ) -> Self {
         Records {
             log,
-            handles,
+            handles: Some(handles),
             alerts,
             sources,
             entities,
@@ -151,9 +152,35 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// A resolver for the customer's team, which is not a strategy: it reads every
+    /// record it is given, by `seq`. Only the engine makes one.
+    pub(crate) fn unhandled(
+        log: &'a EventLog,
+        alerts: &'a [AlertRecord],
+        sources: &'a [String],
+        entities: &'a [Entity],
+        rules: &'a [Rule],
+    ) -> Self {
+        Records {
+            log,
+            handles: None,
+            alerts,
+            sources,
+            entities,
+            rules,
+        }
+    }
+
+    fn handle(&self, seq: u64) -> Option<u64> {
+        match self.handles {
+            Some(h) => h.of(seq),
+            None => Some(seq),
+        }
+    }
+
     fn resolve(&self, seq: u64) -> Option<Observation<'a>> {
         let e = self.log.get(seq)?;
-        let seq = self.handles.of(seq)?;
+        let seq = self.handle(seq)?;
         Some(match &e.payload {
             Payload::TelemetryObserved {
                 source,
@@ -202,7 +229,7 @@ impl<'a> Records<'a> {
         Some(Observation::Case {
             handle: seq,
             at,
-            alert: self.handles.of(a.raised_seq)?,
+            alert: self.handle(a.raised_seq)?,
             rule: a.rule,
             entities: &a.entities,
             verdict,
@@ -227,6 +254,8 @@ pub struct CaseView<'a> {
     queries: &'a [QueryResult],
     /// Context the provider can query.
     pub integrations: &'a BTreeSet<ContextKind>,
+    /// What the provider may do about each response action (its own contract).
+    pub authority: &'a AuthoritySpec,
     records: Records<'a>,
 }
 
@@ -241,6 +270,7 @@ impl<'a> CaseView<'a> {
         has_experts: bool,
         queries: &'a [QueryResult],
         integrations: &'a BTreeSet<ContextKind>,
+        authority: &'a AuthoritySpec,
         records: Records<'a>,
     ) -> Self {
         CaseView {
@@ -251,6 +281,7 @@ impl<'a> CaseView<'a> {
             has_experts,
             queries,
             integrations,
+            authority,
             records,
         }
     }
@@ -282,7 +313,7 @@ impl<'a> CaseView<'a> {
     pub fn queries(&self) -> impl Iterator<Item = QueryView> + '_ {
         self.queries.iter().map(|q| QueryView {
             kind: q.kind,
-            handle: self.records.handles.of(q.seq).unwrap_or(u64::MAX),
+            handle: self.records.handle(q.seq).unwrap_or(u64::MAX),
         })
     }
 
@@ -307,111 +338,27 @@ impl<'a> CaseView<'a> {
 
     /// The usual containment for each of the alert's entities that can be contained.
     pub fn default_containment(&self) -> Vec<ContainRequest> {
+        self.per_entity(default_action)
+    }
+
+    /// The usual eradication for each of the alert's entities that can hold a foothold.
+    pub fn default_eradication(&self) -> Vec<ContainRequest> {
+        self.per_entity(default_eradication)
+    }
+
+    fn per_entity(&self, action: fn(EntityKind) -> Option<ContainAction>) -> Vec<ContainRequest> {
         self.alert
             .entities
             .iter()
             .filter_map(|&id| {
-                let action = default_action(self.entity_kind(id)?)?;
+                let action = action(self.entity_kind(id)?)?;
                 Some(ContainRequest { action, target: id })
             })
             .collect()
     }
 }
 
-/// The containment action that normally applies to an entity kind.
-pub fn default_action(kind: EntityKind) -> Option<ContainAction> {
-    match kind {
-        EntityKind::Host => Some(ContainAction::IsolateHost),
-        EntityKind::User | EntityKind::Cloud => Some(ContainAction::DisableAccount),
-        EntityKind::App => Some(ContainAction::RevokeSessions),
-        EntityKind::Domain => Some(ContainAction::BlockDomain),
-    }
-}
-
-/// Whether `action` can be applied to an entity of `kind`.
-pub fn action_applies(action: ContainAction, kind: EntityKind) -> bool {
-    matches!(
-        (action, kind),
-        (ContainAction::IsolateHost, EntityKind::Host)
-            | (
-                ContainAction::DisableAccount,
-                EntityKind::User | EntityKind::Cloud
-            )
-            | (
-                ContainAction::RevokeSessions,
-                EntityKind::User | EntityKind::App | EntityKind::Cloud
-            )
-            | (ContainAction::BlockDomain, EntityKind::Domain)
-    )
-}
-
-/// A containment a strategy asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ContainRequest {
-    /// The action.
-    pub action: ContainAction,
-    /// The entity.
-    pub target: EntityId,
-}
-
-/// What a strategy decides about a case after a worker's action.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Decision {
-    /// Query context of this kind (costs worker time; needs the integration).
-    Query(ContextKind),
-    /// Close the case with a verdict and, for threats, containment.
-    Verdict {
-        /// Malicious or benign.
-        verdict: Verdict,
-        /// Confidence in [0, 1].
-        confidence: f64,
-        /// Handles of the records the verdict relies on (records this investigation's
-        /// queries returned; `evidence_coverage` checks that).
-        evidence: Vec<u64>,
-        /// Why, in a sentence.
-        rationale: String,
-        /// Containment to request (ignored for benign verdicts).
-        contain: Vec<ContainRequest>,
-    },
-    /// Hand the case to the customer's team.
-    Escalate {
-        /// Why.
-        reason: String,
-    },
-    /// Hand the case to the provider's expert pool.
-    HandOff {
-        /// Why.
-        reason: String,
-    },
-    /// The strategy could not decide (an external program failed): recorded as a
-    /// `strategy_failed` event, and the case is escalated.
-    Fail {
-        /// What went wrong.
-        message: String,
-    },
-}
-
-/// What a strategy decides when an alert arrives, before any worker touches it.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Triage {
-    /// Queue it for the first-line pool (the default).
-    Investigate,
-    /// Hand it to the customer's team at once.
-    Escalate {
-        /// Why.
-        reason: String,
-    },
-    /// Close it as benign without investigation.
-    Dismiss {
-        /// Why.
-        rationale: String,
-    },
-    /// The strategy could not triage (an external program failed): recorded as a
-    /// `strategy_failed` event, and the alert is escalated.
-    Fail {
-        /// What went wrong.
-        message: String,
-    },
-}
+pub use super::decision::{
+    ContainRequest, Decision, Triage, action_applies, default_action, default_eradication,
+};
+use super::provider::AuthoritySpec;

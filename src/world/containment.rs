@@ -19,7 +19,8 @@ pub struct EntityState {
 }
 
 impl EntityState {
-    /// The containment `action` in force, by its execution `seq`.
+    /// The containment `action` in force, by its execution `seq` (never for an
+    /// eradication: it is done, not in force).
     pub fn in_force(&self, action: crate::event::ContainAction) -> Option<u64> {
         use crate::event::ContainAction::*;
         match action {
@@ -27,17 +28,20 @@ impl EntityState {
             DisableAccount => self.disabled,
             RevokeSessions => self.revoked,
             BlockDomain => self.blocked,
+            ResetCredentials | ReimageHost | RevokeGrant => None,
         }
     }
 
-    /// Where the containment `action` in force is kept (for `apply`).
-    pub(super) fn slot(&mut self, action: crate::event::ContainAction) -> &mut Option<u64> {
+    /// Where the containment `action` in force is kept (for `apply`); `None` for an
+    /// eradication.
+    pub(super) fn slot(&mut self, action: crate::event::ContainAction) -> Option<&mut Option<u64>> {
         use crate::event::ContainAction::*;
         match action {
-            IsolateHost => &mut self.isolated,
-            DisableAccount => &mut self.disabled,
-            RevokeSessions => &mut self.revoked,
-            BlockDomain => &mut self.blocked,
+            IsolateHost => Some(&mut self.isolated),
+            DisableAccount => Some(&mut self.disabled),
+            RevokeSessions => Some(&mut self.revoked),
+            BlockDomain => Some(&mut self.blocked),
+            ResetCredentials | ReimageHost | RevokeGrant => None,
         }
     }
 

@@ -371,16 +371,22 @@ impl RunState {
                 execution,
                 ..
             } => {
-                if let Some(s) = self.entities.get_mut(target.index()) {
-                    let slot = s.slot(*action);
-                    if *slot == Some(*execution) {
-                        *slot = None;
-                    }
+                if let Some(slot) = self
+                    .entities
+                    .get_mut(target.index())
+                    .and_then(|s| s.slot(*action))
+                    && *slot == Some(*execution)
+                {
+                    *slot = None;
                 }
             }
             Payload::ContainmentExecuted { action, target, .. } => {
-                if let Some(s) = self.entities.get_mut(target.index()) {
-                    s.slot(*action).get_or_insert(e.seq);
+                if let Some(slot) = self
+                    .entities
+                    .get_mut(target.index())
+                    .and_then(|s| s.slot(*action))
+                {
+                    slot.get_or_insert(e.seq);
                 }
             }
             Payload::CustomerStarted { task, worker, .. } => {

@@ -60,11 +60,17 @@ def from_log(path):
     label = {p["alert"]: p for _, _, p in ev if p["type"] == "alert_labeled"}
     malicious_campaign = [c.get("malicious", True) for c in header["campaigns"]]
     compromised, executed, released = {}, {}, {}
+    raised = {p["alert"]: (at, p["entities"]) for _, at, p in ev if p["type"] == "alert_raised"}
     contained = incidental = 0
     for s, at, p in ev:
         if p["type"] == "attack_step_executed" and malicious_campaign[p["campaign"]]:
             compromised.setdefault(p["target"], at)
-        elif p["type"] == "containment_executed":
+        elif p["type"] == "alert_labeled" and p["truth"] == "malicious":
+            # The entities a malicious alert names are the attacker's, from its raise.
+            when, entities = raised[p["alert"]]
+            for t in entities:
+                compromised[t] = min(compromised.get(t, when), when)
+        elif p["type"] == "containment_executed" and p["action"] not in ("reset_credentials", "reimage_host", "revoke_grant"):
             executed[s] = (at, p["target"])
         elif p["type"] == "containment_released":
             released[p["execution"]] = at

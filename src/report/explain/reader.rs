@@ -22,6 +22,9 @@ fn action(a: ContainAction) -> &'static str {
         ContainAction::DisableAccount => "disable account",
         ContainAction::RevokeSessions => "revoke sessions of",
         ContainAction::BlockDomain => "block domain",
+        ContainAction::ResetCredentials => "reset credentials of",
+        ContainAction::ReimageHost => "reimage host",
+        ContainAction::RevokeGrant => "revoke the grant of",
     }
 }
 

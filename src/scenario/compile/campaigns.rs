@@ -115,6 +115,19 @@ impl Compiler<'_> {
             }
             detect.sort_by_key(|d| d.key);
             let clues = self.clues(&s.telemetry, &s.facts, &at(""))?;
+            if let Some(f) = s.foothold
+                && !f.fits(self.kind_of(target))
+            {
+                return Err(self.err(
+                    Some(s.target.span()),
+                    at("foothold"),
+                    format!(
+                        "a {f:?} foothold cannot sit on {} (persistence: host; credential, session: user or cloud; grant: app; key: cloud)",
+                        s.target.get_ref()
+                    )
+                    .to_lowercase(),
+                ));
+            }
             steps.push(Step {
                 id: s.id.get_ref().clone(),
                 key: fnv1a(s.id.get_ref().as_bytes()),
@@ -124,6 +137,7 @@ impl Compiler<'_> {
                 delay: s.delay.clone(),
                 requires,
                 objective: s.objective,
+                foothold: s.foothold.is_some(),
                 detect,
                 clues,
                 outputs: Vec::new(),

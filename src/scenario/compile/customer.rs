@@ -1,4 +1,4 @@
-//! The customer's team: headcount and schedule within bounds, accuracy a probability.
+//! The customer's team: headcount and schedule within bounds, its judgement and on-call in range.
 
 use super::Compiler;
 use crate::error::Result;
@@ -19,11 +19,38 @@ impl Compiler<'_> {
                 ),
             ));
         }
-        if !(0.0..=1.0).contains(&c.accuracy) {
+        if c.accuracy.is_some() {
             return Err(self.err(
                 None,
                 "customer.accuracy",
-                format!("must be in [0, 1], got {}", c.accuracy),
+                "removed: the customer's team judges the evidence it is given; \
+                 describe how with customer.judgement (prior, malicious_at, noise)"
+                    .to_string(),
+            ));
+        }
+        let j = &c.judgement;
+        let bad_probability = |x: f64| !(x > 0.0 && x < 1.0);
+        for (field, x) in [("prior", j.prior), ("malicious_at", j.malicious_at)] {
+            if bad_probability(x) {
+                return Err(self.err(
+                    None,
+                    format!("customer.judgement.{field}"),
+                    format!("must be strictly between 0 and 1, got {x}"),
+                ));
+            }
+        }
+        if !(j.noise.is_finite() && j.noise >= 0.0) {
+            return Err(self.err(
+                None,
+                "customer.judgement.noise",
+                format!("must be a finite number ≥ 0, got {}", j.noise),
+            ));
+        }
+        if c.on_call.size > 1 {
+            return Err(self.err(
+                None,
+                "customer.on_call.size",
+                format!("0 or 1 person on call, got {}", c.on_call.size),
             ));
         }
         self.dist_ok(&c.handling, "customer.handling".into())?;
@@ -40,7 +67,8 @@ impl Compiler<'_> {
             capacity,
             handling: c.handling.clone(),
             containment: c.containment.clone(),
-            accuracy: c.accuracy,
+            judgement: c.judgement.clone(),
+            on_call: c.on_call.clone(),
             containment_review: c.containment_review,
         })
     }

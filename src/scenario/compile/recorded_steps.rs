@@ -115,6 +115,7 @@ impl Compiler<'_> {
                 },
                 requires,
                 objective: s.objective || (!any_objective && n + 1 == order.len()),
+                foothold: false,
                 detect: Vec::new(),
                 clues: Default::default(),
                 // Records at the step's first instant happen as it executes; later ones

@@ -22,6 +22,22 @@ pub struct ContainmentSpec {
     /// Proxy/DNS block.
     #[serde(default = "d10m")]
     pub block_domain: SimDuration,
+    /// Credential and key reset with token revocation (eradication).
+    #[serde(default = "d15m")]
+    pub reset_credentials: SimDuration,
+    /// Clean or reimage a host (eradication): the host is out of service meanwhile.
+    #[serde(default = "d4h")]
+    pub reimage_host: SimDuration,
+    /// Revoke an app's consent grant and secrets (eradication).
+    #[serde(default = "d5m")]
+    pub revoke_grant: SimDuration,
+}
+
+fn d15m() -> SimDuration {
+    SimDuration::from_mins(15)
+}
+fn d4h() -> SimDuration {
+    SimDuration::from_mins(240)
 }
 
 fn d1m() -> SimDuration {
@@ -44,6 +60,9 @@ impl Default for ContainmentSpec {
             disable_account: d1m(),
             revoke_sessions: d5m(),
             block_domain: d10m(),
+            reset_credentials: d15m(),
+            reimage_host: d4h(),
+            revoke_grant: d5m(),
         }
     }
 }
@@ -67,9 +86,17 @@ pub struct CustomerSpec {
     #[serde(default = "customer_containment", with = "dist_serde")]
     #[schemars(with = "DurationDist")]
     pub containment: DurationDist,
-    /// Probability the team resolves an escalation correctly.
-    #[serde(default = "customer_accuracy")]
-    pub accuracy: f64,
+    /// Removed: the team judges the evidence it is given (`judgement`); a fixed
+    /// accuracy drawn against the truth read the label. Refused with that advice.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub accuracy: Option<f64>,
+    /// How the team judges an escalation from its evidence.
+    #[serde(default)]
+    pub judgement: JudgementSpec,
+    /// Who is paged outside the team's hours, for which severities, how fast.
+    #[serde(default)]
+    pub on_call: OnCallSpec,
     /// How long after a containment it decided the team reviews and lifts it, on its
     /// schedule. An assumption: the next business day.
     #[serde(default = "one_day")]
@@ -97,8 +124,53 @@ fn customer_containment() -> DurationDist {
         value: SimDuration::from_mins(15),
     }
 }
-fn customer_accuracy() -> f64 {
-    0.9
+/// How the customer's team resolves an escalation: it reads the alert, the records the
+/// provider's investigation returned, and its own organizational facts about the alert's
+/// entities (it knows its people and systems) with generic indicator weights, and calls
+/// it malicious at P ≥ `malicious_at`. Its judgement is noisy, the more so the less
+/// evidence it has: a log-odds error with standard deviation `noise / √(1 + records)`.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JudgementSpec {
+    /// The team's belief that an escalated alert is a real threat before looking.
+    pub prior: f64,
+    /// Malicious at P ≥ this.
+    pub malicious_at: f64,
+    /// Standard deviation of the team's log-odds error with no records at all.
+    pub noise: f64,
+}
+
+impl Default for JudgementSpec {
+    fn default() -> Self {
+        JudgementSpec {
+            prior: 0.2,
+            malicious_at: 0.5,
+            noise: 1.5,
+        }
+    }
+}
+
+/// The customer's on-call: outside the team's hours, a task about an alert of severity
+/// `page_at` or above pages it, and it starts `respond` after the page.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OnCallSpec {
+    /// People on call (0: nobody is paged; at most 1).
+    pub size: u32,
+    /// Lowest severity that pages.
+    pub page_at: crate::scenario::Severity,
+    /// Time from the page to the on-call starting work.
+    pub respond: SimDuration,
+}
+
+impl Default for OnCallSpec {
+    fn default() -> Self {
+        OnCallSpec {
+            size: 1,
+            page_at: crate::scenario::Severity::High,
+            respond: SimDuration::from_mins(30),
+        }
+    }
 }
 
 impl Default for CustomerSpec {
@@ -108,7 +180,9 @@ impl Default for CustomerSpec {
             schedule: customer_hours(),
             handling: customer_handling(),
             containment: customer_containment(),
-            accuracy: customer_accuracy(),
+            accuracy: None,
+            judgement: JudgementSpec::default(),
+            on_call: OnCallSpec::default(),
             containment_review: one_day(),
         }
     }

@@ -12,7 +12,7 @@ use super::clues::{FactSpec, FieldValue, TraceSpec, WorldFactSpec};
 use super::dist::{DurationDist, NumberDist, dist_serde};
 
 mod customer;
-pub use customer::{ContainmentSpec, CustomerSpec};
+pub use customer::{ContainmentSpec, CustomerSpec, JudgementSpec, OnCallSpec};
 
 pub use crate::event::Severity;
 use crate::time::{Epoch, SimDuration};
@@ -335,6 +335,42 @@ pub struct StepSpec {
     /// Organizational facts the step may leave (an attacker rarely files a ticket).
     #[serde(default)]
     pub facts: Vec<FactSpec>,
+    /// The foothold the step leaves on its target (a persistence on a host, a stolen
+    /// credential or session, a consent grant, a cloud key): while the campaign holds a
+    /// foothold nobody eradicated, it resumes when a containment is lifted.
+    #[serde(default)]
+    pub foothold: Option<FootholdKind>,
+}
+
+/// What kind of foothold a step leaves; each fits some entity kinds, and the entity's
+/// eradication (reimage a host, reset credentials, revoke a grant) removes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FootholdKind {
+    /// Persistence on a host (a planted binary, a service, a scheduled task).
+    Persistence,
+    /// A stolen password or MFA method of a user or cloud identity.
+    Credential,
+    /// A stolen session or refresh token.
+    Session,
+    /// An OAuth consent grant or app secret.
+    Grant,
+    /// A cloud access key.
+    Key,
+}
+
+impl FootholdKind {
+    /// Whether this foothold can sit on an entity of `kind`.
+    pub fn fits(self, kind: super::EntityKind) -> bool {
+        use super::EntityKind::*;
+        matches!(
+            (self, kind),
+            (FootholdKind::Persistence, Host)
+                | (FootholdKind::Credential | FootholdKind::Session, User | Cloud)
+                | (FootholdKind::Grant, App)
+                | (FootholdKind::Key, Cloud)
+        )
+    }
 }
 
 /// A requirement of a step.

@@ -71,7 +71,7 @@ impl Engine<'_> {
         seqs
     }
 
-    fn fact_records(&self, now: SimTime, alert: AlertId) -> Vec<u64> {
+    pub(super) fn fact_records(&self, now: SimTime, alert: AlertId) -> Vec<u64> {
         let rec = &self.state.alerts[alert.index()];
         // The alert's entities and their owners (a laptop's user): an analyst follows
         // the directory's owner link to the person.

@@ -6,7 +6,9 @@
 mod capture;
 mod clues;
 mod context;
+mod customer;
 mod detect;
+mod footholds;
 mod latency;
 mod origin;
 mod queue;
@@ -110,7 +112,10 @@ enum Pending {
         rationale: String,
         contain: Vec<ContainRequest>,
     },
+    /// Carrying out a response, then the worker is free.
     Containment(Vec<ContainRequest>),
+    /// Carrying out a precautionary containment, then the strategy decides again.
+    Precaution(Vec<ContainRequest>),
 }
 
 /// Work a customer team member is doing.
@@ -124,6 +129,8 @@ enum CustomerTask {
 }
 
 enum Job {
+    /// The customer's on-call answers a page (then picks up what paged it).
+    PageAnswered,
     BenignArrival {
         process: u32,
     },
@@ -206,6 +213,10 @@ struct Engine<'a> {
     queryable: Vec<bool>,
     /// World jobs and their events, when capturing (see [`Simulation::capture`]).
     capture: Option<Vec<Captured>>,
+    /// Alerts found benign by whoever decided their precautionary containment.
+    cleared: std::collections::BTreeSet<AlertId>,
+    /// Per campaign: footholds and the steps containment holds back.
+    holds: Vec<footholds::Hold>,
 }
 
 impl<'a> Engine<'a> {
@@ -221,7 +232,12 @@ impl<'a> Engine<'a> {
         Engine {
             sc,
             seeds,
-            state: RunState::new(sc.entities.len(), &steps, &pools, sc.customer.size),
+            state: RunState::new(
+                sc.entities.len(),
+                &steps,
+                &pools,
+                sc.customer.size + sc.customer.on_call.size,
+            ),
             decider,
             log: EventLog::with_capacity(run, 4096),
             agenda: Agenda::default(),
@@ -242,13 +258,31 @@ impl<'a> Engine<'a> {
             horizon: SimTime::ZERO.after(sc.horizon),
             queryable,
             capture: None,
+            cleared: Default::default(),
+            holds: vec![footholds::Hold::default(); sc.campaigns.len()],
         }
     }
 
     fn emit(&mut self, at: SimTime, payload: Payload) -> u64 {
+        let task = match &payload {
+            Payload::Escalated { alert, .. } => Some(*alert),
+            Payload::ContainmentRequested {
+                alert,
+                executor: Party::Customer,
+                ..
+            } => Some(*alert),
+            _ => None,
+        };
+        let released = matches!(payload, Payload::ContainmentReleased { .. });
         let seq = self.log.append(at, payload);
         if let Some(e) = self.log.events().last() {
             self.state.apply(e);
+        }
+        if let Some(alert) = task {
+            self.maybe_page(at, alert);
+        }
+        if released {
+            self.resume_held(at);
         }
         seq
     }
@@ -361,6 +395,7 @@ impl<'a> Engine<'a> {
             Job::Expire { alert } => self.expire(now, alert),
             Job::WorldFact { index } => self.world_fact(now, index),
             Job::ReviewContainment { execution } => self.review_containment(now, execution),
+            Job::PageAnswered => self.dispatch(now),
             Job::RecordedBackground { lane, n } => self.recorded_background(now, lane, n),
             Job::RecordedAttack { record } => self.recorded_attack(now, record),
         }

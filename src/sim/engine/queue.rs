@@ -180,44 +180,87 @@ impl Engine<'_> {
             let Some(&(task, alert)) = self.state.customer_queue.front() else {
                 break;
             };
-            let worker = worker as u32;
-            let (work, cost) = match self.log.get(task).map(|e| &e.payload) {
-                Some(Payload::ContainmentRequested {
-                    action,
-                    target,
-                    customer_ms,
-                    ..
-                }) => (
-                    CustomerTask::Contain {
-                        action: *action,
-                        target: *target,
-                    },
-                    *customer_ms,
-                ),
-                Some(Payload::Escalated { customer_ms, .. }) => {
-                    (CustomerTask::Resolve, *customer_ms)
-                }
-                _ => (CustomerTask::Resolve, 0),
-            };
-            self.emit(
-                now,
-                Payload::CustomerStarted {
-                    alert,
-                    task,
-                    worker,
-                },
-            );
-            self.agenda.schedule(
-                now.after(SimDuration(cost)),
-                Job::CustomerDone {
-                    alert,
-                    task,
-                    worker,
-                    started: now,
-                    work,
-                },
-            );
+            self.start_customer(now, worker as u32, task, alert);
         }
+        self.dispatch_on_call(now);
+    }
+
+    /// Outside the team's hours, a customer task about a severe enough alert pages the
+    /// on-call: it is answered `respond` later.
+    pub(super) fn maybe_page(&mut self, now: SimTime, alert: AlertId) {
+        let on_call = &self.sc.customer.on_call;
+        if on_call.size > 0
+            && self.state.alerts[alert.index()].severity >= on_call.page_at
+            && self.sc.customer.capacity.at(now) == 0
+        {
+            self.agenda.schedule(now.after(on_call.respond), Job::PageAnswered);
+        }
+    }
+
+    /// The on-call takes, while the team is off, the oldest paging task whose page it
+    /// has answered.
+    fn dispatch_on_call(&mut self, now: SimTime) {
+        let on_call = &self.sc.customer.on_call;
+        let slot = self.sc.customer.size as usize;
+        if on_call.size == 0
+            || self.sc.customer.capacity.at(now) > 0
+            || self.state.customer_workers.get(slot).is_none_or(Option::is_some)
+        {
+            return;
+        }
+        let answered = |task: u64, alert: AlertId| {
+            self.state.alerts[alert.index()].severity >= on_call.page_at
+                && self
+                    .log
+                    .get(task)
+                    .is_some_and(|e| e.at.after(on_call.respond) <= now)
+        };
+        let next = self
+            .state
+            .customer_queue
+            .iter()
+            .copied()
+            .find(|&(task, alert)| answered(task, alert));
+        if let Some((task, alert)) = next {
+            self.start_customer(now, slot as u32, task, alert);
+        }
+    }
+
+    fn start_customer(&mut self, now: SimTime, worker: u32, task: u64, alert: AlertId) {
+        let (work, cost) = match self.log.get(task).map(|e| &e.payload) {
+            Some(Payload::ContainmentRequested {
+                action,
+                target,
+                customer_ms,
+                ..
+            }) => (
+                CustomerTask::Contain {
+                    action: *action,
+                    target: *target,
+                },
+                *customer_ms,
+            ),
+            Some(Payload::Escalated { customer_ms, .. }) => (CustomerTask::Resolve, *customer_ms),
+            _ => (CustomerTask::Resolve, 0),
+        };
+        self.emit(
+            now,
+            Payload::CustomerStarted {
+                alert,
+                task,
+                worker,
+            },
+        );
+        self.agenda.schedule(
+            now.after(SimDuration(cost)),
+            Job::CustomerDone {
+                alert,
+                task,
+                worker,
+                started: now,
+                work,
+            },
+        );
     }
 
     /// The next case pool `p` takes, by its queue order and overload rule.

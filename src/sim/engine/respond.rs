@@ -1,13 +1,11 @@
 //! Response: containment taking effect after its control's delay, and the customer's
 //! team resolving escalations and carrying out what was recommended, on its schedule.
 
-use rand::RngExt;
-
 use super::{CustomerTask, Engine, Job};
 use crate::event::{ActionKind, ContainAction, Party, Payload, Verdict};
 use crate::ids::{AlertId, EntityId};
 use crate::random::Purpose;
-use crate::strategy::view::default_action;
+use crate::strategy::view::{default_action, default_eradication};
 use crate::time::{SimDuration, SimTime};
 
 impl Engine<'_> {
@@ -55,6 +53,9 @@ impl Engine<'_> {
             ContainAction::DisableAccount => c.disable_account,
             ContainAction::RevokeSessions => c.revoke_sessions,
             ContainAction::BlockDomain => c.block_domain,
+            ContainAction::ResetCredentials => c.reset_credentials,
+            ContainAction::ReimageHost => c.reimage_host,
+            ContainAction::RevokeGrant => c.revoke_grant,
         }
     }
 
@@ -86,21 +87,7 @@ impl Engine<'_> {
         );
         match work {
             CustomerTask::Resolve => {
-                let malicious = self
-                    .state
-                    .truth()
-                    .get(alert)
-                    .is_some_and(|l| l.truth.is_malicious());
-                let u: f64 = self
-                    .seeds
-                    .stream(Purpose::Customer, &self.origins[alert.index()].key(self.sc))
-                    .random();
-                let correct = u < self.sc.customer.accuracy;
-                let verdict = if malicious == correct {
-                    Verdict::Malicious
-                } else {
-                    Verdict::Benign
-                };
+                let verdict = self.customer_judgement(now, alert);
                 self.emit(
                     now,
                     Payload::CustomerResolved {
@@ -109,28 +96,32 @@ impl Engine<'_> {
                         task,
                     },
                 );
-                if verdict == Verdict::Malicious {
-                    // The team contains what it confirmed like any other task: it costs
-                    // their time and waits for someone on shift.
+                if verdict == Verdict::Benign {
+                    self.release_precautions(now, alert);
+                } else {
+                    // The team contains and eradicates what it confirmed like any other
+                    // task: it costs their time and waits for someone on shift.
                     let entities = self.state.alerts[alert.index()].entities.clone();
                     for target in entities {
-                        let Some(action) = default_action(self.sc.entities[target.index()].kind)
-                        else {
-                            continue;
-                        };
-                        let work = CustomerTask::Contain { action, target };
-                        let customer_ms = self.customer_cost(alert, work).ms();
-                        self.emit(
-                            now,
-                            Payload::ContainmentRequested {
-                                alert,
-                                action,
-                                target,
-                                by: Party::Customer,
-                                executor: Party::Customer,
-                                customer_ms,
-                            },
-                        );
+                        let kind = self.sc.entities[target.index()].kind;
+                        for action in [default_action(kind), default_eradication(kind)]
+                            .into_iter()
+                            .flatten()
+                        {
+                            let work = CustomerTask::Contain { action, target };
+                            let customer_ms = self.customer_cost(alert, work).ms();
+                            self.emit(
+                                now,
+                                Payload::ContainmentRequested {
+                                    alert,
+                                    action,
+                                    target,
+                                    by: Party::Customer,
+                                    executor: Party::Customer,
+                                    customer_ms,
+                                },
+                            );
+                        }
                     }
                 }
             }
@@ -150,9 +141,12 @@ impl Engine<'_> {
         request: u64,
         by: Party,
     ) {
-        if self.state.entities[target.index()]
-            .in_force(action)
-            .is_some()
+        let cleared =
+            self.cleared.contains(&alert) && self.decider_of(request) == Party::Provider;
+        if cleared
+            || self.state.entities[target.index()]
+                .in_force(action)
+                .is_some()
         {
             return;
         }
@@ -166,6 +160,11 @@ impl Engine<'_> {
                 by,
             },
         );
+        if action.eradicates() {
+            // Done, not in force: nothing to review or lift.
+            self.eradicate(now, target, execution);
+            return;
+        }
         let review = match self.decider_of(request) {
             Party::Provider => self.decider.provider.spec.containment_review,
             Party::Customer => self.sc.customer.containment_review,
@@ -173,6 +172,47 @@ impl Engine<'_> {
         self.agenda
             .schedule(now.after(review), Job::ReviewContainment { execution });
         self.prevent_pending(now);
+    }
+
+    /// A case found benign (by the provider or the customer): containments the provider
+    /// decided for it as a precaution are lifted at once, and any still on their way
+    /// will not take effect.
+    pub(super) fn release_precautions(&mut self, now: SimTime, alert: AlertId) {
+        let by = Party::Provider;
+        self.cleared.insert(alert);
+        let entities = self.state.alerts[alert.index()].entities.clone();
+        for target in entities {
+            let slots = self.state.entities[target.index()];
+            let held = [
+                slots.isolated,
+                slots.disabled,
+                slots.revoked,
+                slots.blocked,
+            ];
+            for execution in held.into_iter().flatten() {
+                let Some(Payload::ContainmentExecuted {
+                    alert: a,
+                    action,
+                    request,
+                    ..
+                }) = self.log.get(execution).map(|e| e.payload.clone())
+                else {
+                    continue;
+                };
+                if a == alert && self.decider_of(request) == by {
+                    self.emit(
+                        now,
+                        Payload::ContainmentReleased {
+                            alert,
+                            action,
+                            target,
+                            execution,
+                            by,
+                        },
+                    );
+                }
+            }
+        }
     }
 
     /// Who decided a containment: the party of its request.

@@ -3,7 +3,7 @@
 //! may see is built here, and only here.
 
 use super::{CustomerTask, Engine, Job, Pending};
-use crate::event::{ActionKind, ContainAction, Party, Payload, Truth, Verdict};
+use crate::event::{ActionKind, Party, Payload, Truth, Verdict};
 use crate::ids::AlertId;
 use crate::random::Purpose;
 use crate::strategy::provider::Authority;
@@ -27,7 +27,7 @@ impl Engine<'_> {
             Pending::Triage => (&h.triage, 0),
             Pending::Query(k) => (h.query(*k), 1 + *k as u64),
             Pending::Verdict { .. } => (&h.verdict, 5),
-            Pending::Containment(_) => (&h.containment, 6),
+            Pending::Containment(_) | Pending::Precaution(_) => (&h.containment, 6),
         };
         let mut key = self.origins[alert.index()].key(self.sc).to_vec();
         key.extend([pool as u64, code]);
@@ -97,22 +97,12 @@ impl Engine<'_> {
                 rationale,
                 contain,
             } => {
-                let kind = |a: ContainAction| self.decider.provider.spec.authority.of(a);
-                let contain: Vec<ContainRequest> = if verdict == Verdict::Malicious {
+                let contain = if verdict == Verdict::Malicious {
                     contain
                 } else {
                     Vec::new()
                 };
-                let pre: Vec<ContainRequest> = contain
-                    .iter()
-                    .copied()
-                    .filter(|r| kind(r.action) == Authority::PreApproved)
-                    .collect();
-                let rec: Vec<ContainRequest> = contain
-                    .iter()
-                    .copied()
-                    .filter(|r| kind(r.action) == Authority::Recommend)
-                    .collect();
+                let pre = self.pre_approved(&contain);
                 self.work_done(
                     now,
                     alert,
@@ -133,28 +123,10 @@ impl Engine<'_> {
                         rationale,
                     },
                 );
-                for r in rec {
-                    let customer_ms = self
-                        .customer_cost(
-                            alert,
-                            CustomerTask::Contain {
-                                action: r.action,
-                                target: r.target,
-                            },
-                        )
-                        .ms();
-                    self.emit(
-                        now,
-                        Payload::ContainmentRequested {
-                            alert,
-                            action: r.action,
-                            target: r.target,
-                            by: Party::Provider,
-                            executor: Party::Customer,
-                            customer_ms,
-                        },
-                    );
+                if verdict == Verdict::Benign {
+                    self.release_precautions(now, alert);
                 }
+                self.recommend(now, alert, &contain);
                 if !pre.is_empty() {
                     self.start_action(now, alert, pool, worker, Pending::Containment(pre));
                 }
@@ -169,30 +141,84 @@ impl Engine<'_> {
                     ActionKind::Containment,
                     true,
                 );
-                for r in reqs {
-                    let request = self.emit(
-                        now,
-                        Payload::ContainmentRequested {
-                            alert,
-                            action: r.action,
-                            target: r.target,
-                            by: Party::Provider,
-                            executor: Party::Provider,
-                            customer_ms: 0,
-                        },
-                    );
-                    self.schedule_containment(
-                        now,
-                        alert,
-                        r.action,
-                        r.target,
-                        request,
-                        Party::Provider,
-                    );
-                }
+                self.execute(now, alert, reqs);
+            }
+            Pending::Precaution(reqs) => {
+                self.execute(now, alert, reqs);
+                let decision = self.decide(now, alert, pool);
+                let kind = ActionKind::Containment;
+                self.follow(now, alert, pool, worker, started, kind, decision);
             }
         }
         self.dispatch(now);
+    }
+
+    /// The requests the provider carries out itself.
+    fn pre_approved(&self, reqs: &[ContainRequest]) -> Vec<ContainRequest> {
+        let authority = &self.decider.provider.spec.authority;
+        reqs.iter()
+            .copied()
+            .filter(|r| authority.of(r.action) == Authority::PreApproved)
+            .collect()
+    }
+
+    /// Requests the provider may only recommend go to the customer's team, which
+    /// carries them out on its schedule; those it may not touch are dropped.
+    fn recommend(&mut self, now: SimTime, alert: AlertId, reqs: &[ContainRequest]) {
+        let authority = &self.decider.provider.spec.authority;
+        let recommended: Vec<ContainRequest> = reqs
+            .iter()
+            .copied()
+            .filter(|r| authority.of(r.action) == Authority::Recommend)
+            .collect();
+        for r in recommended {
+            let (action, target) = (r.action, r.target);
+            let work = CustomerTask::Contain { action, target };
+            let customer_ms = self.customer_cost(alert, work).ms();
+            self.emit(
+                now,
+                Payload::ContainmentRequested {
+                    alert,
+                    action,
+                    target,
+                    by: Party::Provider,
+                    executor: Party::Customer,
+                    customer_ms,
+                },
+            );
+        }
+    }
+
+    /// The provider's worker has carried out `reqs`: each takes effect after its
+    /// control's delay.
+    fn execute(&mut self, now: SimTime, alert: AlertId, reqs: Vec<ContainRequest>) {
+        for r in reqs {
+            let request = self.emit(
+                now,
+                Payload::ContainmentRequested {
+                    alert,
+                    action: r.action,
+                    target: r.target,
+                    by: Party::Provider,
+                    executor: Party::Provider,
+                    customer_ms: 0,
+                },
+            );
+            self.schedule_containment(now, alert, r.action, r.target, request, Party::Provider);
+        }
+    }
+
+    /// A response decided with an escalation or a hand-off: the valid requests and
+    /// those the provider's worker carries out now (the rest are recommended).
+    fn precautions(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        contain: Vec<ContainRequest>,
+    ) -> (Vec<ContainRequest>, Vec<ContainRequest>) {
+        let contain = self.valid_requests(now, alert, contain);
+        let pre = self.pre_approved(&contain);
+        (contain, pre)
     }
 
     /// Turns a decision after triage or a query into the next piece of work.
@@ -262,24 +288,46 @@ impl Engine<'_> {
                     },
                 );
             }
-            Decision::Escalate { reason } => {
-                self.work_done(now, alert, pool, worker, started, kind, true);
+            Decision::Contain { contain, rationale } => {
+                let contain = self.valid_requests(now, alert, contain);
+                let pre = self.pre_approved(&contain);
+                if pre.is_empty() {
+                    let message = format!("nothing it may contain itself ({rationale})");
+                    self.fail_work(now, alert, (pool, worker, started, kind), message);
+                    return;
+                }
+                self.work_done(now, alert, pool, worker, started, kind, false);
+                self.recommend(now, alert, &contain);
+                self.start_action(now, alert, pool, worker, Pending::Precaution(pre));
+            }
+            Decision::Escalate { reason, contain } => {
+                let (contain, pre) = self.precautions(now, alert, contain);
+                self.work_done(now, alert, pool, worker, started, kind, pre.is_empty());
                 self.escalate(now, alert, reason);
+                self.recommend(now, alert, &contain);
+                if !pre.is_empty() {
+                    self.start_action(now, alert, pool, worker, Pending::Containment(pre));
+                }
             }
             Decision::Fail { message } => {
                 self.fail_work(now, alert, (pool, worker, started, kind), message);
             }
-            Decision::HandOff { reason } => {
-                self.work_done(now, alert, pool, worker, started, kind, true);
-                let pool = experts.unwrap_or(pool);
+            Decision::HandOff { reason, contain } => {
+                let (contain, pre) = self.precautions(now, alert, contain);
+                self.work_done(now, alert, pool, worker, started, kind, pre.is_empty());
+                let to = experts.unwrap_or(pool);
                 self.emit(
                     now,
                     Payload::CaseHandedOff {
                         alert,
-                        pool,
+                        pool: to,
                         reason,
                     },
                 );
+                self.recommend(now, alert, &contain);
+                if !pre.is_empty() {
+                    self.start_action(now, alert, pool, worker, Pending::Containment(pre));
+                }
             }
         }
     }
@@ -378,6 +426,7 @@ pub(super) fn case_view<'v>(
         provider.experts.is_some(),
         &rec.evidence,
         &provider.context,
+        &provider.spec.authority,
         Records::new(
             log,
             &state.handles,

@@ -120,7 +120,7 @@ impl Engine<'_> {
     }
 
     /// The first requirement containment broke, with the entity and the containment.
-    fn broken_requirement(&self, campaign: CampaignId, step: StepId) -> Option<(EntityId, u64)> {
+    pub(super) fn broken_requirement(&self, campaign: CampaignId, step: StepId) -> Option<(EntityId, u64)> {
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
         s.requires.iter().find_map(|&(e, cond)| {
             self.state.entities[e.index()]
@@ -145,6 +145,7 @@ impl Engine<'_> {
                     containment,
                 },
             );
+            self.hold_back(campaign, step);
             self.maybe_stopped(now, campaign, containment);
             return;
         }
@@ -161,6 +162,9 @@ impl Engine<'_> {
                 objective,
             },
         );
+        if s.foothold {
+            self.gain_foothold(campaign, target);
+        }
         self.recorded_step(now, s);
         self.leave_clues(now, &s.clues, target, &[2, c.key, s.key], |record, rule| {
             Origin::AttackRule {
@@ -199,9 +203,16 @@ impl Engine<'_> {
         }
     }
 
+    /// Nothing left to do but wait: a campaign with a live foothold waits for the
+    /// containment to be lifted (suppressed); one without stops for good.
     pub(super) fn maybe_stopped(&mut self, now: SimTime, campaign: CampaignId, containment: u64) {
         let c = &self.state.campaigns[campaign.index()];
-        if self.pending[campaign.index()].is_empty() && !c.impact && !c.stopped {
+        if self.pending[campaign.index()].is_empty()
+            && !c.impact
+            && !c.stopped
+            && !self.has_foothold(campaign)
+        {
+            self.give_up(campaign);
             self.emit(
                 now,
                 Payload::CampaignStopped {
@@ -238,6 +249,7 @@ impl Engine<'_> {
                         containment,
                     },
                 );
+                self.hold_back(campaign, step);
                 last = last.max(containment);
             }
             self.maybe_stopped(now, campaign, last);

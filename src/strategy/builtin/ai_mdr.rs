@@ -1,7 +1,9 @@
 //! `ai_mdr`: agentic investigation. Agents gather telemetry, historic and organizational
-//! context, close clear noise and contain clear threats autonomously, and hand the rest
-//! to senior experts, who decide at their own bars or escalate to the customer. Response
-//! is pre-approved. Defaults were tuned on development variants (docs/strategies.md).
+//! context, close clear noise and call clear threats autonomously (containing and
+//! eradicating), and hand the rest to senior experts — containing as a precaution when
+//! the belief is high enough — who decide at their own bars or escalate to the customer.
+//! Containment is pre-approved. Defaults were tuned on development variants
+//! (docs/strategies.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +11,8 @@ use crate::event::ContextKind;
 use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision};
+
+use super::act::{Act, Role, Situation};
 
 /// Parameters of [`AiMdr`]. Thresholds are on P(malicious).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,6 +26,9 @@ pub struct AiMdrParams {
     pub expert_contain_at: f64,
     /// …close as benign below this, and escalate to the customer in between.
     pub expert_benign_below: f64,
+    /// A hand-off or an escalation contains the alert's entities as a precaution at
+    /// P(malicious) ≥ this (when containment is pre-approved).
+    pub precaution_at: f64,
     /// Order in which agents gather context.
     pub query_order: Vec<ContextKind>,
     /// Context always gathered before any verdict (when integrated).
@@ -37,6 +44,7 @@ impl Default for AiMdrParams {
             contain_at: 0.5,
             expert_contain_at: 0.05,
             expert_benign_below: 0.02,
+            precaution_at: 0.3,
             query_order: vec![
                 ContextKind::Telemetry,
                 ContextKind::Historic,
@@ -55,39 +63,48 @@ pub struct AiMdr {
     pub params: AiMdrParams,
 }
 
+impl AiMdr {
+    /// The documented rule (docs/strategies.md, "Conformance").
+    pub fn act(&self, s: &Situation) -> Act {
+        let p_ = &self.params;
+        if let Some(kind) = s.next(&p_.required) {
+            return Act::Query(kind);
+        }
+        let precaution = s.may_contain && s.p >= p_.precaution_at;
+        if s.role == Role::Expert {
+            return if s.p >= p_.expert_contain_at {
+                Act::Malicious
+            } else if s.p < p_.expert_benign_below {
+                Act::Benign
+            } else {
+                Act::Escalate { precaution }
+            };
+        }
+        if s.p >= p_.contain_at {
+            return Act::Malicious;
+        }
+        if s.p <= 1.0 - p_.autonomy {
+            return Act::Benign;
+        }
+        if let Some(kind) = s.next(&p_.query_order) {
+            return Act::Query(kind);
+        }
+        if s.has_experts {
+            Act::HandOff { precaution }
+        } else {
+            Act::Escalate { precaution }
+        }
+    }
+}
+
 impl Strategy for AiMdr {
     fn name(&self) -> &str {
         "ai_mdr"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        let p_ = &self.params;
-        if let Some(&kind) = p_.required.iter().find(|k| case.can_query(**k)) {
-            return Decision::Query(kind);
-        }
-        let belief = p_.belief.assess(case);
-        let p = belief.probability();
-        if case.expert {
-            return if p >= p_.expert_contain_at || p < p_.expert_benign_below {
-                belief.verdict(case, "expert")
-            } else {
-                Decision::Escalate {
-                    reason: format!("expert: genuinely ambiguous (belief {p:.3})"),
-                }
-            };
-        }
-        if p >= p_.contain_at || p <= 1.0 - p_.autonomy {
-            return belief.verdict(case, "agent");
-        }
-        if let Some(&kind) = p_.query_order.iter().find(|k| case.can_query(**k)) {
-            return Decision::Query(kind);
-        }
-        if case.has_experts {
-            return Decision::HandOff {
-                reason: format!("edge case: belief {p:.3} after all context"),
-            };
-        }
-        Decision::Escalate {
-            reason: format!("agent: ambiguous after all context (belief {p:.3})"),
-        }
+        let belief = self.params.belief.assess(case);
+        let s = Situation::of(case, belief.probability());
+        let who = if case.expert { "expert" } else { "agent" };
+        self.act(&s).decision(case, &belief, who)
     }
 }

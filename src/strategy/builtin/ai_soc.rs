@@ -9,6 +9,8 @@ use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision};
 
+use super::act::{Act, Situation};
+
 /// Parameters of [`AiSoc`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -36,24 +38,27 @@ pub struct AiSoc {
     pub params: AiSocParams,
 }
 
+impl AiSoc {
+    /// The documented rule (docs/strategies.md, "Conformance").
+    pub fn act(&self, s: &Situation) -> Act {
+        if let Some(kind) = s.next(&[ContextKind::Telemetry, ContextKind::Organizational]) {
+            return Act::Query(kind);
+        }
+        if s.p <= self.params.auto_close_at {
+            Act::Benign
+        } else {
+            Act::Escalate { precaution: false }
+        }
+    }
+}
+
 impl Strategy for AiSoc {
     fn name(&self) -> &str {
         "ai_soc"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        for kind in [ContextKind::Telemetry, ContextKind::Organizational] {
-            if case.can_query(kind) {
-                return Decision::Query(kind);
-            }
-        }
         let belief = self.params.belief.assess(case);
-        let p = belief.probability();
-        if p <= self.params.auto_close_at {
-            belief.verdict(case, "auto-closed")
-        } else {
-            Decision::Escalate {
-                reason: format!("for customer decision: belief {p:.2} malicious"),
-            }
-        }
+        let s = Situation::of(case, belief.probability());
+        self.act(&s).decision(case, &belief, "platform")
     }
 }

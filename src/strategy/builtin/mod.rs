@@ -1,6 +1,7 @@
 //! The built-in strategies: each is a provider profile (`profiles/*.toml`, documented
 //! there) plus a decision policy with documented, serializable parameters.
 
+pub mod act;
 mod ai_mdr;
 mod ai_soc;
 mod legacy;
@@ -116,6 +117,7 @@ const PROBABILITIES: &[&str] = &[
     "contain_at",
     "expert_contain_at",
     "expert_benign_below",
+    "precaution_at",
     "auto_close_at",
     "malicious_at",
     "benign_at",

@@ -7,6 +7,8 @@ use crate::strategy::Strategy;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::view::{CaseView, Decision, Triage};
 
+use super::act::{Act, Situation};
+
 /// Escalates every alert on arrival: the customer's team does all the work.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct EscalateAll;
@@ -21,9 +23,7 @@ impl Strategy for EscalateAll {
         }
     }
     fn decide(&mut self, _: &CaseView<'_>) -> Decision {
-        Decision::Escalate {
-            reason: "policy: escalate every alert".into(),
-        }
+        Decision::escalate("policy: escalate every alert")
     }
 }
 
@@ -85,19 +85,26 @@ pub struct Threshold {
     pub params: ThresholdParams,
 }
 
+impl Threshold {
+    /// The documented rule (docs/strategies.md, "Conformance").
+    pub fn act(&self, s: &Situation) -> Act {
+        if s.p >= self.params.malicious_at {
+            Act::Malicious
+        } else if s.p < self.params.benign_below {
+            Act::Benign
+        } else {
+            Act::Escalate { precaution: false }
+        }
+    }
+}
+
 impl Strategy for Threshold {
     fn name(&self) -> &str {
         "threshold"
     }
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
         let belief = self.params.belief.assess(case);
-        let p = belief.probability();
-        if p >= self.params.malicious_at || p < self.params.benign_below {
-            belief.verdict(case, "score and severity")
-        } else {
-            Decision::Escalate {
-                reason: format!("belief {p:.2} between thresholds"),
-            }
-        }
+        let s = Situation::of(case, belief.probability());
+        self.act(&s).decision(case, &belief, "score and severity")
     }
 }

@@ -118,14 +118,47 @@ enum DecideReply {
         #[serde(default)]
         contain: Vec<ContainReply>,
     },
+    Contain {
+        contain: Vec<ContainReply>,
+        #[serde(default)]
+        rationale: String,
+    },
     Escalate {
         #[serde(default)]
         reason: String,
+        #[serde(default)]
+        contain: Vec<ContainReply>,
     },
     HandOff {
         #[serde(default)]
         reason: String,
+        #[serde(default)]
+        contain: Vec<ContainReply>,
     },
+}
+
+/// Resolves containment targets by entity name; only the alert's entities qualify.
+fn targets(contain: Vec<ContainReply>, case: &CaseView<'_>) -> Result<Vec<ContainRequest>, String> {
+    contain
+        .into_iter()
+        .map(|c| {
+            case.alert
+                .entities
+                .iter()
+                .copied()
+                .find(|&e| case.entity_name(e) == c.target)
+                .map(|target| ContainRequest {
+                    action: c.action,
+                    target,
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "containment target {:?} is not an entity of the alert",
+                        c.target
+                    )
+                })
+        })
+        .collect()
 }
 
 /// Parses a reply to `triage`.
@@ -155,26 +188,7 @@ pub fn decide_reply(line: &str, case: &CaseView<'_>) -> Result<Decision, String>
             if !(0.0..=1.0).contains(&confidence) {
                 return Err(format!("confidence {confidence} is not in [0, 1]"));
             }
-            let contain = contain
-                .into_iter()
-                .map(|c| {
-                    case.alert
-                        .entities
-                        .iter()
-                        .copied()
-                        .find(|&e| case.entity_name(e) == c.target)
-                        .map(|target| ContainRequest {
-                            action: c.action,
-                            target,
-                        })
-                        .ok_or_else(|| {
-                            format!(
-                                "containment target {:?} is not an entity of the alert",
-                                c.target
-                            )
-                        })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let contain = targets(contain, case)?;
             Decision::Verdict {
                 verdict,
                 confidence,
@@ -183,7 +197,22 @@ pub fn decide_reply(line: &str, case: &CaseView<'_>) -> Result<Decision, String>
                 contain,
             }
         }
-        DecideReply::Escalate { reason } => Decision::Escalate { reason },
-        DecideReply::HandOff { reason } => Decision::HandOff { reason },
+        DecideReply::Contain { contain, rationale } => {
+            if contain.is_empty() {
+                return Err("a contain decision names nothing to contain".into());
+            }
+            Decision::Contain {
+                contain: targets(contain, case)?,
+                rationale,
+            }
+        }
+        DecideReply::Escalate { reason, contain } => Decision::Escalate {
+            reason,
+            contain: targets(contain, case)?,
+        },
+        DecideReply::HandOff { reason, contain } => Decision::HandOff {
+            reason,
+            contain: targets(contain, case)?,
+        },
     })
 }

@@ -7,11 +7,14 @@
 //! docs/strategies.md says where each weight comes from and how the thresholds were
 //! chosen), overridable with `--set params.belief.…`.
 
+mod tables;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::view::{CaseView, Decision, Observation};
+use super::view::{CaseView, Observation};
+use super::{ContainRequest, Decision};
 use crate::event::{ContextKind, Verdict};
 use crate::scenario::Severity;
 
@@ -68,80 +71,15 @@ pub struct BeliefParams {
     /// After an organizational query: log-likelihood ratio when it found no fact of this
     /// kind about the alert's entities (no change ticket behind an admin action).
     pub organizational_absent: BTreeMap<String, f64>,
+    /// The activity each detector or telemetry source reports (`entra_signin` →
+    /// `sign_in`); a detection rule's alert takes its matched record's source.
+    pub activity: BTreeMap<String, String>,
+    /// The activities each kind of fact can explain (`travel` → `sign_in`). A fact
+    /// counts only about the alert's own entities (or their directory owners) and only
+    /// for an activity its kind explains; a kind not listed explains any activity.
+    pub explains: BTreeMap<String, Vec<String>>,
     /// History.
     pub historic: HistoricWeights,
-}
-
-fn table(entries: &[(&str, &str, f64)]) -> Table {
-    let mut t = Table::new();
-    for (k, v, w) in entries {
-        t.entry(k.to_string())
-            .or_default()
-            .insert(v.to_string(), *w);
-    }
-    t
-}
-
-/// Generic telemetry indicators and their weights (see docs/strategies.md).
-fn telemetry_indicators() -> Table {
-    table(&[
-        ("AsnSeenBefore", "false", 0.9),
-        ("AsnSeenBefore", "true", -0.9),
-        ("CallerType", "AssumedRole", -0.6),
-        ("CallerType", "IAMUser", 0.4),
-        ("Destination", "common", -0.7),
-        ("Destination", "first_seen", 1.0),
-        ("DestinationKind", "personal_cloud", 0.6),
-        ("DestinationKind", "sanctioned", -0.8),
-        ("DeviceManaged", "false", 0.7),
-        ("DeviceManaged", "true", -0.5),
-        ("Hour", "business_hours", -0.2),
-        ("Hour", "off_hours", 0.3),
-        ("ParentProcess", "browser", 0.4),
-        ("ParentProcess", "explorer", -0.3),
-        ("ParentProcess", "management_agent", -1.2),
-        ("ParentProcess", "office_app", 1.2),
-        ("Signer", "trusted", -0.4),
-        ("Signer", "untrusted", 0.9),
-        ("SourceHostRole", "admin_jumpbox", -1.0),
-        ("SourceHostRole", "deployment_server", -1.2),
-        ("SourceHostRole", "workstation", 0.6),
-        ("SourceNetwork", "cloud_provider", 0.3),
-        ("SourceNetwork", "corporate", -0.8),
-        ("SourceNetwork", "residential", 0.8),
-        ("TokenReplay", "true", 1.4),
-        ("UserAgent", "cli_unusual", 0.7),
-        ("UserAgent", "sdk_ci", -0.6),
-        ("Volume", "above_user_baseline", 0.7),
-        ("Volume", "within_user_baseline", -0.6),
-    ])
-}
-
-/// Generic organizational indicators and their weights (see docs/strategies.md).
-fn organizational_indicators() -> BTreeMap<String, Table> {
-    [
-        (
-            "change",
-            table(&[("status", "approved", -1.6), ("status", "pending", -0.4)]),
-        ),
-        (
-            "helpdesk",
-            table(&[
-                ("request", "mfa_reset", -1.4),
-                ("request", "new_device", -1.0),
-            ]),
-        ),
-        (
-            "hr",
-            table(&[("status", "on_leave", 0.5), ("status", "resigned", 1.2)]),
-        ),
-        ("iac", table(&[("expected_caller", "true", -1.2)])),
-        ("project", table(&[("status", "migration", -1.2)])),
-        ("travel", table(&[("status", "booked", -1.3)])),
-    ]
-    .into_iter()
-    .map(|(k, t)| (k.to_string(), t))
-    .collect()
 }
 
 impl Default for BeliefParams {
@@ -150,10 +88,12 @@ impl Default for BeliefParams {
             prior: 0.1,
             score_weight: 4.0,
             severity_weight: [-0.5, 0.0, 0.5, 1.0],
-            telemetry: telemetry_indicators(),
+            telemetry: tables::telemetry_indicators(),
             focus_ms: 15 * 60 * 1000,
-            organizational: organizational_indicators(),
+            organizational: tables::organizational_indicators(),
             organizational_absent: [("change".to_string(), 0.4)].into(),
+            activity: tables::activities(),
+            explains: tables::explanations(),
             historic: HistoricWeights::default(),
         }
     }
@@ -174,14 +114,14 @@ impl Assessment {
         1.0 / (1.0 + (-self.log_odds).exp())
     }
 
-    /// The verdict this belief points to (malicious at p ≥ 0.5, with containment of the
-    /// alert's entities), citing the records it rests on; `who` opens the rationale.
-    pub fn verdict(&self, case: &CaseView<'_>, who: &str) -> Decision {
+    /// A verdict the caller chose, stating the probability of *that* verdict from this
+    /// belief (P for malicious, 1 − P for benign) and citing the records it rests on;
+    /// `who` opens the rationale.
+    pub fn verdict(&self, verdict: Verdict, who: &str, contain: Vec<ContainRequest>) -> Decision {
         let p = self.probability();
-        let (verdict, confidence, contain) = if p >= 0.5 {
-            (Verdict::Malicious, p, case.default_containment())
-        } else {
-            (Verdict::Benign, 1.0 - p, Vec::new())
+        let confidence = match verdict {
+            Verdict::Malicious => p,
+            Verdict::Benign => 1.0 - p,
         };
         Decision::Verdict {
             verdict,
@@ -269,19 +209,58 @@ impl BeliefParams {
         }
     }
 
+    /// The activity the alert reports: its detector's, or for a detection rule the
+    /// source of the record it matched.
+    pub fn activity_of<'c>(&'c self, case: &CaseView<'_>) -> Option<&'c str> {
+        let by_detector = self.activity.get(case.alert.rule.source.as_str());
+        let by_record = || match case.matched_record() {
+            Some(Observation::Telemetry { source, .. }) => self.activity.get(source),
+            _ => None,
+        };
+        by_detector.or_else(by_record).map(String::as_str)
+    }
+
+    /// Whether a fact of `kind` can explain this alert's activity.
+    fn explains(&self, kind: &str, activity: Option<&str>) -> bool {
+        self.explains
+            .get(kind)
+            .is_none_or(|can| activity.is_some_and(|a| can.iter().any(|c| c == a)))
+    }
+
+    /// The alert's entities and the owners the directory names for them (an analyst
+    /// follows a laptop to its user).
+    fn subjects<'c>(&self, case: &CaseView<'c>) -> Vec<&'c str> {
+        let mut names: Vec<&str> = case.alert.entities.iter().map(|&e| case.entity_name(e)).collect();
+        for r in case.records(ContextKind::Organizational) {
+            if let Observation::Fact { kind: "directory", entity, fields, .. } = r
+                && case.alert.entities.contains(&entity)
+                && let Some((_, owner)) = fields.iter().find(|(k, _)| k.as_ref() == "owner")
+            {
+                names.push(owner);
+            }
+        }
+        names
+    }
+
     fn add_facts(&self, case: &CaseView<'_>, a: &mut Assessment) {
+        let activity = self.activity_of(case);
+        let subjects = self.subjects(case);
         let mut counted: Vec<(&str, &str, &str)> = Vec::new();
         let mut kinds: Vec<&str> = Vec::new();
         for r in case.records(ContextKind::Organizational) {
             let Observation::Fact {
                 handle: seq,
                 kind,
+                entity,
                 fields,
                 ..
             } = r
             else {
                 continue;
             };
+            if !subjects.contains(&case.entity_name(entity)) || !self.explains(kind, activity) {
+                continue;
+            }
             kinds.push(kind);
             let Some(table) = self.organizational.get(kind) else {
                 continue;
@@ -303,7 +282,7 @@ impl BeliefParams {
         }
         if case.queried(ContextKind::Organizational) {
             for (kind, w) in &self.organizational_absent {
-                if !kinds.contains(&kind.as_str()) {
+                if !kinds.contains(&kind.as_str()) && self.explains(kind, activity) {
                     a.log_odds += w;
                 }
             }
