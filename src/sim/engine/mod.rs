@@ -217,6 +217,9 @@ struct Engine<'a> {
     cleared: std::collections::BTreeSet<AlertId>,
     /// Per campaign: footholds and the steps containment holds back.
     holds: Vec<footholds::Hold>,
+    /// Per entity: eradications requested and not yet done (a containment there is not
+    /// lifted meanwhile).
+    eradicating: Vec<u32>,
 }
 
 impl<'a> Engine<'a> {
@@ -260,6 +263,7 @@ impl<'a> Engine<'a> {
             capture: None,
             cleared: Default::default(),
             holds: vec![footholds::Hold::default(); sc.campaigns.len()],
+            eradicating: vec![0; sc.entities.len()],
         }
     }
 
@@ -274,6 +278,12 @@ impl<'a> Engine<'a> {
             _ => None,
         };
         let released = matches!(payload, Payload::ContainmentReleased { .. });
+        if let Payload::ContainmentRequested { action, target, .. } = &payload
+            && action.eradicates()
+            && let Some(n) = self.eradicating.get_mut(target.index())
+        {
+            *n += 1;
+        }
         let seq = self.log.append(at, payload);
         if let Some(e) = self.log.events().last() {
             self.state.apply(e);

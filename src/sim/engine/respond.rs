@@ -141,6 +141,11 @@ impl Engine<'_> {
         request: u64,
         by: Party,
     ) {
+        if action.eradicates()
+            && let Some(n) = self.eradicating.get_mut(target.index())
+        {
+            *n = n.saturating_sub(1);
+        }
         let cleared =
             self.cleared.contains(&alert) && self.decider_of(request) == Party::Provider;
         if cleared
@@ -240,6 +245,16 @@ impl Engine<'_> {
             return;
         }
         let by = self.decider_of(request);
+        let review = match by {
+            Party::Provider => self.decider.provider.spec.containment_review,
+            Party::Customer => self.sc.customer.containment_review,
+        };
+        // A responder lifts an isolation once the entity is clean, not before.
+        if self.eradicating[target.index()] > 0 {
+            self.agenda
+                .schedule(now.after(review), Job::ReviewContainment { execution });
+            return;
+        }
         let on_shift = match by {
             Party::Provider => self.decider.provider.next_on_shift(now),
             Party::Customer => self.sc.customer.capacity.next_on_shift(now),

@@ -42,9 +42,9 @@ impl Default for AiMdrParams {
         AiMdrParams {
             autonomy: 0.95,
             contain_at: 0.5,
-            expert_contain_at: 0.05,
+            expert_contain_at: 0.35,
             expert_benign_below: 0.02,
-            precaution_at: 0.3,
+            precaution_at: 0.2,
             query_order: vec![
                 ContextKind::Telemetry,
                 ContextKind::Historic,

@@ -16,7 +16,7 @@ impl TruthDoor {
     }
 }
 
-/// Exact verdicts, immediate containment of malicious alerts' entities.
+/// Exact verdicts, immediate containment and eradication of malicious alerts' entities.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Oracle;
 
@@ -29,7 +29,7 @@ impl Oracle {
                 confidence: 1.0,
                 evidence: Vec::new(),
                 rationale: "oracle: ground truth is malicious".into(),
-                contain: case.default_containment(),
+                contain: [case.default_containment(), case.default_eradication()].concat(),
             }
         } else {
             Decision::Verdict {
