@@ -63,16 +63,16 @@ fn cost(m: &Metrics) -> f64 {
 fn grids(name: &str) -> Vec<(&'static str, Vec<f64>)> {
     match name {
         "ai_mdr" => vec![
-            ("params.autonomy", vec![0.8, 0.9, 0.95, 0.98, 0.99, 0.995]),
-            ("params.contain_at", vec![0.2, 0.35, 0.5, 0.7, 0.85, 0.95]),
-            ("params.expert_contain_at", vec![0.1, 0.2, 0.35, 0.5, 0.7, 0.9]),
-            ("params.expert_benign_below", vec![0.005, 0.01, 0.02, 0.05, 0.1]),
-            ("params.precaution_at", vec![0.02, 0.05, 0.1, 0.2, 0.4, 0.8]),
+            ("params.autonomy", vec![0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995]),
+            ("params.contain_at", vec![0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9]),
+            ("params.expert_contain_at", vec![0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.9]),
+            ("params.expert_benign_below", vec![0.001, 0.005, 0.01, 0.02, 0.05]),
+            ("params.precaution_at", vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8]),
         ],
         "ai_soc" => vec![("params.auto_close_at", vec![0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])],
         "threshold" => vec![
-            ("params.malicious_at", vec![0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
-            ("params.benign_below", vec![0.05, 0.1, 0.2, 0.3, 0.4, 0.5]),
+            ("params.malicious_at", vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9]),
+            ("params.benign_below", vec![0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3]),
         ],
         _ => Vec::new(),
     }
@@ -132,26 +132,53 @@ fn main() {
             for (path, grid) in &grids {
                 let mut sweep = Vec::new();
                 for &x in grid {
+                    // A lower bar must stay below the upper one it pairs with.
+                    let below = |upper: &str| x < value_at(&def, upper);
+                    let valid = match *path {
+                        "params.expert_benign_below" => below("params.expert_contain_at"),
+                        "params.benign_below" => below("params.malicious_at"),
+                        _ => true,
+                    };
+                    if !valid {
+                        continue;
+                    }
                     let mut trial = def.clone();
                     if trial.set(path, json!(x)).is_err() {
                         continue;
                     }
                     sweep.push((x, score(&trial, &worlds)));
                 }
-                let Some(&(x, c)) = sweep.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
+                let Some(low) = sweep.iter().map(|s| s.1).min_by(f64::total_cmp) else {
                     continue;
                 };
-                // Ties keep the current value: only a strictly better cost moves it.
-                if c < best {
-                    best = c;
+                // Among equal costs, the value nearest the current one: a flat stretch
+                // moves nothing, and a tie never drags a value to the grid's edge.
+                let current = value_at(&def, path);
+                let (x, c) = sweep
+                    .iter()
+                    .copied()
+                    .filter(|s| s.1 == low)
+                    .min_by(|a, b| (a.0 - current).abs().total_cmp(&(b.0 - current).abs()))
+                    .expect("a minimum");
+                if c < best || x == current {
+                    best = best.min(c);
+                    def.set(path, json!(x)).expect("tunable parameter");
+                } else if c == best {
                     def.set(path, json!(x)).expect("tunable parameter");
                 }
                 let chosen = value_at(&def, path);
-                let edge = grid.first() == Some(&chosen) || grid.last() == Some(&chosen);
+                let flat = sweep.iter().all(|s| s.1 == low);
+                let edge = !flat && (grid.first() == Some(&chosen) || grid.last() == Some(&chosen));
                 let shown: Vec<String> = sweep.iter().map(|(x, c)| format!("{x}: {c:.0}")).collect();
                 println!(
                     "  round {round} {path} → {chosen}{}  [{}]",
-                    if edge { "  (edge of grid)" } else { "" },
+                    if edge {
+                        "  (edge of grid)"
+                    } else if flat {
+                        "  (no effect at these settings)"
+                    } else {
+                        ""
+                    },
                     shown.join(", ")
                 );
             }
