@@ -160,10 +160,11 @@ fn main() {
                     .filter(|s| s.1 == low)
                     .min_by(|a, b| (a.0 - current).abs().total_cmp(&(b.0 - current).abs()))
                     .expect("a minimum");
-                if c < best || x == current {
-                    best = best.min(c);
-                    def.set(path, json!(x)).expect("tunable parameter");
-                } else if c == best {
+                // The current value may have left the valid range (its upper bar moved
+                // below it): then the best valid value replaces it whatever it costs.
+                let current_valid = sweep.iter().any(|s| s.0 == current);
+                if c <= best || x == current || !current_valid {
+                    best = if current_valid { best.min(c) } else { c };
                     def.set(path, json!(x)).expect("tunable parameter");
                 }
                 let chosen = value_at(&def, path);

@@ -1,11 +1,28 @@
 //! Each built-in does literally what docs/strategies.md says: the "Conformance" table
-//! there (belief, role, context left, experts, authority → decision) is walked row by
-//! row against the built-ins' rules with their default parameters. Change a rule or a
-//! default and this fails until the documentation says the same.
+//! there (parameters, belief, role, context left, experts, authority → decision) is
+//! walked row by row against the built-ins' rules, with their default parameters unless
+//! a row overrides some. Change a rule or a default and this fails until the
+//! documentation says the same.
 
 use mdrsim::event::ContextKind;
 use mdrsim::strategy::builtin::act::{Act, Role, Situation};
 use mdrsim::strategy::builtin::{AiMdr, AiSoc, LegacyMdr, Threshold};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Default parameters with a row's overrides (`name=value, …`, or `defaults`) applied.
+fn params<P: Default + Serialize + DeserializeOwned>(overrides: &str) -> P {
+    let mut v = serde_json::to_value(P::default()).unwrap();
+    if overrides != "defaults" {
+        for pair in overrides.split(',') {
+            let (name, value) = pair.split_once('=').expect("name=value");
+            let value: f64 = value.trim().parse().expect("a number");
+            let slot = v.get_mut(name.trim()).unwrap_or_else(|| panic!("no parameter {name}"));
+            *slot = serde_json::json!(value);
+        }
+    }
+    serde_json::from_value(v).unwrap()
+}
 
 fn kind(word: &str) -> ContextKind {
     match word {
@@ -64,7 +81,9 @@ fn every_builtin_decides_as_its_documentation_says() {
     assert!(rows.len() >= 30, "the table lost rows: {}", rows.len());
     let mut seen = std::collections::BTreeSet::new();
     for (i, r) in rows.iter().enumerate() {
-        assert_eq!(r.len(), 7, "row {i} has {} cells: {r:?}", r.len());
+        assert_eq!(r.len(), 8, "row {i} has {} cells: {r:?}", r.len());
+        let r = &r[..];
+        let (name, overrides, r) = (&r[0], &r[1], &r[1..]);
         let s = Situation {
             p: r[1].parse().unwrap_or_else(|_| panic!("row {i}: P {:?}", r[1])),
             role: match r[2].as_str() {
@@ -81,15 +100,15 @@ fn every_builtin_decides_as_its_documentation_says() {
             may_contain: yes(&r[5]),
         };
         let expected = act(&r[6]);
-        let got = match r[0].as_str() {
-            "ai_mdr" => AiMdr::default().act(&s),
-            "ai_soc" => AiSoc::default().act(&s),
-            "legacy_mdr" => LegacyMdr::default().act(&s),
-            "threshold" => Threshold::default().act(&s),
+        let got = match name.as_str() {
+            "ai_mdr" => AiMdr { params: params(overrides) }.act(&s),
+            "ai_soc" => AiSoc { params: params(overrides) }.act(&s),
+            "legacy_mdr" => LegacyMdr { params: params(overrides) }.act(&s),
+            "threshold" => Threshold { params: params(overrides) }.act(&s),
             other => panic!("row {i}: unknown strategy {other:?}"),
         };
-        assert_eq!(got, expected, "row {i}: {r:?}");
-        seen.insert(r[0].clone());
+        assert_eq!(got, expected, "row {i}: {name} {overrides} {r:?}");
+        seen.insert(name.clone());
     }
     assert_eq!(seen.len(), 4, "every honest built-in has rows: {seen:?}");
 }

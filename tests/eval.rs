@@ -259,6 +259,7 @@ fn records_from_tables(
         let impact = column::<BooleanArray>(&b, "impact");
         let radius = column::<UInt64Array>(&b, "blast_radius");
         let incidental = column::<BooleanArray>(&b, "stopped_incidentally");
+        let suppressed = column::<BooleanArray>(&b, "suppressed");
         for i in 0..b.num_rows() {
             let rec = runs.entry(run.value(i)).or_insert_with(|| RunRecords {
                 horizon_ms: 0,
@@ -278,6 +279,7 @@ fn records_from_tables(
                     detected_at_ms: None,
                     contained_at_ms: None,
                     stopped_incidentally: false,
+                    suppressed: false,
                     impact: false,
                     blast_radius: 0,
                 });
@@ -293,6 +295,7 @@ fn records_from_tables(
                 detected_at_ms: opt_u64(detected, i),
                 contained_at_ms: opt_u64(contained, i),
                 stopped_incidentally: incidental.value(i),
+                suppressed: suppressed.value(i),
                 impact: impact.value(i),
                 blast_radius: radius.value(i),
             });

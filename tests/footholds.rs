@@ -88,12 +88,13 @@ fn times(events: &[Envelope], kind: &str) -> Vec<u64> {
 
 #[test]
 fn an_isolation_lifted_before_eradication_lets_the_campaign_resume() {
-    // No authority to reimage: isolated at 1h02, the objective due at 3h is held back;
-    // the review lifts the isolation at 4h02 and the attacker, still holding its
-    // implant, is back 2 h later (a fresh delay from the release): impact at 6h02.
+    // No authority to reimage: the isolation at 1h02 holds back the objective (due at
+    // 3h, it needs the host); the review lifts the isolation at 4h02 and the attacker,
+    // still holding its implant, is back 2 h later (a fresh delay from the release):
+    // impact at 6h02.
     let (m, events) = run(&world("none"));
     assert_eq!(times(&events, "containment_executed"), vec![HOUR + 2 * MIN]);
-    assert_eq!(times(&events, "attack_step_prevented"), vec![3 * HOUR]);
+    assert_eq!(times(&events, "attack_step_prevented"), vec![HOUR + 2 * MIN]);
     assert_eq!(times(&events, "containment_released"), vec![4 * HOUR + 2 * MIN]);
     assert_eq!(
         times(&events, "attack_step_executed"),
@@ -105,17 +106,18 @@ fn an_isolation_lifted_before_eradication_lets_the_campaign_resume() {
 
 #[test]
 fn eradication_stops_the_campaign_for_good() {
-    // Pre-approved reimage: done at 1h31 (asked at 1h01, 30 min), so when the objective
-    // is held back at 3h the campaign has no foothold left: stopped, and credited to the
-    // isolation decided on its own alert (1h02).
+    // Pre-approved reimage: asked at 1h01, done at 1h31 (30 min). The isolation (1h02)
+    // held the objective back while the implant was live; the reimage removes it and
+    // the waiting campaign stops for good at 1h31, credited to the reimage decided on
+    // its own alert.
     let (m, events) = run(&world("pre_approved"));
     let executed = times(&events, "containment_executed");
     assert_eq!(executed, vec![HOUR + 2 * MIN, HOUR + 31 * MIN]);
-    assert_eq!(times(&events, "campaign_stopped"), vec![3 * HOUR]);
+    assert_eq!(times(&events, "campaign_stopped"), vec![HOUR + 31 * MIN]);
     assert_eq!(times(&events, "attack_step_executed"), vec![HOUR]);
     assert_eq!((m.contained, m.impacted, m.suppressed), (1, 0, 0));
-    // From the implant (1h) to the isolation that held it back (1h02).
-    assert_eq!(m.time_to_containment_p50_s, Some(120.0));
+    // From the implant (1h) to the eradication that stopped it (1h31).
+    assert_eq!(m.time_to_containment_p50_s, Some(31.0 * 60.0));
 }
 
 #[test]
@@ -123,21 +125,21 @@ fn a_recommended_eradication_pages_the_customer_at_night_and_holds_the_isolation
     // Reimage only recommended: a customer task at 1h01, outside the team's office
     // hours (09–17 UTC). The alert is critical, so it pages the on-call, who answers
     // 30 min later (1h31), works 15 min (the default containment time), and the reimage
-    // takes 30 min: done at 2h16 — before the objective is due, which is then held back
-    // with no foothold left.
+    // takes 30 min: done at 2h16. The objective, held back since the isolation (1h02),
+    // has no foothold left to come back with: stopped at 2h16.
     let (m, events) = run(&world("recommend"));
     let started: Vec<u64> = times(&events, "customer_started");
     assert_eq!(started, vec![HOUR + 31 * MIN], "the on-call answers the page");
     let executed = times(&events, "containment_executed");
     assert_eq!(executed, vec![HOUR + 2 * MIN, 2 * HOUR + 16 * MIN]);
-    assert_eq!(times(&events, "campaign_stopped"), vec![3 * HOUR]);
+    assert_eq!(times(&events, "campaign_stopped"), vec![2 * HOUR + 16 * MIN]);
     assert_eq!((m.contained, m.impacted), (1, 0));
 }
 
 #[test]
 fn the_isolation_waits_for_the_eradication_it_needs() {
     // Reimage recommended, nobody on call: the customer's team starts at 09:00 and
-    // the reimage is done at 09:45. Meanwhile the objective is held back at 3h with the
+    // the reimage is done at 09:45. Meanwhile the objective is held back at 1h02 with the
     // implant still live (suppressed, not stopped); the reimage removes it and stops the
     // campaign at 09:45, credited to the reimage decided on its own alert. The
     // isolation's review at 4h02 finds the reimage pending and looks again every 3 h

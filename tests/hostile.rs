@@ -50,7 +50,7 @@ const SCENARIO_CASES: &[(&str, &str, &str, &[&str])] = &[
         "a rate of a million per hour",
         "per_hour = 0.8",
         "per_hour = 1e6",
-        &[":59: benign[0].per_hour:", "--allow-large"],
+        &[":57: benign[0].per_hour:", "--allow-large"],
     ),
     (
         "a horizon of 100000 days",
@@ -77,22 +77,40 @@ const SCENARIO_CASES: &[(&str, &str, &str, &[&str])] = &[
         &[":21: customer.schedule.shifts[0].workers:"],
     ),
     (
-        "an accuracy above 1",
-        "accuracy = 0.9",
-        "accuracy = 1.5",
-        &[":22: customer.accuracy:"],
+        "a customer prior of 1",
+        "[customer]\nsize = 2\n",
+        "[customer]\nsize = 2\njudgement = { prior = 1.0 }\n",
+        &[":21: customer.judgement.prior:", "strictly between 0 and 1"],
+    ),
+    (
+        "a negative judgement noise",
+        "[customer]\nsize = 2\n",
+        "[customer]\nsize = 2\njudgement = { noise = -1.0 }\n",
+        &[":21: customer.judgement.noise:"],
+    ),
+    (
+        "two people on call",
+        "[customer]\nsize = 2\n",
+        "[customer]\nsize = 2\non_call = { size = 2 }\n",
+        &[":21: customer.on_call.size:"],
+    ),
+    (
+        "the removed fixed accuracy",
+        "[customer]\nsize = 2\n",
+        "[customer]\nsize = 2\naccuracy = 0.9\n",
+        &[":21: customer.accuracy:", "customer.judgement"],
     ),
     (
         "an infinite distribution parameter",
-        "accuracy = 0.9",
-        "accuracy = 0.9\nhandling = { dist = \"uniform\", low = \"1m\", high = inf }",
-        &[":23: customer.handling"],
+        "[customer]\nsize = 2\n",
+        "[customer]\nsize = 2\nhandling = { dist = \"uniform\", low = \"1m\", high = inf }\n",
+        &[":21: customer.handling"],
     ),
     (
         "a NaN sigma",
-        "accuracy = 0.9",
-        "accuracy = 0.9\nhandling = { dist = \"lognormal\", median = \"10m\", sigma = nan }",
-        &[":23: customer.handling"],
+        "[customer]\nsize = 2\n",
+        "[customer]\nsize = 2\nhandling = { dist = \"lognormal\", median = \"10m\", sigma = nan }\n",
+        &[":21: customer.handling"],
     ),
     (
         "a provider pin no pool has",
@@ -104,7 +122,7 @@ const SCENARIO_CASES: &[(&str, &str, &str, &[&str])] = &[
         "a rule path that is not a rule",
         "[[entities]]\nid = \"user:asmith\"",
         "[[rules]]\npath = \"/etc/passwd\"\n\n[[entities]]\nid = \"user:asmith\"",
-        &[":26: rules[0].path:", "not a Sigma rule file"],
+        &[":24: rules[0].path:", "not a Sigma rule file"],
     ),
 ];
 

@@ -179,6 +179,10 @@ pub struct Step {
     pub outputs: Vec<Output>,
     /// Its recorded records due after it began (indices into [`Scenario::recorded`]).
     pub later: Vec<u32>,
+    /// When a recording's step began in the recording. A step that executes later (it
+    /// came back after a containment was lifted) moves its facts' windows and its later
+    /// records by as much, as a synthetic step's clues follow its execution.
+    pub recorded_at: Option<SimDuration>,
 }
 
 /// A security tool's chance to alert on a step.

@@ -142,6 +142,7 @@ impl Compiler<'_> {
                 clues,
                 outputs: Vec::new(),
                 later: Vec::new(),
+                recorded_at: None,
             });
         }
         Ok(Campaign {

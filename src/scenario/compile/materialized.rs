@@ -193,7 +193,7 @@ impl Compiler<'_> {
                 let step = lane.strip_prefix("campaign/").unwrap_or(lane);
                 placed
                     .step_outputs
-                    .push((step.to_string(), o.outputs.clone()));
+                    .push((step.to_string(), o.at, o.outputs.clone()));
                 continue;
             }
             let truth = *truths.get(lane).ok_or_else(|| {

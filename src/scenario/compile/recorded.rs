@@ -65,8 +65,8 @@ pub(super) struct Placed {
     pub(super) lanes: Vec<RecordingLane>,
     /// Campaigns of imported recordings.
     pub(super) campaigns: Vec<Campaign>,
-    /// What a materialised world's campaign steps do: (`CAMPAIGN/STEP`, outputs).
-    pub(super) step_outputs: Vec<(String, Vec<Output>)>,
+    /// What a materialised world's campaign steps do: (`CAMPAIGN/STEP`, when, outputs).
+    pub(super) step_outputs: Vec<(String, SimDuration, Vec<Output>)>,
 }
 
 /// The records an output list observes.
@@ -274,7 +274,7 @@ impl Compiler<'_> {
         campaigns: &mut [Campaign],
         placed: &mut Placed,
     ) -> Result<()> {
-        for (lane, outputs) in std::mem::take(&mut placed.step_outputs) {
+        for (lane, at, outputs) in std::mem::take(&mut placed.step_outputs) {
             let step = campaigns
                 .iter_mut()
                 .flat_map(|c| {
@@ -295,6 +295,7 @@ impl Compiler<'_> {
                     )
                 })?;
             step.outputs = outputs;
+            step.recorded_at = Some(at);
         }
         for (c, campaign) in campaigns.iter().enumerate() {
             for (s, step) in campaign.steps.iter().enumerate() {

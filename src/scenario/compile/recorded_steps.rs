@@ -130,6 +130,7 @@ impl Compiler<'_> {
                     .copied()
                     .filter(|&j| records[j as usize].at != start)
                     .collect(),
+                recorded_at: Some(start),
             });
             previous_start = Some(start);
         }

@@ -1,7 +1,8 @@
 //! Containment is not eradication. A campaign keeps the footholds its steps left (a
 //! persistence, a stolen credential or session, a grant, a key); a step blocked by a
 //! containment waits, and when the containment is lifted the campaign comes back from
-//! where it stood — a fresh delay after the release — as long as one foothold is live.
+//! where it stood — the step's own delay after the release — as long as one foothold is
+//! live.
 //! Eradicating an entity removes the footholds on it; a waiting campaign left with none
 //! stops for good.
 
@@ -18,8 +19,6 @@ pub(super) struct Hold {
     footholds: Vec<(EntityId, bool)>,
     /// Steps a containment prevented, waiting for it to be lifted.
     waiting: Vec<StepId>,
-    /// Re-entries so far (keys the delay of the next).
-    reentries: u64,
 }
 
 impl Engine<'_> {
@@ -60,7 +59,9 @@ impl Engine<'_> {
     }
 
     /// A containment was lifted: waiting steps of campaigns that kept a foothold come
-    /// back, a fresh delay after now, if nothing else blocks them.
+    /// back, their own delay (the value drawn for the step, so an exported recording
+    /// with its delays fixed replays the same re-entry) after now, if nothing else
+    /// blocks them.
     pub(super) fn resume_held(&mut self, now: SimTime) {
         for c in 0..self.sc.campaigns.len() {
             let campaign = CampaignId(c as u32);
@@ -76,10 +77,9 @@ impl Engine<'_> {
                 .collect();
             for step in free {
                 self.holds[c].waiting.retain(|&s| s != step);
-                self.holds[c].reentries += 1;
                 let spec = &self.sc.campaigns[c];
                 let s = &spec.steps[step.index()];
-                let key = [spec.key, s.key, self.holds[c].reentries];
+                let key = [spec.key, s.key];
                 let delay = s.delay.sample(&mut self.seeds.stream(Purpose::StepDelay, &key));
                 self.pending[c].push(step);
                 self.agenda

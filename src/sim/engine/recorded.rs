@@ -10,7 +10,7 @@ use super::{Engine, Job, Origin};
 use crate::event::Payload;
 use crate::scenario::Step;
 use crate::scenario::recorded::Output;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 impl Engine<'_> {
     /// Schedules each lane's first occurrence (every occurrence of an eager lane).
@@ -44,12 +44,18 @@ impl Engine<'_> {
         }
     }
 
-    /// What an executing step does from a recording; its later records are due.
+    /// What an executing step does from a recording; its later records are due. A
+    /// step executing after its recorded time (it came back after a containment was
+    /// lifted) moves its facts' windows and its later records by as much.
     pub(super) fn recorded_step(&mut self, now: SimTime, step: &Step) {
-        self.perform(now, &step.outputs);
+        let shift = step
+            .recorded_at
+            .map_or(0, |t| now.ms().saturating_sub(t.ms()));
+        self.perform_shifted(now, &step.outputs, shift);
         for &record in &step.later {
             let at = SimTime::ZERO.after(self.sc.recorded[record as usize].at);
-            self.agenda.schedule(at, Job::RecordedAttack { record });
+            self.agenda
+                .schedule(at.after(SimDuration(shift)), Job::RecordedAttack { record });
         }
     }
 
@@ -66,6 +72,11 @@ impl Engine<'_> {
     }
 
     fn perform(&mut self, now: SimTime, outputs: &[Output]) {
+        self.perform_shifted(now, outputs, 0);
+    }
+
+    /// `outputs` happen now, facts' windows `shift` ms after their recorded ones.
+    fn perform_shifted(&mut self, now: SimTime, outputs: &[Output], shift: u64) {
         let sc = self.sc;
         // The seq of each record observed here, for the alerts its matches raise.
         let mut observed: Vec<(u32, u64)> = Vec::new();
@@ -96,8 +107,8 @@ impl Engine<'_> {
                             entity: f.entity,
                             kind: f.kind.clone(),
                             fields: f.fields.clone(),
-                            from_ms: f.from_ms,
-                            until_ms: f.until_ms,
+                            from_ms: f.from_ms + shift,
+                            until_ms: f.until_ms.map(|u| u + shift),
                         },
                     );
                 }

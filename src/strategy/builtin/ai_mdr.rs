@@ -41,9 +41,9 @@ impl Default for AiMdrParams {
     fn default() -> Self {
         AiMdrParams {
             autonomy: 0.95,
-            contain_at: 0.5,
-            expert_contain_at: 0.35,
-            expert_benign_below: 0.02,
+            contain_at: 0.05,
+            expert_contain_at: 0.02,
+            expert_benign_below: 0.01,
             precaution_at: 0.2,
             query_order: vec![
                 ContextKind::Telemetry,

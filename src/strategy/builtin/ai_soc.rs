@@ -24,7 +24,7 @@ pub struct AiSocParams {
 impl Default for AiSocParams {
     fn default() -> Self {
         AiSocParams {
-            auto_close_at: 0.5,
+            auto_close_at: 0.1,
             belief: BeliefParams::default(),
         }
     }
