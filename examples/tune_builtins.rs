@@ -3,7 +3,10 @@
 //! stream differs from the reported suite's) with benign rates halved, kept and doubled,
 //! on seeds 1001–1004 (the reported runs use seeds 1–16). The likelihood tables are not
 //! tuned: they are generic security knowledge (docs/strategies.md). `legacy_mdr`'s
-//! thresholds are not tuned either: they state legacy practice (docs/strategies.md).
+//! thresholds are not tuned either: they state legacy practice (docs/strategies.md);
+//! nor are `threshold`'s, the naive score-only baseline at about even odds (tuned on
+//! this cost table it would call everything malicious — the degenerate
+//! contain-everything strategy, not a baseline; docs/strategies.md shows the sweep).
 //!
 //! Run: `cargo run --release --example tune_builtins` (a few minutes on 2 cores). The
 //! objective is the run's `cost` under the default cost table (docs/metrics.md), the
@@ -70,10 +73,6 @@ fn grids(name: &str) -> Vec<(&'static str, Vec<f64>)> {
             ("params.precaution_at", vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8]),
         ],
         "ai_soc" => vec![("params.auto_close_at", vec![0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])],
-        "threshold" => vec![
-            ("params.malicious_at", vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9]),
-            ("params.benign_below", vec![0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3]),
-        ],
         _ => Vec::new(),
     }
 }

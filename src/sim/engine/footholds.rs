@@ -52,6 +52,16 @@ impl Engine<'_> {
             .any(|(_, live)| *live)
     }
 
+    /// The entities the campaign holds a live foothold on (the oracle's scope).
+    pub(super) fn live_footholds(&self, campaign: CampaignId) -> Vec<EntityId> {
+        self.holds[campaign.index()]
+            .footholds
+            .iter()
+            .filter(|(_, live)| *live)
+            .map(|(e, _)| *e)
+            .collect()
+    }
+
     /// Whether the campaign is stopped or done.
     fn over(&self, campaign: CampaignId) -> bool {
         let c = &self.state.campaigns[campaign.index()];

@@ -379,15 +379,17 @@ impl Engine<'_> {
             now,
             Some(pool as usize),
         );
+        let label = self.state.truth().get(alert);
+        // The whole incident's scope, for the oracle: where its campaign holds footholds.
+        let footholds = match (&self.decider.policy, label.and_then(|l| l.origin)) {
+            (Policy::Oracle(_), Some((c, _))) => self.live_footholds(c),
+            _ => Vec::new(),
+        };
         match &mut self.decider.policy {
             Policy::Honest(s) => s.decide(&view),
             Policy::Oracle(o) => {
-                let truth = self
-                    .state
-                    .truth()
-                    .get(alert)
-                    .map_or(Truth::FalsePositive, |l| l.truth);
-                o.decide(&view, TruthDoor::open(truth))
+                let truth = label.map_or(Truth::FalsePositive, |l| l.truth);
+                o.decide(&view, TruthDoor::open(truth, footholds))
             }
         }
     }

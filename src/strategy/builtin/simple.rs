@@ -66,8 +66,8 @@ pub struct ThresholdParams {
 impl Default for ThresholdParams {
     fn default() -> Self {
         ThresholdParams {
-            malicious_at: 0.02,
-            benign_below: 0.01,
+            malicious_at: 0.6,
+            benign_below: 0.5,
             belief: BeliefParams {
                 prior: 0.1,
                 score_weight: 6.0,
