@@ -120,7 +120,7 @@ fn fewer_analysts_fail_naming_the_metric() {
     assert!(
         regressed
             .iter()
-            .any(|l| l.starts_with("threshold") && l.contains("malicious_recall")),
+            .any(|l| l.starts_with("threshold") && l.contains(" cost ")),
         "{out}"
     );
     // ai_mdr has no pool called analysts: nothing of it may regress.
