@@ -1,8 +1,8 @@
 //! Ground truth never reaches an honest strategy, tested at the level of information:
 //! twin worlds that differ only in labels — every campaign of one is an authorised
 //! look-alike in the other, leaving the same traces and facts — must get identical
-//! decisions from every honest built-in, event for event (until the customer's own
-//! team, which knows its world, resolves an escalation differently).
+//! decisions from every honest built-in, event for event, and identical resolutions
+//! from the customer's team, which judges the evidence it is given, never the label.
 //!
 //! The test can fail, and does for the leak it guards against. Mutating the engine to
 //! pass truth into a view — e.g. in `sim/engine/ops.rs::case_view`,
@@ -42,21 +42,13 @@ fn observable(scenario: &Scenario, strategy: &str, seed: u64) -> Vec<Envelope> {
         .collect()
 }
 
-/// The number of leading events the twins share, or the first difference that is not
-/// the customer's: the customer's team knows its own world, so its resolution of an
-/// escalated alert may differ between twins, and from then on so may what the provider
-/// has on record. Until then, every event must be the same.
-fn alike_until_customer_knows(a: &[Envelope], b: &[Envelope]) -> Result<usize, String> {
+/// The number of events the twins share — all of them — or the first difference. The
+/// customer's resolutions are decisions like the provider's: they must be the same too.
+fn alike(a: &[Envelope], b: &[Envelope]) -> Result<usize, String> {
     for i in 0..a.len().min(b.len()) {
-        if a[i] == b[i] {
-            continue;
+        if a[i] != b[i] {
+            return Err(format!("at event {i}:\n  {:?}\n  {:?}", a[i], b[i]));
         }
-        if let (Payload::CustomerResolved { .. }, Payload::CustomerResolved { .. }) =
-            (&a[i].payload, &b[i].payload)
-        {
-            return Ok(i);
-        }
-        return Err(format!("at event {i}:\n  {:?}\n  {:?}", a[i], b[i]));
     }
     if a.len() == b.len() {
         Ok(a.len())
@@ -66,7 +58,7 @@ fn alike_until_customer_knows(a: &[Envelope], b: &[Envelope]) -> Result<usize, S
 }
 
 fn assert_alike(a: &[Envelope], b: &[Envelope], what: &str) -> usize {
-    match alike_until_customer_knows(a, b) {
+    match alike(a, b) {
         Ok(n) => n,
         Err(e) => panic!("{what}: the twins' logs differ {e}"),
     }
@@ -90,10 +82,16 @@ fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
                     .all(|c| c.truth == CampaignTruth::BenignPositive),
             "the twin relabels every campaign"
         );
+        let mut resolved = 0;
         for strategy in HONEST {
             for seed in 1..=2 {
+                let a = observable(&world, strategy, seed);
+                resolved += a
+                    .iter()
+                    .filter(|e| matches!(e.payload, Payload::CustomerResolved { .. }))
+                    .count();
                 let shared = assert_alike(
-                    &observable(&world, strategy, seed),
+                    &a,
                     &observable(&twin_world, strategy, seed),
                     &format!("{strategy} on {name} seed {seed}"),
                 );
@@ -104,6 +102,8 @@ fn honest_builtins_decide_alike_in_twin_worlds_of_the_suite() {
                 );
             }
         }
+        // The customer's resolutions were compared, not absent.
+        assert!(resolved > 0, "{name}: no escalation was resolved");
     }
 }
 
@@ -131,7 +131,7 @@ mod random_worlds {
             let (world, twin_world) = (compile(&text), compile(&twin(&text)));
             for strategy in ["ai_mdr", "ai_soc", "legacy_mdr", "threshold"] {
                 let (a, b) = (observable(&world, strategy, seed), observable(&twin_world, strategy, seed));
-                let same = alike_until_customer_knows(&a, &b);
+                let same = alike(&a, &b);
                 prop_assert!(same.is_ok(), "{} decided differently in twin worlds: {:?}", strategy, same);
             }
         }

@@ -263,3 +263,25 @@ fn recorded_labels_never_reach_honest_strategies() {
         );
     }
 }
+
+/// The oracle disables the account that ran the LSASS dump (the recorded attack's own
+/// user) and isolates the host: neither is an innocent entity, so no disruption — the
+/// old scoring charged 8 hours for it. The containments must really happen for this to
+/// say anything.
+#[test]
+fn containing_the_lsass_attackers_own_account_is_not_disruption() {
+    let sc = load("datasets/scenarios/lsass-comsvcs.toml");
+    for seed in 1..=4 {
+        let out = run(&sc, "oracle", seed);
+        let executed = out
+            .log
+            .events()
+            .iter()
+            .filter(|e| matches!(e.payload, Payload::ContainmentExecuted { .. }))
+            .count();
+        assert!(executed >= 2, "seed {seed}: only {executed} containments");
+        let m = metrics(&out);
+        assert_eq!(m.false_containments, 0, "seed {seed}");
+        assert_eq!(m.disruption_hours, 0.0, "seed {seed}");
+    }
+}
