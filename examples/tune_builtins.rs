@@ -66,13 +66,31 @@ fn cost(m: &Metrics) -> f64 {
 fn grids(name: &str) -> Vec<(&'static str, Vec<f64>)> {
     match name {
         "ai_mdr" => vec![
-            ("params.autonomy", vec![0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995]),
-            ("params.contain_at", vec![0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9]),
-            ("params.expert_contain_at", vec![0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.9]),
-            ("params.expert_benign_below", vec![0.001, 0.005, 0.01, 0.02, 0.05]),
-            ("params.precaution_at", vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8]),
+            (
+                "params.autonomy",
+                vec![0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995],
+            ),
+            (
+                "params.contain_at",
+                vec![0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9],
+            ),
+            (
+                "params.expert_contain_at",
+                vec![0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.9],
+            ),
+            (
+                "params.expert_benign_below",
+                vec![0.001, 0.005, 0.01, 0.02, 0.05],
+            ),
+            (
+                "params.precaution_at",
+                vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8],
+            ),
         ],
-        "ai_soc" => vec![("params.auto_close_at", vec![0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])],
+        "ai_soc" => vec![(
+            "params.auto_close_at",
+            vec![0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+        )],
         _ => Vec::new(),
     }
 }
@@ -169,7 +187,8 @@ fn main() {
                 let chosen = value_at(&def, path);
                 let flat = sweep.iter().all(|s| s.1 == low);
                 let edge = !flat && (grid.first() == Some(&chosen) || grid.last() == Some(&chosen));
-                let shown: Vec<String> = sweep.iter().map(|(x, c)| format!("{x}: {c:.0}")).collect();
+                let shown: Vec<String> =
+                    sweep.iter().map(|(x, c)| format!("{x}: {c:.0}")).collect();
                 println!(
                     "  round {round} {path} → {chosen}{}  [{}]",
                     if edge {

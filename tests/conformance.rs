@@ -17,7 +17,9 @@ fn params<P: Default + Serialize + DeserializeOwned>(overrides: &str) -> P {
         for pair in overrides.split(',') {
             let (name, value) = pair.split_once('=').expect("name=value");
             let value: f64 = value.trim().parse().expect("a number");
-            let slot = v.get_mut(name.trim()).unwrap_or_else(|| panic!("no parameter {name}"));
+            let slot = v
+                .get_mut(name.trim())
+                .unwrap_or_else(|| panic!("no parameter {name}"));
             *slot = serde_json::json!(value);
         }
     }
@@ -85,7 +87,9 @@ fn every_builtin_decides_as_its_documentation_says() {
         let r = &r[..];
         let (name, overrides, r) = (&r[0], &r[1], &r[1..]);
         let s = Situation {
-            p: r[1].parse().unwrap_or_else(|_| panic!("row {i}: P {:?}", r[1])),
+            p: r[1]
+                .parse()
+                .unwrap_or_else(|_| panic!("row {i}: P {:?}", r[1])),
             role: match r[2].as_str() {
                 "first line" => Role::FirstLine,
                 "expert" => Role::Expert,
@@ -101,10 +105,22 @@ fn every_builtin_decides_as_its_documentation_says() {
         };
         let expected = act(&r[6]);
         let got = match name.as_str() {
-            "ai_mdr" => AiMdr { params: params(overrides) }.act(&s),
-            "ai_soc" => AiSoc { params: params(overrides) }.act(&s),
-            "legacy_mdr" => LegacyMdr { params: params(overrides) }.act(&s),
-            "threshold" => Threshold { params: params(overrides) }.act(&s),
+            "ai_mdr" => AiMdr {
+                params: params(overrides),
+            }
+            .act(&s),
+            "ai_soc" => AiSoc {
+                params: params(overrides),
+            }
+            .act(&s),
+            "legacy_mdr" => LegacyMdr {
+                params: params(overrides),
+            }
+            .act(&s),
+            "threshold" => Threshold {
+                params: params(overrides),
+            }
+            .act(&s),
             other => panic!("row {i}: unknown strategy {other:?}"),
         };
         assert_eq!(got, expected, "row {i}: {name} {overrides} {r:?}");

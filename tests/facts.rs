@@ -51,7 +51,9 @@ score = { dist = "beta", alpha = 3.0, beta = 3.0 }
 "#;
 
 fn travel(of: &str) -> String {
-    format!("{WORLD}\n[[facts]]\nentity = \"{of}\"\nkind = \"travel\"\nfields = {{ status = \"booked\" }}\n")
+    format!(
+        "{WORLD}\n[[facts]]\nentity = \"{of}\"\nkind = \"travel\"\nfields = {{ status = \"booked\" }}\n"
+    )
 }
 
 /// Stated P(malicious) of each verdict, by alert, split by rule: (beacons, sign-ins).
@@ -116,7 +118,10 @@ fn travel_explains_the_users_sign_ins_not_the_beacons_of_the_laptop_they_own() {
     // not move the beacons' belief…
     assert_eq!(beacons_travel, beacons);
     // …while every sign-in of alice is explained by it (−1.3 log-odds, the table).
-    assert_eq!(sign_ins.keys().collect::<Vec<_>>(), sign_ins_travel.keys().collect::<Vec<_>>());
+    assert_eq!(
+        sign_ins.keys().collect::<Vec<_>>(),
+        sign_ins_travel.keys().collect::<Vec<_>>()
+    );
     for (alert, p) in &sign_ins {
         let q = sign_ins_travel[alert];
         let logit = |x: f64| (x / (1.0 - x)).ln();

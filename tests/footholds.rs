@@ -94,8 +94,14 @@ fn an_isolation_lifted_before_eradication_lets_the_campaign_resume() {
     // impact at 6h02.
     let (m, events) = run(&world("none"));
     assert_eq!(times(&events, "containment_executed"), vec![HOUR + 2 * MIN]);
-    assert_eq!(times(&events, "attack_step_prevented"), vec![HOUR + 2 * MIN]);
-    assert_eq!(times(&events, "containment_released"), vec![4 * HOUR + 2 * MIN]);
+    assert_eq!(
+        times(&events, "attack_step_prevented"),
+        vec![HOUR + 2 * MIN]
+    );
+    assert_eq!(
+        times(&events, "containment_released"),
+        vec![4 * HOUR + 2 * MIN]
+    );
     assert_eq!(
         times(&events, "attack_step_executed"),
         vec![HOUR, 6 * HOUR + 2 * MIN]
@@ -129,10 +135,17 @@ fn a_recommended_eradication_pages_the_customer_at_night_and_holds_the_isolation
     // has no foothold left to come back with: stopped at 2h16.
     let (m, events) = run(&world("recommend"));
     let started: Vec<u64> = times(&events, "customer_started");
-    assert_eq!(started, vec![HOUR + 31 * MIN], "the on-call answers the page");
+    assert_eq!(
+        started,
+        vec![HOUR + 31 * MIN],
+        "the on-call answers the page"
+    );
     let executed = times(&events, "containment_executed");
     assert_eq!(executed, vec![HOUR + 2 * MIN, 2 * HOUR + 16 * MIN]);
-    assert_eq!(times(&events, "campaign_stopped"), vec![2 * HOUR + 16 * MIN]);
+    assert_eq!(
+        times(&events, "campaign_stopped"),
+        vec![2 * HOUR + 16 * MIN]
+    );
     assert_eq!((m.contained, m.impacted), (1, 0));
 }
 
@@ -153,12 +166,18 @@ fn the_isolation_waits_for_the_eradication_it_needs() {
         times(&events, "containment_executed"),
         vec![HOUR + 2 * MIN, 9 * HOUR + 45 * MIN]
     );
-    assert_eq!(times(&events, "containment_released"), vec![10 * HOUR + 2 * MIN]);
+    assert_eq!(
+        times(&events, "containment_released"),
+        vec![10 * HOUR + 2 * MIN]
+    );
     assert_eq!((m.contained, m.impacted), (1, 0));
     let stop = events
         .iter()
         .find(|e| matches!(e.payload, Payload::CampaignStopped { .. }))
         .map(|e| e.at.ms());
     assert_eq!(stop, Some(9 * HOUR + 45 * MIN));
-    assert_eq!(m.time_to_containment_p50_s, Some((8 * HOUR + 45 * MIN) as f64 / 1000.0));
+    assert_eq!(
+        m.time_to_containment_p50_s,
+        Some((8 * HOUR + 45 * MIN) as f64 / 1000.0)
+    );
 }

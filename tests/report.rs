@@ -336,3 +336,64 @@ fn every_verdict_s_cited_records_are_resolved_exactly() {
         }
     }
 }
+
+/// `explain` shows a past case the historic query returned as what it is: the alert's
+/// rule and entities and the recorded outcome (it showed empty fields).
+#[test]
+fn explain_shows_historic_records_with_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let strategy = dir.path().join("historian.toml");
+    std::fs::write(
+        &strategy,
+        "name = \"historian\"\nextends = \"ai_mdr\"\n[params]\nrequired = [\"telemetry\", \"historic\"]\n",
+    )
+    .unwrap();
+    let log = dir.path().join("log.jsonl");
+    ok(&mdrsim(&[
+        "run",
+        "--strategy",
+        strategy.to_str().unwrap(),
+        "--seed",
+        "1",
+        "--events",
+        log.to_str().unwrap(),
+    ]));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let queried = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| {
+            e["payload"]["type"] == "context_queried"
+                && e["payload"]["kind"] == "historic"
+                && e["payload"]["records"]
+                    .as_array()
+                    .is_some_and(|r| !r.is_empty())
+        })
+        .expect("a historic query with past cases");
+    let alert = queried["payload"]["alert"].as_u64().unwrap().to_string();
+    let story: serde_json::Value = serde_json::from_str(&ok(&mdrsim(&[
+        "explain",
+        log.to_str().unwrap(),
+        "--alert",
+        &alert,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    let entry = story["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["seq"] == queried["seq"])
+        .expect("the query is in the story");
+    for r in entry["records"].as_array().unwrap() {
+        assert_eq!(r["kind"], "past case", "{r}");
+        let outcome = r["fields"]["outcome"].as_str().unwrap_or_default();
+        assert!(outcome == "malicious" || outcome == "benign", "{r}");
+        assert!(
+            !r["fields"]["rule"].as_str().unwrap_or_default().is_empty(),
+            "{r}"
+        );
+        assert!(!r["entity"].as_str().unwrap_or_default().is_empty(), "{r}");
+    }
+}

@@ -287,7 +287,8 @@ fn ai_mdr_gets_better_as_historic_context_grows() {
     let (mut first, mut last) = ((0, 0), (0, 0));
     for seed in SEEDS {
         let mut def = strategy::builtin::definition("ai_mdr").unwrap();
-        def.set("params.contain_at", serde_json::json!(0.5)).unwrap();
+        def.set("params.contain_at", serde_json::json!(0.5))
+            .unwrap();
         let mut d = def.instantiate(&scenario).unwrap();
         let out = Simulation::new(&scenario, seed).run(&mut d);
         let h = scenario.horizon.ms();

@@ -77,7 +77,9 @@ impl ContainAction {
     pub fn eradicates(self) -> bool {
         matches!(
             self,
-            ContainAction::ResetCredentials | ContainAction::ReimageHost | ContainAction::RevokeGrant
+            ContainAction::ResetCredentials
+                | ContainAction::ReimageHost
+                | ContainAction::RevokeGrant
         )
     }
 }

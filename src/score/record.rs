@@ -262,7 +262,8 @@ impl RunRecords {
         }
         for ((c, t), held) in campaigns.iter_mut().zip(&targets).zip(prevented) {
             c.blast_radius = t.len() as u64;
-            c.suppressed = held && c.contained_at_ms.is_none() && !c.stopped_incidentally && !c.impact;
+            c.suppressed =
+                held && c.contained_at_ms.is_none() && !c.stopped_incidentally && !c.impact;
         }
         // Disruption: time an entity spent contained while no attack had compromised
         // it (until release, its compromise, or the horizon).

@@ -14,8 +14,8 @@ pub mod provider;
 pub mod view;
 
 pub use builtin::{BUILTIN, Oracle, Threshold, TruthDoor};
-pub use provider::{Provider, ProviderSpec};
 pub use decision::{ContainRequest, Decision, Triage};
+pub use provider::{Provider, ProviderSpec};
 pub use view::{AlertView, CaseView, Observation, Records};
 
 use serde::{Deserialize, Serialize};

@@ -186,7 +186,6 @@ pub struct AuthoritySpec {
     pub revoke_grant: Authority,
 }
 
-
 impl AuthoritySpec {
     /// The same authority for every action.
     pub fn all(a: Authority) -> Self {

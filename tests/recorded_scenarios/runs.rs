@@ -59,7 +59,11 @@ fn only_providers_running_rules_over_the_logs_see_the_recorded_attacks() {
         // ai_mdr runs the rules too but contains at a low belief: a containment decided
         // on an earlier benign alert can keep the attack's calls from happening at all.
         let m = metrics(&run(&sc, "ai_mdr", 1));
-        assert!(m.malicious_alerts <= n, "{rel}: ai_mdr saw {}", m.malicious_alerts);
+        assert!(
+            m.malicious_alerts <= n,
+            "{rel}: ai_mdr saw {}",
+            m.malicious_alerts
+        );
         for name in ["legacy_mdr", "threshold", "ai_soc"] {
             let m = metrics(&run(&sc, name, 1));
             assert_eq!(m.malicious_alerts, 0, "{rel}: {name} runs no rules");

@@ -366,7 +366,10 @@ impl FootholdKind {
         matches!(
             (self, kind),
             (FootholdKind::Persistence, Host)
-                | (FootholdKind::Credential | FootholdKind::Session, User | Cloud)
+                | (
+                    FootholdKind::Credential | FootholdKind::Session,
+                    User | Cloud
+                )
                 | (FootholdKind::Grant, App)
                 | (FootholdKind::Key, Cloud)
         )

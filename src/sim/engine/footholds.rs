@@ -75,7 +75,9 @@ impl Engine<'_> {
     pub(super) fn resume_held(&mut self, now: SimTime) {
         for c in 0..self.sc.campaigns.len() {
             let campaign = CampaignId(c as u32);
-            if self.holds[c].waiting.is_empty() || self.over(campaign) || !self.has_foothold(campaign)
+            if self.holds[c].waiting.is_empty()
+                || self.over(campaign)
+                || !self.has_foothold(campaign)
             {
                 continue;
             }
@@ -90,7 +92,9 @@ impl Engine<'_> {
                 let spec = &self.sc.campaigns[c];
                 let s = &spec.steps[step.index()];
                 let key = [spec.key, s.key];
-                let delay = s.delay.sample(&mut self.seeds.stream(Purpose::StepDelay, &key));
+                let delay = s
+                    .delay
+                    .sample(&mut self.seeds.stream(Purpose::StepDelay, &key));
                 self.pending[c].push(step);
                 self.agenda
                     .schedule(now.after(delay), super::Job::StepDue { campaign, step });

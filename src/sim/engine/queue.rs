@@ -193,7 +193,8 @@ impl Engine<'_> {
             && self.state.alerts[alert.index()].severity >= on_call.page_at
             && self.sc.customer.capacity.at(now) == 0
         {
-            self.agenda.schedule(now.after(on_call.respond), Job::PageAnswered);
+            self.agenda
+                .schedule(now.after(on_call.respond), Job::PageAnswered);
         }
     }
 
@@ -204,7 +205,11 @@ impl Engine<'_> {
         let slot = self.sc.customer.size as usize;
         if on_call.size == 0
             || self.sc.customer.capacity.at(now) > 0
-            || self.state.customer_workers.get(slot).is_none_or(Option::is_some)
+            || self
+                .state
+                .customer_workers
+                .get(slot)
+                .is_none_or(Option::is_some)
         {
             return;
         }

@@ -146,8 +146,7 @@ impl Engine<'_> {
         {
             *n = n.saturating_sub(1);
         }
-        let cleared =
-            self.cleared.contains(&alert) && self.decider_of(request) == Party::Provider;
+        let cleared = self.cleared.contains(&alert) && self.decider_of(request) == Party::Provider;
         if cleared
             || self.state.entities[target.index()]
                 .in_force(action)
@@ -188,12 +187,7 @@ impl Engine<'_> {
         let entities = self.state.alerts[alert.index()].entities.clone();
         for target in entities {
             let slots = self.state.entities[target.index()];
-            let held = [
-                slots.isolated,
-                slots.disabled,
-                slots.revoked,
-                slots.blocked,
-            ];
+            let held = [slots.isolated, slots.disabled, slots.revoked, slots.blocked];
             for execution in held.into_iter().flatten() {
                 let Some(Payload::ContainmentExecuted {
                     alert: a,

@@ -120,7 +120,11 @@ impl Engine<'_> {
     }
 
     /// The first requirement containment broke, with the entity and the containment.
-    pub(super) fn broken_requirement(&self, campaign: CampaignId, step: StepId) -> Option<(EntityId, u64)> {
+    pub(super) fn broken_requirement(
+        &self,
+        campaign: CampaignId,
+        step: StepId,
+    ) -> Option<(EntityId, u64)> {
         let s = &self.sc.campaigns[campaign.index()].steps[step.index()];
         s.requires.iter().find_map(|&(e, cond)| {
             self.state.entities[e.index()]

@@ -230,9 +230,19 @@ impl BeliefParams {
     /// The alert's entities and the owners the directory names for them (an analyst
     /// follows a laptop to its user).
     fn subjects<'c>(&self, case: &CaseView<'c>) -> Vec<&'c str> {
-        let mut names: Vec<&str> = case.alert.entities.iter().map(|&e| case.entity_name(e)).collect();
+        let mut names: Vec<&str> = case
+            .alert
+            .entities
+            .iter()
+            .map(|&e| case.entity_name(e))
+            .collect();
         for r in case.records(ContextKind::Organizational) {
-            if let Observation::Fact { kind: "directory", entity, fields, .. } = r
+            if let Observation::Fact {
+                kind: "directory",
+                entity,
+                fields,
+                ..
+            } = r
                 && case.alert.entities.contains(&entity)
                 && let Some((_, owner)) = fields.iter().find(|(k, _)| k.as_ref() == "owner")
             {

@@ -77,20 +77,29 @@ pub(super) fn organizational_indicators() -> BTreeMap<String, Table> {
     .collect()
 }
 
-
 /// The kind of activity each detector or telemetry source reports (for detection rules,
 /// the matched record's source decides).
 pub(super) fn activities() -> BTreeMap<String, String> {
     [
-        ("sign_in", &["entra_signin", "idp_signin", "idp", "okta", "signin"][..]),
-        ("endpoint", &["edr", "av", "process", "sysmon", "windows_security"]),
+        (
+            "sign_in",
+            &["entra_signin", "idp_signin", "idp", "okta", "signin"][..],
+        ),
+        (
+            "endpoint",
+            &["edr", "av", "process", "sysmon", "windows_security"],
+        ),
         ("network", &["network", "ndr", "proxy", "dns"]),
         ("email", &["email"]),
         ("data", &["dlp", "sharepoint", "m365_audit", "file"]),
         ("cloud", &["cloudtrail", "azure_audit", "gcp_audit"]),
     ]
     .into_iter()
-    .flat_map(|(class, sources)| sources.iter().map(move |s| (s.to_string(), class.to_string())))
+    .flat_map(|(class, sources)| {
+        sources
+            .iter()
+            .map(move |s| (s.to_string(), class.to_string()))
+    })
     .collect()
 }
 

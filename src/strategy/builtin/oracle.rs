@@ -35,7 +35,10 @@ impl Oracle {
             let Some(action) = case.entity_kind(target).and_then(default_eradication) else {
                 continue;
             };
-            if !contain.iter().any(|r| r.target == target && r.action == action) {
+            if !contain
+                .iter()
+                .any(|r| r.target == target && r.action == action)
+            {
                 contain.push(ContainRequest { action, target });
             }
         }
