@@ -26,8 +26,17 @@ fn short_run() -> (RunHeader, EventLog) {
     let path = dir.path().join("short.toml");
     std::fs::write(&path, text).unwrap();
     let scenario = Scenario::load(&path).unwrap();
-    let mut d = strategy::builtin("ai_mdr", &scenario).unwrap();
+    // threshold, not ai_mdr: at its tuned bar ai_mdr contains the whole fleet before
+    // the attack gets going.
+    let mut d = strategy::builtin("threshold", &scenario).unwrap();
     let out = Simulation::new(&scenario, 3).run(&mut d);
+    assert!(
+        out.log
+            .events()
+            .iter()
+            .any(|e| matches!(e.payload, Payload::ContainmentExecuted { .. })),
+        "the short run must contain a containment"
+    );
     assert!(
         out.log
             .events()

@@ -69,15 +69,18 @@ fn a_file_extending_a_built_in_changes_only_what_it_says() {
     assert_ne!(def.provider.pools, base.provider.pools);
     assert_ne!(def.provider.authority, base.provider.authority);
     // Staffed 24/7, it handles the weekend's alerts the built-in's rota leaves
-    // unhandled (seed by seed, the same alerts arrive: the world does not depend on the
-    // strategy).
+    // unhandled (seed by seed, the same benign alerts arrive: the world does not depend
+    // on the strategy; the attack's may differ, since containment changes its course).
     let scenario = common::ransomware();
     for seed in 1..=3 {
         let (mine, theirs) = (
             metrics(&def, &scenario, seed),
             metrics(&base, &scenario, seed),
         );
-        assert_eq!(mine.alerts, theirs.alerts);
+        assert_eq!(
+            mine.alerts - mine.malicious_alerts,
+            theirs.alerts - theirs.malicious_alerts
+        );
         assert!(
             theirs.unhandled > 50,
             "the built-in leaves a backlog: {}",
