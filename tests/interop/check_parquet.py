@@ -117,7 +117,9 @@ with tempfile.TemporaryDirectory() as tmp:
     # An evaluation with event logs.
     res = os.path.join(tmp, "res")
     suite = [os.path.join(ROOT, f"scenarios/{n}.toml") for n in ("friday-night-ransomware", "insider-before-termination")]
-    strategies = {"ai_mdr", "legacy_mdr", "threshold"}
+    # The oracle too: under footholds honest strategies rarely earn "contained" in 3
+    # seeds, and the credit rule must be recomputed where it happens.
+    strategies = {"ai_mdr", "legacy_mdr", "oracle", "threshold"}
     mdrsim("eval", "--suite", *suite, "--seeds", "3", "--strategies", ",".join(sorted(strategies)), "--events", "--out", res, "--format", "json")
     runs = pq.read_table(os.path.join(res, "runs.parquet")).to_pylist()
     alerts = pq.read_table(os.path.join(res, "alerts.parquet")).to_pylist()
@@ -125,7 +127,7 @@ with tempfile.TemporaryDirectory() as tmp:
     backlog = pq.read_table(os.path.join(res, "backlog.parquet"))
     timeline = pq.read_table(os.path.join(res, "timeline.parquet")).to_pylist()
     check("runs.parquet carries each scenario's start", {r["start"] for r in runs} == {"2026-11-27T18:00:00-05:00", "2026-12-07T08:00:00+00:00"}, {r["start"] for r in runs})
-    check("runs.parquet has one row per run", len(runs) == 18)
+    check("runs.parquet has one row per run", len(runs) == 24)
     # Each recomputation below can only fail if what it recomputes happens at all.
     for metric in ("disruption_hours", "stopped_incidentally", "contained", "unhandled", "false_containments", "missed"):
         check(f"the eval exercises {metric}", any(r[metric] for r in runs))
@@ -183,7 +185,7 @@ with tempfile.TemporaryDirectory() as tmp:
     events = ds.dataset(os.path.join(res, "events"), format="parquet", partitioning="hive")
     table = events.to_table(columns=["type", "scenario", "strategy", "seed"])
     check("hive-partitioned events expose partition columns", set(table.column("strategy").to_pylist()) == strategies)
-    check("every run's log is in the dataset", len(set(zip(table.column("scenario").to_pylist(), table.column("strategy").to_pylist(), table.column("seed").to_pylist()))) == 18)
+    check("every run's log is in the dataset", len(set(zip(table.column("scenario").to_pylist(), table.column("strategy").to_pylist(), table.column("seed").to_pylist()))) == 24)
     by_run = {r["run"]: r for r in runs}
     for root, _, files in os.walk(os.path.join(res, "events")):
         for f in files:
@@ -214,7 +216,7 @@ with tempfile.TemporaryDirectory() as tmp:
     con = duckdb.connect()
     logs = con.execute(f"SELECT strategy, seed, count(*) FROM read_parquet('{res}/events/**/*.parquet', hive_partitioning = true) GROUP BY ALL").fetchall()
     logs = con.execute(f"SELECT scenario, strategy, seed, count(*) FROM read_parquet('{res}/events/**/*.parquet', hive_partitioning = true) GROUP BY ALL").fetchall()
-    check("DuckDB reads the hive-partitioned events", len(logs) == 18 and {s for _, s, _, _ in logs} == strategies, logs)
+    check("DuckDB reads the hive-partitioned events", len(logs) == 24 and {s for _, s, _, _ in logs} == strategies, logs)
     peaks = dict(con.execute(f"""
         WITH w AS (
           SELECT run, unnest(wait_started_ms) AS s, unnest(wait_ended_ms) AS e FROM '{res}/alerts.parquet'),
