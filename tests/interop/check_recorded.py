@@ -47,7 +47,7 @@ def main():
 
     res = os.path.join(tempfile.mkdtemp(), "rec")
     mdrsim("eval", "--suite", os.path.join(ROOT, "datasets/scenarios"), "--seeds", "2",
-           "--strategies", "ai_mdr,dismiss_all,legacy_mdr,oracle", "--events", "--out", res, "--format", "json")
+           "--strategies", "ai_mdr,dismiss_all,escalate_all,legacy_mdr,oracle", "--events", "--out", res, "--format", "json")
     con = duckdb.connect()
     con.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet('{res}/runs.parquet')")
     con.execute(f"CREATE VIEW alerts AS SELECT a.*, r.scenario, r.strategy, r.seed FROM read_parquet('{res}/alerts.parquet') a JOIN runs r USING (run)")
@@ -78,11 +78,18 @@ def main():
         GROUP BY ALL
     """).fetchall()
     by = {(s, seed): (n, rules) for s, seed, n, rules, _ in mal}
-    for s in ("ai_mdr", "dismiss_all"):
+    # Strategies that never contain see all eleven calls alerted.
+    for s in ("escalate_all", "dismiss_all"):
         for seed in (1, 2):
             n, rules = by.get((s, seed), (0, []))
             check(f"{s} seed {seed}: 11 malicious alerts, all from the AssumeRole rule",
                   n == 11 and rules == ["sigma/AWS STS AssumeRole Misuse"], (n, rules))
+    # ai_mdr runs the same rules but contains at a low belief: a containment of the role
+    # decided on an earlier benign alert can keep the calls from happening at all.
+    for seed in (1, 2):
+        n, rules = by.get(("ai_mdr", seed), (0, []))
+        check(f"ai_mdr seed {seed}: at most 11 malicious alerts, only from the AssumeRole rule",
+              n <= 11 and rules in ([], ["sigma/AWS STS AssumeRole Misuse"]), (n, rules))
     check("legacy_mdr never has an alert of the recorded attack",
           all(s != "legacy_mdr" for s, _ in by), sorted(by))
     triggered = con.execute("""
