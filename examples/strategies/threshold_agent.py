@@ -40,6 +40,10 @@ PARAMS = {
 SEVERITY = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 CONTAIN = {"host": "isolate_host", "user": "disable_account", "cloud": "disable_account",
            "app": "revoke_sessions", "domain": "block_domain"}
+# Containment holds an attacker back only while it lasts; eradication removes the
+# footholds (a domain holds none).
+ERADICATE = {"host": "reimage_host", "user": "reset_credentials", "cloud": "reset_credentials",
+             "app": "revoke_grant"}
 
 
 def belief(alert):
@@ -72,6 +76,8 @@ def decide(case):
     if p >= 0.5:
         contain = [{"action": CONTAIN[e["kind"]], "target": e["name"]}
                    for e in alert["entities"] if e["kind"] in CONTAIN]
+        contain += [{"action": ERADICATE[e["kind"]], "target": e["name"]}
+                    for e in alert["entities"] if e["kind"] in ERADICATE]
         return {"action": "verdict", "verdict": "malicious", "confidence": p,
                 "evidence": cited, "rationale": f"score and severity: belief {p:.3f}",
                 "contain": contain}

@@ -2,6 +2,7 @@
 //! [`EventLog`]; state is a fold of the log; scoring is a fold of the log; a stored log
 //! (Parquet or JSON Lines) replays to the same scores bit for bit.
 
+mod actions;
 pub mod check;
 pub mod header;
 pub mod jsonl;

@@ -15,6 +15,7 @@ use crate::event::{Envelope, EventLog, Payload, RunHeader};
 use crate::time::Epoch;
 
 mod reader;
+mod records;
 use reader::Reader;
 
 /// What to explain.

@@ -13,6 +13,7 @@ mod latency;
 mod origin;
 mod queue;
 mod recorded;
+mod requests;
 mod respond;
 mod work;
 mod world;

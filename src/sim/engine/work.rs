@@ -2,14 +2,11 @@
 //! comes next (a query, a verdict with containment, an escalation, a hand-off); what it
 //! may see is built here, and only here.
 
-use super::{CustomerTask, Engine, Job, Pending};
+use super::{Engine, Job, Pending};
 use crate::event::{ActionKind, Party, Payload, Truth, Verdict};
 use crate::ids::AlertId;
 use crate::random::Purpose;
-use crate::strategy::provider::Authority;
-use crate::strategy::view::{
-    AlertView, CaseView, ContainRequest, Decision, Records, action_applies,
-};
+use crate::strategy::view::{AlertView, CaseView, Decision, Records};
 use crate::strategy::{Policy, TruthDoor};
 use crate::time::SimTime;
 
@@ -153,74 +150,6 @@ impl Engine<'_> {
         self.dispatch(now);
     }
 
-    /// The requests the provider carries out itself.
-    fn pre_approved(&self, reqs: &[ContainRequest]) -> Vec<ContainRequest> {
-        let authority = &self.decider.provider.spec.authority;
-        reqs.iter()
-            .copied()
-            .filter(|r| authority.of(r.action) == Authority::PreApproved)
-            .collect()
-    }
-
-    /// Requests the provider may only recommend go to the customer's team, which
-    /// carries them out on its schedule; those it may not touch are dropped.
-    fn recommend(&mut self, now: SimTime, alert: AlertId, reqs: &[ContainRequest]) {
-        let authority = &self.decider.provider.spec.authority;
-        let recommended: Vec<ContainRequest> = reqs
-            .iter()
-            .copied()
-            .filter(|r| authority.of(r.action) == Authority::Recommend)
-            .collect();
-        for r in recommended {
-            let (action, target) = (r.action, r.target);
-            let work = CustomerTask::Contain { action, target };
-            let customer_ms = self.customer_cost(alert, work).ms();
-            self.emit(
-                now,
-                Payload::ContainmentRequested {
-                    alert,
-                    action,
-                    target,
-                    by: Party::Provider,
-                    executor: Party::Customer,
-                    customer_ms,
-                },
-            );
-        }
-    }
-
-    /// The provider's worker has carried out `reqs`: each takes effect after its
-    /// control's delay.
-    fn execute(&mut self, now: SimTime, alert: AlertId, reqs: Vec<ContainRequest>) {
-        for r in reqs {
-            let request = self.emit(
-                now,
-                Payload::ContainmentRequested {
-                    alert,
-                    action: r.action,
-                    target: r.target,
-                    by: Party::Provider,
-                    executor: Party::Provider,
-                    customer_ms: 0,
-                },
-            );
-            self.schedule_containment(now, alert, r.action, r.target, request, Party::Provider);
-        }
-    }
-
-    /// A response decided with an escalation or a hand-off: the valid requests and
-    /// those the provider's worker carries out now (the rest are recommended).
-    fn precautions(
-        &mut self,
-        now: SimTime,
-        alert: AlertId,
-        contain: Vec<ContainRequest>,
-    ) -> (Vec<ContainRequest>, Vec<ContainRequest>) {
-        let contain = self.valid_requests(now, alert, contain);
-        let pre = self.pre_approved(&contain);
-        (contain, pre)
-    }
-
     /// Turns a decision after triage or a query into the next piece of work.
     #[allow(clippy::too_many_arguments)]
     fn follow(
@@ -344,29 +273,6 @@ impl Engine<'_> {
         self.emit(now, Payload::StrategyFailed { alert, message });
         self.work_done(now, alert, pool, worker, started, kind, true);
         self.escalate(now, alert, "strategy error: escalated".into());
-    }
-
-    fn valid_requests(
-        &mut self,
-        now: SimTime,
-        alert: AlertId,
-        contain: Vec<ContainRequest>,
-    ) -> Vec<ContainRequest> {
-        let mut ok = Vec::new();
-        for r in contain {
-            match self.sc.entities.get(r.target.index()) {
-                Some(e) if action_applies(r.action, e.kind) => ok.push(r),
-                Some(e) => {
-                    let message = format!("{:?} does not apply to {}", r.action, e.id);
-                    self.emit(now, Payload::StrategyFailed { alert, message });
-                }
-                None => {
-                    let message = format!("containment target {} does not exist", r.target);
-                    self.emit(now, Payload::StrategyFailed { alert, message });
-                }
-            }
-        }
-        ok
     }
 
     pub(super) fn decide(&mut self, now: SimTime, alert: AlertId, pool: u32) -> Decision {
