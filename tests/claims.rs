@@ -569,3 +569,36 @@ fn the_readme_claims_example_is_what_the_binary_prints() {
     assert_eq!(code(&o), 1, "two of its claims fail");
     assert_eq!(text(&o).0, shown);
 }
+
+/// A rate with no events is not proven to be zero: dismiss_all escalates nothing, and
+/// "escalates under 0.001% of alerts" must not pass on ~22,000 alerts (the Wilson upper
+/// end of 0 of n is 3.84/(n + 3.84), about 0.017%); it passed with a 0–0 interval.
+#[test]
+fn a_claim_on_a_rate_with_no_events_is_not_proven_by_zero() {
+    let dir = temp();
+    let p = dir.path().join("zero.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "suite = [{:?}]\nstrategy = \"dismiss_all\"\nseeds = 4\n\
+             [[claims]]\nclaim = \"escalation_rate <= 0.00001\"\n\
+             [[claims]]\nclaim = \"escalation_rate <= 0.01\"\n",
+            repo("scenarios").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = mdrsim(&["claims", p.to_str().unwrap(), "--format", "json"]);
+    let out = claims_json(&o);
+    assert_eq!(out[0]["estimate"], 0.0);
+    let (n, hi) = (
+        out[0]["n"].as_f64().unwrap(),
+        out[0]["ci_high"].as_f64().unwrap(),
+    );
+    assert!(
+        (hi - 3.8415 / (n + 3.8415)).abs() < 1e-6,
+        "{hi} for n = {n}"
+    );
+    assert_eq!(out[0]["verdict"], "inconclusive", "{}", text(&o).0);
+    // A bound the data can support still passes.
+    assert_eq!(out[1]["verdict"], "pass", "{}", text(&o).0);
+}

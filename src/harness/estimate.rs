@@ -67,12 +67,21 @@ pub fn ratio(per_run: &[(f64, f64)], key: &str) -> Summary {
             (b > 0.0).then(|| a / b)
         })
         .collect();
+    let (mut lo, mut hi) = (percentile(boots.clone(), 0.025), percentile(boots, 0.975));
+    // With no events (or nothing but events) every resample agrees and the interval has
+    // no width, as if the data had proven the rate exactly 0 (or 1). There, widen it to
+    // at least the Wilson interval of the pooled count.
+    if num == 0.0 || num == den {
+        let (w_lo, w_hi) = wilson(num.round() as u64, den.round() as u64);
+        lo = lo.map(|l| l.min(w_lo));
+        hi = hi.map(|h| h.max(w_hi));
+    }
     Summary {
         n: den.round() as u64,
         mean: Some(num / den),
         sd: None,
-        ci_low: percentile(boots.clone(), 0.025),
-        ci_high: percentile(boots, 0.975),
+        ci_low: lo,
+        ci_high: hi,
         method: "run bootstrap".into(),
         censored: None,
     }
@@ -124,6 +133,27 @@ mod tests {
         let s = proportion(16, 16);
         assert_eq!(s.mean, Some(1.0));
         assert!((s.ci_low.unwrap() - 0.8064).abs() < 1e-4);
+        assert_eq!(s.ci_high, Some(1.0));
+    }
+
+    #[test]
+    fn a_rate_with_no_events_keeps_a_width() {
+        // 0 of 300 alerts: the Wilson upper end z²/(n + z²) = 3.8415/303.8415 = 0.012643,
+        // worked by hand; the bootstrap alone gives 0–0.
+        let s = ratio(&[(0.0, 100.0), (0.0, 200.0)], "t");
+        assert_eq!((s.mean, s.ci_low), (Some(0.0), Some(0.0)));
+        assert!(
+            (s.ci_high.unwrap() - 0.012643).abs() < 1e-6,
+            "{:?}",
+            s.ci_high
+        );
+        // All events: the mirror image.
+        let s = ratio(&[(100.0, 100.0), (200.0, 200.0)], "t");
+        assert!(
+            (s.ci_low.unwrap() - (1.0 - 0.012643)).abs() < 1e-6,
+            "{:?}",
+            s.ci_low
+        );
         assert_eq!(s.ci_high, Some(1.0));
     }
 
