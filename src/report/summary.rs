@@ -114,7 +114,9 @@ pub fn cell(metric: &str, s: Option<&Summary>) -> String {
             };
             match (s.ci_low, s.ci_high) {
                 (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
-                    format!("{}h [{}–{}]", h(m), h(lo), h(hi))
+                    // An interval cut at the bound starts at plain 0, as costs do.
+                    let lo = if lo == 0.0 { "0".to_string() } else { h(lo) };
+                    format!("{}h [{lo}–{}]", h(m), h(hi))
                 }
                 (Some(lo), Some(hi)) => format!("{}h ±{}", h(m), h((hi - lo) / 2.0)),
                 _ => format!("{}h", h(m)),
