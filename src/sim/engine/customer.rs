@@ -10,7 +10,7 @@ use crate::ids::AlertId;
 use crate::random::Purpose;
 use crate::strategy::belief::BeliefParams;
 use crate::strategy::provider::AuthoritySpec;
-use crate::strategy::view::{AlertView, CaseView, Records};
+use crate::strategy::view::{CaseView, Records};
 use crate::time::SimTime;
 use crate::world::state::QueryResult;
 
@@ -38,19 +38,7 @@ impl Engine<'_> {
         let authority = AuthoritySpec::default();
         let view = CaseView::new(
             now,
-            AlertView {
-                handle: rec.raised_seq,
-                id: alert,
-                raised_seq: rec.raised_seq,
-                matched_seq: rec.telemetry,
-                raised_at: rec.raised_at,
-                queued_at: rec.queued_at.unwrap_or(rec.raised_at),
-                rule: &sc.rules[rec.rule.index()],
-                severity: rec.severity,
-                score: rec.score,
-                entities: &rec.entities,
-                matched: rec.telemetry,
-            },
+            super::work::alert_view(sc, &self.state, alert, &|seq| seq),
             "customer",
             false,
             false,

@@ -313,19 +313,7 @@ pub(super) fn case_view<'v>(
 ) -> CaseView<'v> {
     let rec = &state.alerts[alert.index()];
     let handle = |seq: u64| state.handles.of(seq).unwrap_or(u64::MAX);
-    let view = AlertView {
-        handle: handle(rec.raised_seq),
-        id: alert,
-        raised_seq: rec.raised_seq,
-        matched_seq: rec.telemetry,
-        raised_at: rec.raised_at,
-        queued_at: rec.queued_at.unwrap_or(rec.raised_at),
-        rule: &sc.rules[rec.rule.index()],
-        severity: rec.severity,
-        score: rec.score,
-        entities: &rec.entities,
-        matched: rec.telemetry.map(handle),
-    };
+    let view = alert_view(sc, state, alert, &handle);
     CaseView::new(
         now,
         view,
@@ -344,4 +332,28 @@ pub(super) fn case_view<'v>(
             &sc.rules,
         ),
     )
+}
+
+/// The alert as raised, its seqs shown through `handle` (the strategy's handles, or the
+/// seqs themselves for the customer's own team).
+pub(super) fn alert_view<'v>(
+    sc: &'v crate::scenario::Scenario,
+    state: &'v crate::world::RunState,
+    alert: AlertId,
+    handle: &dyn Fn(u64) -> u64,
+) -> AlertView<'v> {
+    let rec = &state.alerts[alert.index()];
+    AlertView {
+        handle: handle(rec.raised_seq),
+        id: alert,
+        raised_seq: rec.raised_seq,
+        matched_seq: rec.telemetry,
+        raised_at: rec.raised_at,
+        queued_at: rec.queued_at.unwrap_or(rec.raised_at),
+        rule: &sc.rules[rec.rule.index()],
+        severity: rec.severity,
+        score: rec.score,
+        entities: &rec.entities,
+        matched: rec.telemetry.map(handle),
+    }
 }
