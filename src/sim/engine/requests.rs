@@ -29,21 +29,34 @@ impl Engine<'_> {
             .filter(|r| authority.of(r.action) == Authority::Recommend)
             .collect();
         for r in recommended {
-            let (action, target) = (r.action, r.target);
-            let work = CustomerTask::Contain { action, target };
-            let customer_ms = self.customer_cost(alert, work).ms();
-            self.emit(
-                now,
-                Payload::ContainmentRequested {
-                    alert,
-                    action,
-                    target,
-                    by: Party::Provider,
-                    executor: Party::Customer,
-                    customer_ms,
-                },
-            );
+            self.customer_action(now, alert, r, Party::Provider);
         }
+    }
+
+    /// An action the customer's team carries out (asked `by` the provider or decided
+    /// itself): a task that costs their time and waits for someone on shift.
+    pub(super) fn customer_action(
+        &mut self,
+        now: SimTime,
+        alert: AlertId,
+        r: ContainRequest,
+        by: Party,
+    ) {
+        let (action, target) = (r.action, r.target);
+        let customer_ms = self
+            .customer_cost(alert, CustomerTask::Contain { action, target })
+            .ms();
+        self.emit(
+            now,
+            Payload::ContainmentRequested {
+                alert,
+                action,
+                target,
+                by,
+                executor: Party::Customer,
+                customer_ms,
+            },
+        );
     }
 
     /// The provider's worker has carried out `reqs`: each takes effect after its

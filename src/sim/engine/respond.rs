@@ -5,6 +5,7 @@ use super::{CustomerTask, Engine, Job};
 use crate::event::{ActionKind, ContainAction, Party, Payload, Verdict};
 use crate::ids::{AlertId, EntityId};
 use crate::random::Purpose;
+use crate::strategy::ContainRequest;
 use crate::strategy::view::{default_action, default_eradication};
 use crate::time::{SimDuration, SimTime};
 
@@ -108,19 +109,8 @@ impl Engine<'_> {
                             .into_iter()
                             .flatten()
                         {
-                            let work = CustomerTask::Contain { action, target };
-                            let customer_ms = self.customer_cost(alert, work).ms();
-                            self.emit(
-                                now,
-                                Payload::ContainmentRequested {
-                                    alert,
-                                    action,
-                                    target,
-                                    by: Party::Customer,
-                                    executor: Party::Customer,
-                                    customer_ms,
-                                },
-                            );
+                            let r = ContainRequest { action, target };
+                            self.customer_action(now, alert, r, Party::Customer);
                         }
                     }
                 }

@@ -285,18 +285,19 @@ impl Engine<'_> {
             now,
             Some(pool as usize),
         );
-        let label = self.state.truth().get(alert);
-        // The whole incident's scope, for the oracle: where its campaign holds footholds.
-        let footholds = match (&self.decider.policy, label.and_then(|l| l.origin)) {
-            (Policy::Oracle(_), Some((c, _))) => self.live_footholds(c),
-            _ => Vec::new(),
-        };
-        match &mut self.decider.policy {
-            Policy::Honest(s) => s.decide(&view),
-            Policy::Oracle(o) => {
-                let truth = label.map_or(Truth::FalsePositive, |l| l.truth);
-                o.decide(&view, TruthDoor::open(truth, footholds))
-            }
+        // Truth is read only for the oracle: the label, and the incident's whole scope
+        // (where its campaign holds footholds).
+        let door = matches!(self.decider.policy, Policy::Oracle(_)).then(|| {
+            let label = self.state.truth().get(alert);
+            let footholds = label
+                .and_then(|l| l.origin)
+                .map_or_else(Vec::new, |(c, _)| self.live_footholds(c));
+            TruthDoor::open(label.map_or(Truth::FalsePositive, |l| l.truth), footholds)
+        });
+        match (&mut self.decider.policy, door) {
+            (Policy::Oracle(o), Some(door)) => o.decide(&view, door),
+            (Policy::Honest(s), _) => s.decide(&view),
+            (Policy::Oracle(_), None) => unreachable!("the door is opened for the oracle"),
         }
     }
 }
