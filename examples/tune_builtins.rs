@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use mdrsim::scenario::Scenario;
 use mdrsim::scenario::load::parse_spec;
 use mdrsim::score::Metrics;
-use mdrsim::score::cost::CostTable;
 use mdrsim::sim::Simulation;
 use mdrsim::strategy::StrategyDef;
 use mdrsim::strategy::builtin::definition;
@@ -57,8 +56,9 @@ fn variants(path: &Path) -> Vec<Scenario> {
         .collect()
 }
 
+/// The primary objective under the default cost table (metrics come priced by it).
 fn cost(m: &Metrics) -> f64 {
-    CostTable::default().cost(m)
+    m.cost
 }
 
 /// Each tuned parameter and the grid it is searched over (wide enough that the chosen

@@ -52,6 +52,9 @@ pub enum Purpose {
     /// The detection latency of one alert (keyed by the alert's origin, drawn from its
     /// rule's distribution: the same for attack and benign activity).
     DetectionLatency = 15,
+    /// How long one alert may wait in one pool's queue (keyed by the alert's origin and
+    /// the pool, drawn from the provider's patience: the same for attack and benign).
+    Patience = 16,
 }
 
 impl SeedTree {

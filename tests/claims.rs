@@ -89,8 +89,8 @@ fn a_baseline_checked_against_the_run_it_came_from_passes() {
     let o = check(results, &["--format", "json"]);
     assert_eq!(code(&o), 0, "{}", text(&o).1);
     let rows = comparisons(&o);
-    // 2 strategies × 8 rules of the default policy, overall only.
-    assert_eq!(rows.len(), 16);
+    // 2 strategies × 9 rules of the default policy, overall only.
+    assert_eq!(rows.len(), 18);
     for r in &rows {
         assert_eq!(r["verdict"], "ok", "{r}");
         assert!(r["change"].is_null() || r["change"] == 0.0, "{r}");
@@ -140,8 +140,9 @@ fn fewer_analysts_fail_naming_the_metric() {
 
 #[test]
 fn a_stricter_containment_threshold_fails_on_paired_seeds() {
-    // Agents that contain only at P ≥ 0.95 (not 0.5) catch fewer attacks: malicious
-    // recall regresses, on paired seeds, beyond the policy's allowance.
+    // Agents that contain only at P ≥ 0.95 (not 0.05) end fewer attacks: the primary
+    // objective and the time to resolution regress, on paired seeds, beyond the
+    // policy's allowance.
     let dir = temp();
     let (base, file) = (dir.path().join("base"), dir.path().join("b.json"));
     eval(&base, &["--strategies", "ai_mdr", "--seeds", "16"]);
@@ -168,10 +169,9 @@ fn a_stricter_containment_threshold_fails_on_paired_seeds() {
         .filter(|r| r["verdict"] == "regressed")
         .map(|r| r["metric"].as_str().unwrap().to_string())
         .collect();
-    assert!(
-        regressed.contains(&"malicious_recall".to_string()),
-        "{regressed:?}"
-    );
+    for m in ["cost", "time_to_resolution_p50_s"] {
+        assert!(regressed.contains(&m.to_string()), "{m}: {regressed:?}");
+    }
     // Each regressed metric's paired interval lies wholly on the worse side.
     for r in comparisons(&o)
         .iter()
@@ -302,7 +302,7 @@ fn claims_json(o: &Output) -> Vec<serde_json::Value> {
 }
 
 #[test]
-fn claims_pass_fail_or_stay_inconclusive_until_enough_seeds() {
+fn claims_pass_fail_or_stay_inconclusive() {
     let dir = temp();
     let body = "[[claims]]\nclaim = \"escalation_rate <= 0.05\"\n\
                 [[claims]]\nclaim = \"containment_rate >= 0.9\"\n\
@@ -321,23 +321,36 @@ fn claims_pass_fail_or_stay_inconclusive_until_enough_seeds() {
         out[2]["ci_high"].as_f64().unwrap(),
     );
     assert!(lo < 0.25 && 0.25 <= hi, "{lo}–{hi}");
-    let needed = out[2]["seeds_to_settle"].as_u64().expect("a seed count");
-    assert!(needed > 4 && needed < 64, "{needed}");
-    // With the suggested seeds, the inconclusive claim settles.
-    let body = "[[claims]]\nclaim = \"malicious_recall >= 0.25\"\n";
-    let f = claims_file(dir.path(), needed, body);
-    let o = mdrsim(&["claims", f.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(claims_json(&o)[0]["verdict"], "pass", "{}", text(&o).0);
-    assert_eq!(code(&o), 0);
+    // No seed count is promised: an extrapolation from one interval was wrong in
+    // 3 of 3 follow-ups (issue 22), so the row says n and nothing more.
+    assert!(out[2].get("seeds_to_settle").is_none());
+    assert!(out[2]["n"].as_u64().unwrap() > 0);
     // Inconclusive alone: exit 1 by default, 0 with --inconclusive pass.
     let body = "[[claims]]\nclaim = \"malicious_recall >= 0.25\"\n\
                 [[claims]]\nclaim = \"escalation_rate <= 0.05\"\n";
     let f = claims_file(dir.path(), 4, body);
     let o = mdrsim(&["claims", f.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
-    assert!(text(&o).0.contains("inconclusive (≈"), "{}", text(&o).0);
+    assert!(text(&o).0.contains("inconclusive"), "{}", text(&o).0);
+    let o = mdrsim(&[
+        "claims",
+        f.to_str().unwrap(),
+        "--inconclusive",
+        "pass",
+        "--no-gaming-check",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o).0);
+    // With the gaming check, this set fails anyway: containing everything passes both
+    // claims (every malicious alert called malicious, nothing escalated).
     let o = mdrsim(&["claims", f.to_str().unwrap(), "--inconclusive", "pass"]);
-    assert_eq!(code(&o), 0);
+    assert_eq!(code(&o), 1);
+    assert!(
+        text(&o)
+            .0
+            .contains("NOT DISCRIMINATING: this claim set is also satisfied by contain_all"),
+        "{}",
+        text(&o).0
+    );
 }
 
 #[test]
@@ -467,7 +480,7 @@ fn malformed_policy_files_name_file_line_and_field() {
         (
             "allow = \"10m\"",
             "allow = \"10x\"",
-            "metrics.detect_to_contain.p50.allow",
+            "metrics.time_to_resolution.p50.allow",
         ),
         ("allow = \"10%\"", "allow = \"-10%\"", "metrics.cost.allow"),
         (

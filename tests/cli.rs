@@ -658,18 +658,20 @@ fn the_eval_table_fits_120_columns() {
     let table = stdout(&r);
     let widest = table.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(widest <= 120, "{widest} columns:\n{table}");
-    assert!(
-        table.contains("cost")
-            && table.contains("detect→contain")
-            && table.contains("runs per row")
-    );
+    assert!(table.contains("cost") && table.contains("resolved") && table.contains("runs per row"));
 }
 
 #[test]
 fn a_cost_table_is_applied_recorded_and_checked() {
     let dir = tempfile::tempdir().unwrap();
     let costs = dir.path().join("costs.toml");
-    std::fs::write(&costs, "currency = \"EUR\"\nimpact = 0\nattacker_dwell_hour = 0\ndisruption_hour = 0\ncustomer_hour = 1\nprovider_hour = 0\n").unwrap();
+    std::fs::write(
+        &costs,
+        "currency = \"EUR\"\nimpact = 0\nattacker_dwell_hour = 0\ndisruption_hour = 0\n\
+         eradication = 0\nanalyst_hour = 0\nexpert_hour = 0\nautomation_action = 0\n\
+         on_call_callout = 0\ncustomer_hour = 1\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let scenario = repo("scenarios/leaked-cloud-key.toml");
     let r = mdrsim(&[

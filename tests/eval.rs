@@ -260,11 +260,14 @@ fn records_from_tables(
         let radius = column::<UInt64Array>(&b, "blast_radius");
         let incidental = column::<BooleanArray>(&b, "stopped_incidentally");
         let suppressed = column::<BooleanArray>(&b, "suppressed");
+        let objective = column::<StringArray>(&b, "objective");
+        let worth = column::<arrow_array::Float64Array>(&b, "stated_worth");
         for i in 0..b.num_rows() {
             let rec = runs.entry(run.value(i)).or_insert_with(|| RunRecords {
                 horizon_ms: 0,
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
+                staffed_hours: [0.0, 0.0],
             });
             // The table holds attack campaigns only, in index order; an authorised
             // look-alike sequence keeps its index (a placeholder here).
@@ -282,6 +285,8 @@ fn records_from_tables(
                     suppressed: false,
                     impact: false,
                     blast_radius: 0,
+                    objective: Default::default(),
+                    stated_worth: None,
                 });
             }
             assert_eq!(censored.value(i), contained.is_null(i));
@@ -298,6 +303,9 @@ fn records_from_tables(
                 suppressed: suppressed.value(i),
                 impact: impact.value(i),
                 blast_radius: radius.value(i),
+                objective: serde_json::from_value(serde_json::json!(objective.value(i)))
+                    .expect("a known objective"),
+                stated_worth: (!worth.is_null(i)).then(|| worth.value(i)),
             });
         }
     }
@@ -305,14 +313,18 @@ fn records_from_tables(
     for b in read(&out.join("runs.parquet")).unwrap() {
         let run = column::<UInt64Array>(&b, "run");
         let horizon = column::<UInt64Array>(&b, "horizon_ms");
+        let analysts = column::<arrow_array::Float64Array>(&b, "staffed_analyst_hours");
+        let experts = column::<arrow_array::Float64Array>(&b, "staffed_expert_hours");
         for i in 0..b.num_rows() {
-            runs.entry(run.value(i))
-                .or_insert_with(|| RunRecords {
-                    horizon_ms: 0,
-                    alerts: Vec::new(),
-                    campaigns: Vec::new(),
-                })
-                .horizon_ms = horizon.value(i);
+            let rec = runs.entry(run.value(i)).or_insert_with(|| RunRecords {
+                horizon_ms: 0,
+                alerts: Vec::new(),
+                campaigns: Vec::new(),
+                staffed_hours: [0.0, 0.0],
+            });
+            rec.horizon_ms = horizon.value(i);
+            // Staffing is the provider's schedule, not an alert's: runs.parquet has it.
+            rec.staffed_hours = [analysts.value(i), experts.value(i)];
         }
     }
     for b in read(&out.join("alerts.parquet")).unwrap() {
@@ -336,6 +348,20 @@ fn records_from_tables(
         let false_cont = column::<UInt64Array>(&b, "false_containments");
         let disruption = column::<UInt64Array>(&b, "disruption_ms");
         let errors = column::<UInt64Array>(&b, "strategy_errors");
+        let tier = |t: &str| column::<UInt64Array>(&b, t);
+        let tiers = [
+            tier("disruption_low_ms"),
+            tier("disruption_medium_ms"),
+            tier("disruption_high_ms"),
+            tier("disruption_critical_ms"),
+        ];
+        let erad = [
+            tier("credential_resets"),
+            tier("host_reimages"),
+            tier("grant_revocations"),
+        ];
+        let callouts = tier("on_call_callouts");
+        let automation = tier("automation_actions");
         let confidence = column::<arrow_array::Float64Array>(&b, "confidence");
         let started = column::<ListArray>(&b, "wait_started_ms");
         let ended = column::<ListArray>(&b, "wait_ended_ms");
@@ -345,6 +371,7 @@ fn records_from_tables(
                 horizon_ms: 0,
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
+                staffed_hours: [0.0, 0.0],
             });
             assert_eq!(alert.value(i), rec.alerts.len() as u64, "alerts in order");
             let queued_at_ms = opt_u64(queued, i);
@@ -387,6 +414,10 @@ fn records_from_tables(
                 customer_work_ms: customer_ms.value(i),
                 false_containments: false_cont.value(i),
                 disruption_ms: disruption.value(i),
+                disruption_by_tier_ms: tiers.map(|t| t.value(i)),
+                eradications: erad.map(|t| t.value(i)),
+                on_call_callouts: callouts.value(i),
+                automation_actions: automation.value(i),
                 strategy_errors: errors.value(i),
                 waits: (0..from.len())
                     .map(|k| Wait {
@@ -429,6 +460,7 @@ fn runs_metrics_recompute_from_the_alert_and_campaign_tables() {
         horizon_ms: 0,
         alerts: Vec::new(),
         campaigns: Vec::new(),
+        staffed_hours: [0.0, 0.0],
     };
     for r in &runs {
         let recomputed =

@@ -125,7 +125,7 @@ fn eval_runs_a_file_beside_built_ins_and_records_it() {
         .find(|g| g["strategy"] == "legacy_24x7")
         .expect("a paired row for the file's strategy");
     assert_eq!(paired["runs"], 4);
-    assert_eq!(paired["metrics"]["unhandled"]["method"], "paired t");
+    assert_eq!(paired["metrics"]["unhandled"]["method"], "paired bootstrap");
     assert!(
         paired["metrics"]["unhandled"]["mean"].as_f64().unwrap() < 0.0,
         "{paired}"

@@ -1,11 +1,13 @@
 //! One claim, `METRIC OP BOUND` (`escalation_rate <= 0.02`, `detect_to_contain.p50 <=
 //! "15m"`), and its verdict from a 95% interval: **pass** when the whole interval
 //! satisfies the bound, **fail** when the whole interval violates it, **inconclusive**
-//! when it straddles the bound — with the seed count that would probably settle it.
+//! when it straddles the bound.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+pub use super::normalise::Per;
 
 use crate::harness::output::metric_columns;
 use crate::harness::stats::Summary;
@@ -61,6 +63,9 @@ pub struct Claim {
     /// The metric column it is about (aliases resolved: `detect_to_contain.p50` →
     /// `detect_to_contain_p50_s`).
     pub metric: String,
+    /// What the metric is divided by (`escalated per week`), if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<Per>,
     /// The comparison.
     pub op: Op,
     /// The bound in the metric's unit (seconds for times).
@@ -108,7 +113,31 @@ pub fn parse(text: &str) -> Result<Claim, String> {
                  \"escalation_rate <= 0.02\""
             )
         })?;
-    let metric = resolve_metric(text[..at].trim())?;
+    let subject = text[..at].trim();
+    let (name, per) = match subject.split_once(" per ") {
+        Some((m, unit)) => {
+            let per = Per::parse(unit).ok_or_else(|| {
+                format!(
+                    "{subject:?}: normalise by \"per week\", \"per 1000 endpoints\" or \
+                     \"per 1000 users\""
+                )
+            })?;
+            (m.trim(), Some(per))
+        }
+        None => (subject, None),
+    };
+    let metric = resolve_metric(name)?;
+    if per.is_some()
+        && (metric.ends_with("_s")
+            || crate::report::units::is_share(&metric)
+            || !crate::harness::summary::is_mean(&metric)
+            || ["auc", "brier", "mcc", "f1"].contains(&metric.as_str()))
+    {
+        return Err(format!(
+            "{metric}: only counts, hours and costs can be normalised (a rate, a time or a \
+             score already is)"
+        ));
+    }
     let raw = text[at + sym.len()..].trim();
     let bound_text = raw
         .trim_matches(|c| c == '"' || c == '\'')
@@ -144,10 +173,30 @@ pub fn parse(text: &str) -> Result<Claim, String> {
     }
     Ok(Claim {
         metric,
+        per,
         op,
         bound,
         bound_text,
     })
+}
+
+/// Parses a claim of one or more parts joined by `and`
+/// (`escalation_rate <= 2% and containment_rate >= 0.5`): it holds when every part does.
+pub fn parse_all(text: &str) -> Result<Vec<Claim>, String> {
+    text.split(" and ").map(|part| parse(part.trim())).collect()
+}
+
+/// The verdict of a conjunction: pass when every part passes, fail when any part
+/// fails, else inconclusive.
+pub fn all_of(parts: impl IntoIterator<Item = Verdict>) -> Verdict {
+    let v: Vec<Verdict> = parts.into_iter().collect();
+    if v.contains(&Verdict::Fail) {
+        Verdict::Fail
+    } else if v.iter().all(|x| *x == Verdict::Pass) {
+        Verdict::Pass
+    } else {
+        Verdict::Inconclusive
+    }
 }
 
 /// A claim's outcome.
@@ -207,40 +256,6 @@ pub fn verdict(claim: &Claim, s: &Summary) -> Verdict {
     }
 }
 
-/// Margin on the seed estimate: the estimate itself moves as seeds are added, so ask
-/// for a fifth more than the bare 1/√n extrapolation.
-const SAFETY: f64 = 1.2;
-
-/// For an inconclusive claim, about how many seeds (per scenario) would settle it,
-/// assuming the estimate stays where it is and the interval narrows as 1/√n:
-/// the interval's half on the bound's side must shrink to the gap between estimate and
-/// bound. `None` when no count would (the estimate sits on the bound, an end is
-/// unbounded, or there is no interval).
-pub fn seeds_to_settle(claim: &Claim, s: &Summary, seeds: u64) -> Option<u64> {
-    let (lo, hi) = ends(s)?;
-    let est = estimate_value(s)?;
-    if ![lo, hi, est].iter().all(|x| x.is_finite()) || seeds == 0 {
-        return None;
-    }
-    let gap = (est - claim.bound).abs();
-    if gap <= f64::EPSILON * claim.bound.abs().max(1.0) {
-        return None;
-    }
-    // The end that straddles: towards the bound from the estimate.
-    let half = if est < claim.bound {
-        hi - est
-    } else {
-        est - lo
-    };
-    if half <= gap {
-        return None;
-    }
-    let factor = (half / gap).powi(2) * SAFETY;
-    // Rounded up, forgiving floating-point dust (27.000000001 is 27).
-    let needed = (seeds as f64 * factor - 1e-9).ceil();
-    (needed.is_finite() && needed < 1e9).then_some(needed as u64)
-}
-
 /// Whether the bound is an upper one (`<`, `<=`).
 pub fn is_upper(claim: &Claim) -> bool {
     claim.op.upper()
@@ -288,6 +303,38 @@ mod tests {
     }
 
     #[test]
+    fn claims_normalise_and_combine() {
+        let c = parse("escalated per week <= 50").unwrap();
+        assert_eq!((c.metric.as_str(), c.per), ("escalated", Some(Per::Week)));
+        let c = parse("false_containments per 1,000 endpoints < 5").unwrap();
+        assert_eq!(c.per, Some(Per::ThousandEndpoints));
+        assert_eq!(
+            parse("cost per 1000 users <= 1e6").unwrap().per,
+            Some(Per::ThousandUsers)
+        );
+        // A rate or a time is already normalised.
+        assert!(
+            parse("escalation_rate per week <= 0.1")
+                .unwrap_err()
+                .contains("only counts")
+        );
+        assert!(parse("time_to_resolution.p50 per week <= 1h").is_err());
+        assert!(
+            parse("escalated per fortnight <= 5")
+                .unwrap_err()
+                .contains("per week")
+        );
+        let parts = parse_all("escalation_rate <= 2% and containment_rate >= 0.5").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].metric, "containment_rate");
+        assert!(parse_all("escalation_rate <= 2% and nonsense").is_err());
+        use Verdict::*;
+        assert_eq!(all_of([Pass, Pass]), Pass);
+        assert_eq!(all_of([Pass, Inconclusive]), Inconclusive);
+        assert_eq!(all_of([Inconclusive, Fail]), Fail);
+    }
+
+    #[test]
     fn the_whole_interval_decides() {
         let at_most = parse("escalation_rate <= 0.02").unwrap();
         // ai_mdr's hand-checked 9/1086 with interval 0.38–1.30%: passes.
@@ -327,29 +374,11 @@ mod tests {
             ..Summary::empty("kaplan-meier")
         };
         assert_eq!(verdict(&c, &never), Verdict::Fail);
-        // Estimate 45 min, interval 7 min to unbounded: straddles, and no seed count
-        // can be promised.
+        // Estimate 45 min, interval 7 min to unbounded: straddles.
         let open = Summary {
             ci_high: None,
             ..summary(2700.0, 420.0, 0.0, "kaplan-meier")
         };
         assert_eq!(verdict(&c, &open), Verdict::Inconclusive);
-        assert_eq!(seeds_to_settle(&c, &open, 16), None);
-    }
-
-    #[test]
-    fn seeds_to_settle_extrapolates_by_root_n() {
-        // Estimate 0.015 under a 0.02 bound, upper end 0.025: half 0.01 against a gap of
-        // 0.005 → 4× the seeds, 1.2× for safety: 8 seeds → 38.4 → 39.
-        let c = parse("escalation_rate <= 0.02").unwrap();
-        let s = summary(0.015, 0.005, 0.025, "run bootstrap");
-        assert_eq!(seeds_to_settle(&c, &s, 8), Some(39));
-        // On the failing side the lower end counts: estimate 0.03, lower end 0.015.
-        let s = summary(0.03, 0.015, 0.045, "run bootstrap");
-        assert_eq!(seeds_to_settle(&c, &s, 10), Some(27));
-        assert_eq!(
-            seeds_to_settle(&c, &summary(0.02, 0.01, 0.03, "t"), 8),
-            None
-        );
     }
 }

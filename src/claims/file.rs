@@ -47,8 +47,8 @@ pub struct ClaimEntry {
     pub says: String,
     /// The claim as written (`escalation_rate <= 0.02`).
     pub text: String,
-    /// Parsed.
-    pub claim: Claim,
+    /// Its parts (one, or several joined by `and`), each as written and parsed.
+    pub parts: Vec<(String, Claim)>,
     /// One scenario, or the whole suite when `None`.
     pub scenario: Option<String>,
 }
@@ -148,7 +148,14 @@ pub fn parse(text: &str, path: &Path) -> Result<ClaimsFile> {
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let claim = expr::parse(&c.claim).map_err(|m| err(&format!("claims[{i}].claim"), m))?;
+            let parsed =
+                expr::parse_all(&c.claim).map_err(|m| err(&format!("claims[{i}].claim"), m))?;
+            let parts = c
+                .claim
+                .split(" and ")
+                .map(|t| t.trim().to_string())
+                .zip(parsed)
+                .collect();
             if let Some(s) = &c.scenario
                 && !scenarios.iter().any(|x| &x.name == s)
             {
@@ -161,7 +168,7 @@ pub fn parse(text: &str, path: &Path) -> Result<ClaimsFile> {
             Ok(ClaimEntry {
                 says: c.says,
                 text: c.claim,
-                claim,
+                parts,
                 scenario: c.scenario,
             })
         })

@@ -199,7 +199,7 @@ mod tests {
         let d2c = p
             .rules
             .iter()
-            .find(|r| r.metric == "detect_to_contain_p50_s")
+            .find(|r| r.metric == "time_to_resolution_p50_s")
             .unwrap();
         assert!(d2c.higher_is_worse && d2c.significant);
         assert_eq!(d2c.allow, Allowance::Relative(0.25));

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mdrsim::budget::Budget;
 use mdrsim::claims::assess::{assess, check_results, config};
 use mdrsim::claims::file;
+use mdrsim::claims::gaming::trivial_reports;
 use mdrsim::harness::folder::{Staging, verify};
 use mdrsim::harness::tables::read_runs;
 use mdrsim::report::claims::{GateFormat, render_claims};
@@ -52,6 +53,11 @@ pub struct ClaimsArgs {
     /// --out), where `mdrsim report` shows it.
     #[arg(long)]
     record: bool,
+    /// Skip the gaming check. By default the trivial strategies (dismiss_all,
+    /// escalate_all, contain_all) are run on the same suite, seeds and costs; a claim set
+    /// one of them passes whole does not discriminate, and fails (exit 1).
+    #[arg(long)]
+    no_gaming_check: bool,
 }
 
 /// Runs the command.
@@ -95,7 +101,19 @@ pub fn execute(args: ClaimsArgs) -> anyhow::Result<ExitCode> {
             read_runs(&target.join("runs.parquet"))?
         }
     };
-    let report = assess(&claims, &runs);
+    let mut report = assess(&claims, &runs);
+    if !args.no_gaming_check {
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let bar = ProgressBar::new_spinner();
+        bar.set_message("gaming check: trivial strategies on the same claims");
+        let trivial = trivial_reports(&claims, threads, Budget::new(args.allow_large), &|_| {
+            bar.tick()
+        })?;
+        bar.finish_and_clear();
+        report = report.with_gaming(&trivial);
+    }
     if args.record
         && let Some(dir) = args.results.as_ref().or(args.out.as_ref())
     {
@@ -104,8 +122,9 @@ pub fn execute(args: ClaimsArgs) -> anyhow::Result<ExitCode> {
     std::io::stdout()
         .lock()
         .write_all(render_claims(&report, args.format).as_bytes())?;
-    let failed =
-        report.failed > 0 || (report.inconclusive > 0 && args.inconclusive == Inconclusive::Fail);
+    let failed = report.failed > 0
+        || (report.inconclusive > 0 && args.inconclusive == Inconclusive::Fail)
+        || !report.undiscriminating().is_empty();
     Ok(if failed {
         ExitCode::from(1)
     } else {

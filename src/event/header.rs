@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Rule;
+use super::{Criticality, Objective, PoolKind, Rule};
 
 /// Identity of a run and the names behind its ids.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +37,15 @@ pub struct RunHeader {
     pub sources: Vec<String>,
     /// Provider pools, indexed by `pool`.
     pub pools: Vec<String>,
+    /// Each pool's kind (people paid per hour on shift, automation per action).
+    pub pool_kinds: Vec<PoolKind>,
+    /// Each pool's worker-hours on shift within the horizon (the headcount the
+    /// provider pays for, whether busy or not).
+    pub pool_hours: Vec<f64>,
+    /// Each entity's criticality (the directory's, or its kind's default), by `EntityId`.
+    pub criticality: Vec<Criticality>,
+    /// The customer's team size: a worker index at or above it is the on-call.
+    pub customer_team: u32,
     /// The provider profile in effect (with the scenario's pins applied), as the
     /// strategy serialized it: the log records it, scoring never reads it.
     pub provider: serde_json::Value,
@@ -56,6 +65,12 @@ pub struct CampaignInfo {
     /// benign and which no campaign metric counts.
     #[serde(default = "yes")]
     pub malicious: bool,
+    /// What its objective is (priced by the cost table).
+    #[serde(default)]
+    pub objective: Objective,
+    /// What reaching it is worth, when the scenario says (overrides the table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<f64>,
     /// Step ids and techniques, indexed by `StepId`.
     pub steps: Vec<StepInfo>,
 }

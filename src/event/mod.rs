@@ -14,7 +14,7 @@ pub mod vocabulary;
 pub use header::RunHeader;
 pub use log::EventLog;
 pub use payload::{ActionKind, ContainAction, ContextKind, Party, Payload, Truth, Verdict};
-pub use vocabulary::{Rule, Severity};
+pub use vocabulary::{Criticality, Objective, PoolKind, Rule, Severity};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +22,7 @@ use crate::time::SimTime;
 
 /// Version of the stored log layout; bumped whenever a reader of the old layout would
 /// misread the new one. Stored in every file.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// One event: which run, its position in the log, when, and what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -99,7 +99,8 @@ pub enum Payload {
         /// Index of the pool in the header's `pools`.
         pool: u32,
     },
-    /// A waiting low-priority alert was dropped under overload.
+    /// A waiting alert expired: dropped by the overload rule, or not picked up within
+    /// its patience.
     AlertExpired {
         /// The alert.
         alert: AlertId,

@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod folder;
 pub mod grid;
 pub mod output;
+pub mod paired;
 pub mod parts;
 pub mod rows;
 pub mod run;

@@ -103,6 +103,15 @@ pub fn alert_fields() -> Vec<Field> {
         field("customer_work_ms", UInt64, false),
         field("false_containments", UInt64, false),
         field("disruption_ms", UInt64, false),
+        field("disruption_low_ms", UInt64, false),
+        field("disruption_medium_ms", UInt64, false),
+        field("disruption_high_ms", UInt64, false),
+        field("disruption_critical_ms", UInt64, false),
+        field("credential_resets", UInt64, false),
+        field("host_reimages", UInt64, false),
+        field("grant_revocations", UInt64, false),
+        field("on_call_callouts", UInt64, false),
+        field("automation_actions", UInt64, false),
         field("strategy_errors", UInt64, false),
         field("wait_started_ms", list_of_u64(false), false),
         field("wait_ended_ms", list_of_u64(true), false),
@@ -162,6 +171,15 @@ pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         u64s(rows.iter().map(|(_, a)| a.customer_work_ms)),
         u64s(rows.iter().map(|(_, a)| a.false_containments)),
         u64s(rows.iter().map(|(_, a)| a.disruption_ms)),
+        u64s(rows.iter().map(|(_, a)| a.disruption_by_tier_ms[0])),
+        u64s(rows.iter().map(|(_, a)| a.disruption_by_tier_ms[1])),
+        u64s(rows.iter().map(|(_, a)| a.disruption_by_tier_ms[2])),
+        u64s(rows.iter().map(|(_, a)| a.disruption_by_tier_ms[3])),
+        u64s(rows.iter().map(|(_, a)| a.eradications[0])),
+        u64s(rows.iter().map(|(_, a)| a.eradications[1])),
+        u64s(rows.iter().map(|(_, a)| a.eradications[2])),
+        u64s(rows.iter().map(|(_, a)| a.on_call_callouts)),
+        u64s(rows.iter().map(|(_, a)| a.automation_actions)),
         u64s(rows.iter().map(|(_, a)| a.strategy_errors)),
         u64_lists(
             rows.iter()
@@ -178,10 +196,12 @@ pub fn alert_columns(results: &[RunResult]) -> Vec<ArrayRef> {
 /// Columns of `campaigns.parquet` after `run`: one row per attack campaign
 /// (authorised look-alike sequences are not campaigns of any metric).
 pub fn campaign_fields() -> Vec<Field> {
-    use DataType::{Boolean, UInt64, Utf8};
+    use DataType::{Boolean, Float64, UInt64, Utf8};
     vec![
         field("campaign", UInt64, false),
         field("name", Utf8, false),
+        field("objective", Utf8, false),
+        field("stated_worth", Float64, true),
         field("started_at_ms", UInt64, true),
         field("detected_at_ms", UInt64, true),
         field("contained_at_ms", UInt64, true),
@@ -213,6 +233,11 @@ pub fn campaign_columns(results: &[RunResult]) -> Vec<ArrayRef> {
             rows.iter()
                 .map(|(r, i, _)| Some(r.header.campaigns.get(*i).map_or("", |c| c.name.as_str()))),
         ),
+        strs(
+            rows.iter()
+                .map(|(_, _, c)| Some(objective_name(c.objective))),
+        ),
+        floats(rows.iter().map(|(_, _, c)| c.stated_worth)),
         opt_u64s(rows.iter().map(|(_, _, c)| c.started_at_ms)),
         opt_u64s(rows.iter().map(|(_, _, c)| c.detected_at_ms)),
         opt_u64s(rows.iter().map(|(_, _, c)| c.contained_at_ms)),
@@ -251,4 +276,15 @@ pub fn backlog_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         u64s(rows.iter().map(|(_, (at, _))| *at)),
         u64s(rows.iter().map(|(_, (_, n))| *n)),
     ]
+}
+
+/// An objective's name, as in scenarios and `campaigns.parquet`.
+pub fn objective_name(o: crate::event::Objective) -> &'static str {
+    use crate::event::Objective::*;
+    match o {
+        DataBreach => "data_breach",
+        Ransomware => "ransomware",
+        BusinessEmailCompromise => "business_email_compromise",
+        InsiderTheft => "insider_theft",
+    }
 }

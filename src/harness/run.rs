@@ -176,7 +176,7 @@ impl EvalConfig {
             .run(&mut decider);
         let records = RunRecords::from_events(&out.header, out.log.events());
         let mut metrics = Metrics::from_records(&records);
-        metrics.cost = self.costs.cost(&metrics);
+        self.costs.price(&records, &mut metrics);
         if let Some(dir) = &self.events_dir {
             let path = crate::names::under(
                 dir,

@@ -1,5 +1,5 @@
 //! Statistics over seeds: mean, sample standard deviation and a 95% confidence interval
-//! from Student's t (statrs), and paired differences on matched seeds.
+//! from Student's t (statrs).
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -73,15 +73,6 @@ pub fn summarize(values: &[Option<f64>]) -> Summary {
     }
 }
 
-/// Paired differences `a − b` over matched positions where both are present.
-pub fn paired(a: &[Option<f64>], b: &[Option<f64>]) -> Summary {
-    let d: Vec<Option<f64>> = a.iter().zip(b).map(|(x, y)| Some((*x)? - (*y)?)).collect();
-    Summary {
-        method: "paired t".into(),
-        ..summarize(&d)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,15 +87,5 @@ mod tests {
         // t(0.975, 3) = 3.182446305
         assert!((s.ci_high.unwrap() - (2.5 + 3.182446305 * sd / 2.0)).abs() < 1e-6);
         assert_eq!(summarize(&[None]).mean, None);
-    }
-
-    #[test]
-    fn paired_differences_use_matched_seeds() {
-        let p = paired(
-            &[Some(3.0), Some(5.0), None],
-            &[Some(1.0), Some(2.0), Some(9.0)],
-        );
-        assert_eq!(p.n, 2);
-        assert_eq!(p.mean, Some(2.5));
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::estimate;
-use super::stats::{Summary, paired, summarize};
+use super::stats::{Summary, summarize};
 use crate::harness::output::metric_columns;
 use crate::score::Metrics;
 use crate::score::survival::Observation;
@@ -65,7 +65,15 @@ fn within(metric: &str, mut s: Summary) -> Summary {
         (-1.0, 1.0)
     } else if metric.ends_with("_rate")
         || metric.ends_with("accuracy")
-        || ["precision", "recall", "f1", "brier", "evidence_coverage"].contains(&metric)
+        || [
+            "precision",
+            "recall",
+            "f1",
+            "brier",
+            "auc",
+            "evidence_coverage",
+        ]
+        .contains(&metric)
     {
         (0.0, 1.0)
     } else {
@@ -95,13 +103,14 @@ fn estimator(name: &str) -> Estimator {
         "containment_rate" => Estimator::Proportion,
         "escalation_rate" => Estimator::Ratio(|x| (x.escalated, x.alerts)),
         "autonomous_rate" => Estimator::Ratio(|x| (x.verdicts, x.alerts)),
+        "expired_rate" => Estimator::Ratio(|x| (x.expired, x.alerts)),
         "verdict_accuracy" => Estimator::Ratio(|x| (x.tp + x.tn, x.verdicts)),
         "precision" => Estimator::Ratio(|x| (x.tp, x.tp + x.fp)),
         "recall" => Estimator::Ratio(|x| (x.tp, x.tp + x.fn_)),
         "malicious_recall" => {
             Estimator::Ratio(|x| (x.malicious_alerts - x.missed, x.malicious_alerts))
         }
-        "time_to_containment_p50_s" => Estimator::Median {
+        "time_to_containment_p50_s" | "time_to_resolution_p50_s" => Estimator::Median {
             from_detection: false,
         },
         "detect_to_contain_p50_s" => Estimator::Median {
@@ -202,6 +211,41 @@ fn estimate(name: &str, runs: &[&RunRecord], key: &str) -> Option<Summary> {
     })
 }
 
+/// A paired difference as a summary row: n is the matched pairs, the interval a paired
+/// bootstrap of the headline's own estimator (an infinite median makes it open).
+fn difference(metric: &str, key: &str, pairs: &[(&RunRecord, &RunRecord)]) -> Summary {
+    let d = super::paired::paired_difference(metric, key, pairs);
+    let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
+    // A median reached on one side only: the change is infinite, said in words.
+    let method = match d.change {
+        Some(c) if c == f64::INFINITY => "paired bootstrap: never reached, baseline reached",
+        Some(c) if c == f64::NEG_INFINITY => "paired bootstrap: reached, baseline never",
+        _ => "paired bootstrap",
+    };
+    Summary {
+        n: d.pairs as u64,
+        mean: finite(d.change),
+        sd: None,
+        ci_low: finite(d.low),
+        ci_high: finite(d.high),
+        method: method.into(),
+        censored: None,
+    }
+}
+
+/// The mean of per-run values with Student's t — except a count equal in every run,
+/// whose t interval would have no width: it gets the exact Poisson interval instead.
+fn mean_of(metric: &str, values: &[Option<f64>]) -> Summary {
+    let s = within(metric, summarize(values));
+    let count = metric_columns()
+        .iter()
+        .any(|(name, integer)| name == metric && *integer);
+    match (count, s.sd, s.mean) {
+        (true, Some(0.0), Some(m)) => estimate::constant_count(m, s.n),
+        _ => s,
+    }
+}
+
 /// Summary of one group of runs.
 #[derive(Clone, Debug, Serialize)]
 pub struct GroupSummary {
@@ -249,7 +293,7 @@ fn group(scenario: &str, strategy: &str, params: &str, runs: &[&RunRecord]) -> G
         metrics: values(runs)
             .into_iter()
             .map(|(k, v)| {
-                let s = estimate(&k, runs, &key).unwrap_or_else(|| within(&k, summarize(&v)));
+                let s = estimate(&k, runs, &key).unwrap_or_else(|| mean_of(&k, &v));
                 (k, s)
             })
             .collect(),
@@ -308,16 +352,23 @@ pub fn summarize_runs(results: &[RunRecord], baseline: Option<&str>) -> EvalSumm
                             .map(|t| (*r, *t))
                     })
                     .collect();
-                let (a, c): (Vec<&RunRecord>, Vec<&RunRecord>) = matched.into_iter().unzip();
-                let (va, vc) = (values(&a), values(&c));
+                let key = format!("eval/{st}/{p}/vs/{b}");
                 GroupSummary {
                     scenario: "*".into(),
                     strategy: st.clone(),
                     params: p.clone(),
-                    runs: a.len() as u64,
-                    metrics: va
-                        .iter()
-                        .map(|(m, x)| (m.clone(), paired(x, &vc[m])))
+                    runs: matched.len() as u64,
+                    metrics: metric_columns()
+                        .into_iter()
+                        .map(|(m, _)| {
+                            // (baseline, this strategy): the change is this − baseline.
+                            let pairs: Vec<(&RunRecord, &RunRecord)> = matched
+                                .iter()
+                                .map(|(mine, theirs)| (*theirs, *mine))
+                                .collect();
+                            let s = difference(&m, &key, &pairs);
+                            (m, s)
+                        })
                         .collect(),
                 }
             })

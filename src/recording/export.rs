@@ -67,6 +67,8 @@ pub fn export(scenario: &Path, seed: u64, out: &Path) -> Result<Exported> {
         at: None,
         scale: 1.0,
         truth: Default::default(),
+        objective: Default::default(),
+        impact: None,
         background: BenignTruth::FalsePositive,
         entities: BTreeMap::new(),
         sources: BTreeMap::new(),

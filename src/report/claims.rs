@@ -4,9 +4,8 @@
 use std::fmt::Write as _;
 
 use super::table;
-use super::units::{delta, interval, value};
+use super::units::{delta, interval, range, value};
 use crate::claims::assess::ClaimsReport;
-use crate::claims::expr::Verdict;
 use crate::claims::policy::Allowance;
 use crate::claims::regression::{Change, CheckReport};
 
@@ -50,16 +49,14 @@ pub fn render_claims(r: &ClaimsReport, format: GateFormat) -> String {
     let _ = writeln!(
         out,
         "\npass: the whole 95% interval satisfies the claim; fail: the whole interval \
-         violates it;\ninconclusive: it straddles the bound (≈N seeds: about how many \
-         would settle it).\n"
+         violates it;\ninconclusive: it straddles the bound (more seeds may settle it; \
+         n is in every row).\n"
     );
     let (header, rows) = claims_table(r);
-    out += &table::render_with(&header, &rows, md, 2);
-    let stated: Vec<String> = r
-        .outcomes
-        .iter()
-        .filter(|o| !o.says.is_empty())
-        .map(|o| format!("- {}: \"{}\"", o.claim, o.says))
+    out += &table::render_with(&header, &rows, md, 3);
+    let stated: Vec<String> = (r.claims.iter().enumerate())
+        .filter(|(_, c)| !c.says.is_empty())
+        .map(|(i, c)| format!("- #{} {}: \"{}\"", i + 1, c.claim, c.says))
         .collect();
     if !stated.is_empty() {
         let _ = writeln!(out, "\nas stated:\n{}", stated.join("\n"));
@@ -67,56 +64,109 @@ pub fn render_claims(r: &ClaimsReport, format: GateFormat) -> String {
     let _ = writeln!(
         out,
         "\n{} claim(s): {} pass, {} fail, {} inconclusive",
-        r.outcomes.len(),
+        r.claims.len(),
         r.passed,
         r.failed,
         r.inconclusive
     );
+    out += &gaming_lines(r);
     out
 }
 
-/// The claims table: header and rows (for text, Markdown and HTML alike).
+/// What the gaming check found, in a sentence per trivial strategy.
+fn gaming_lines(r: &ClaimsReport) -> String {
+    let Some(trivial) = &r.gaming else {
+        return String::new();
+    };
+    let mut out = String::from("\ngaming check (the same claims, suite and seeds):\n");
+    for t in trivial {
+        let which: Vec<String> = t.passes.iter().map(|&i| format!("#{}", i + 1)).collect();
+        let _ = writeln!(
+            out,
+            "- {} passes {} of {}{}",
+            t.strategy,
+            t.passes.len(),
+            r.claims.len(),
+            if which.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", which.join(", "))
+            }
+        );
+    }
+    let bad = r.undiscriminating();
+    if bad.is_empty() {
+        out += "the claim set discriminates: no trivial strategy passes all of it\n";
+    } else {
+        let _ = writeln!(
+            out,
+            "NOT DISCRIMINATING: this claim set is also satisfied by {} (exit 1)",
+            bad.join(", ")
+        );
+    }
+    out
+}
+
+/// The claims table: header and rows (for text, Markdown and HTML alike). The verdict
+/// follows the claim, so a table too wide for a terminal wraps its evidence, never the
+/// verdict, away from the claim.
 pub fn claims_table(r: &ClaimsReport) -> (Vec<String>, Vec<Vec<String>>) {
     let header: Vec<String> = [
+        "#",
         "claim",
+        "verdict",
         "scenario",
         "estimate",
         "95% interval",
         "n",
         "method",
-        "verdict",
     ]
     .map(String::from)
     .to_vec();
-    let rows: Vec<Vec<String>> = r
-        .outcomes
-        .iter()
-        .map(|o| {
-            let m = o.parsed.metric.as_str();
-            let estimate = match (o.estimate, o.censored) {
-                (Some(x), _) => value(m, x),
-                (None, Some(c)) if o.n > 0 => format!("> horizon ({c} censored)"),
-                _ => "no data".into(),
-            };
-            let verdict = match (o.verdict, o.seeds_to_settle) {
-                (Verdict::Inconclusive, Some(n)) => format!("inconclusive (≈{n} seeds)"),
-                (v, _) => v.to_string(),
-            };
-            vec![
-                o.claim.clone(),
-                if o.scenario == "*" {
-                    "all".into()
-                } else {
-                    o.scenario.clone()
-                },
-                estimate,
-                interval(m, o.ci_low, o.ci_high, value),
-                o.n.to_string(),
-                o.method.clone(),
-                verdict,
-            ]
-        })
-        .collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (i, o) in r.outcomes.iter().enumerate() {
+        // A normalised claim is in the metric's own unit, per week or per 1000.
+        let m = o.parsed.metric.as_str();
+        let estimate = match (o.estimate, o.censored) {
+            (Some(x), _) => value(m, x),
+            (None, Some(c)) if o.n > 0 => format!("> horizon ({c} censored)"),
+            _ => "no data".into(),
+        };
+        let first = i == 0 || r.outcomes[i - 1].index != o.index;
+        let last = r.outcomes.get(i + 1).is_none_or(|n| n.index != o.index);
+        rows.push(vec![
+            if first {
+                format!("{}", o.index + 1)
+            } else {
+                String::new()
+            },
+            if first {
+                o.claim.clone()
+            } else {
+                format!("and {}", o.claim)
+            },
+            o.verdict.to_string(),
+            if o.scenario == "*" {
+                "all".into()
+            } else {
+                o.scenario.clone()
+            },
+            estimate,
+            range(m, o.ci_low, o.ci_high),
+            o.n.to_string(),
+            o.method.clone(),
+        ]);
+        // A claim of several parts holds only if every part does: its own row.
+        if last
+            && !first
+            && let Some(c) = r.claims.get(o.index)
+        {
+            let mut row = vec![String::new(); 8];
+            row[1] = "= all parts".into();
+            row[2] = c.verdict.to_string();
+            rows.push(row);
+        }
+    }
     (header, rows)
 }
 

@@ -122,7 +122,7 @@ fn sections(data: &ReportData, summary: &EvalSummary) -> Vec<Section> {
                 c.file, c.strategy, c.passed, c.failed, c.inconclusive
             ),
             claims_table(&c),
-            2,
+            3,
         ));
     }
     if let Some(c) = data

@@ -24,13 +24,16 @@ pub enum SummaryFormat {
     Json,
 }
 
-/// The metrics shown in the terminal table: DESIGN §5's headline (none of which a
-/// do-nothing strategy wins), with the column titles people read.
+/// The metrics shown in the terminal table, with the column titles people read: the
+/// primary objective first, then metrics each of which a degenerate strategy may win
+/// only by losing on the primary objective (docs/metrics.md, "Headline metrics").
+/// Times are unconditional (over every campaign, censored), discrimination is AUC.
 pub const HEADLINE: &[(&str, &str)] = &[
     ("cost", "cost"),
+    ("time_to_resolution_p50_s", "resolved"),
     ("containment_rate", "contained"),
-    ("detect_to_contain_p50_s", "detect→contain"),
     ("malicious_recall", "mal. recall"),
+    ("auc", "AUC"),
     ("escalation_rate", "escalated"),
     ("disruption_hours", "disruption"),
     ("customer_work_hours", "customer"),
@@ -39,23 +42,25 @@ pub const HEADLINE: &[(&str, &str)] = &[
 /// One summary cell in humane units: estimate, interval and censoring.
 pub fn cell(metric: &str, s: Option<&Summary>) -> String {
     let Some(s) = s else { return "n/a".into() };
+    match s.method.as_str() {
+        "paired bootstrap: never reached, baseline reached" => return "+∞ (> horizon)".into(),
+        "paired bootstrap: reached, baseline never" => return "−∞ (baseline > horizon)".into(),
+        _ => {}
+    }
     let Some(m) = s.mean else {
         return match s.censored {
             Some(c) if c > 0 => format!("> horizon c{c}"),
             _ => "n/a".into(),
         };
     };
-    // A paired difference: signed, in the metric's unit (shares in percentage points).
-    if s.method == "paired t" {
-        let half = s.ci_low.zip(s.ci_high).map(|(l, h)| (h - l) / 2.0);
-        let size = |x: f64| {
-            super::units::delta(metric, x)
-                .trim_start_matches(['+', '−', '±'])
-                .to_string()
-        };
-        return match half {
-            Some(h) => format!("{} ±{}", super::units::delta(metric, m), size(h)),
-            None => super::units::delta(metric, m),
+    // A paired difference: signed, in the metric's unit (shares in percentage points),
+    // with its bootstrap interval (not symmetric: both ends shown).
+    if s.method.starts_with("paired") {
+        let d = |x: f64| super::units::delta(metric, x);
+        return match (s.ci_low, s.ci_high) {
+            (Some(l), Some(h)) => format!("{} [{}, {}]", d(m), d(l), d(h)),
+            (Some(l), None) => format!("{} [{}, ?]", d(m), d(l)),
+            _ => d(m),
         };
     }
     let range = |f: &dyn Fn(f64) -> String| match (s.ci_low, s.ci_high) {
@@ -83,7 +88,7 @@ pub fn cell(metric: &str, s: Option<&Summary>) -> String {
                 .map_or(String::new(), |c| format!(" c{c}"));
             format!("{}{}{c}", duration(m), range(&duration))
         }
-        _ if metric == "cost" => {
+        _ if metric == "cost" || metric.starts_with("cost_") => {
             let money = |x: f64| {
                 if x >= 1e6 {
                     format!("{:.1}M", x / 1e6)
@@ -101,6 +106,25 @@ pub fn cell(metric: &str, s: Option<&Summary>) -> String {
                     format!("{} ±{}", money(m), money((hi - lo) / 2.0))
                 }
                 _ => money(m),
+            }
+        }
+        "t" if metric == "auc" => {
+            // Two decimals without the leading zero, and an end cut at 1 as plain 1: the
+            // headline table must fit a terminal.
+            let short = |x: f64| {
+                if x >= 0.995 {
+                    "1".to_string()
+                } else {
+                    format!("{x:.2}").trim_start_matches('0').to_string()
+                }
+            };
+            let two = |x: f64| format!("{x:.2}").trim_start_matches('0').to_string();
+            match (s.ci_low, s.ci_high) {
+                (Some(lo), Some(hi)) if ((m - lo) - (hi - m)).abs() > 1e-9 => {
+                    format!("{} [{}–{}]", two(m), two(lo), short(hi))
+                }
+                (Some(lo), Some(hi)) => format!("{} ±{}", two(m), two((hi - lo) / 2.0)),
+                _ => two(m),
             }
         }
         _ if metric.ends_with("_hours") => {
@@ -221,10 +245,10 @@ fn render_table(s: &EvalSummary, columns: &[(String, String)], md: bool) -> Stri
         .collect();
     let _ = writeln!(
         out,
-        "95% intervals in brackets: Wilson for contained campaigns,\n\
-         a run bootstrap for alert rates, Kaplan–Meier medians for detect→contain (cN: N\n\
-         campaigns never contained, censored at the horizon); ± is Student's t (shown as a\n\
-         range where the metric's bounds cut it)."
+        "cost is the primary objective. 95% intervals in brackets: Wilson for contained\n\
+         campaigns, a run bootstrap for alert rates, Kaplan–Meier medians for times (cN: N\n\
+         campaigns never ended, censored at the horizon); ± is Student's t (shown as a\n\
+         range where the metric's bounds cut it); paired differences: a paired bootstrap."
     );
     let mut block = |title: &str, rows: &[&GroupSummary]| {
         let _ = writeln!(out, "\n{}{title}", if md { "### " } else { "" });

@@ -64,7 +64,7 @@ pub fn value(metric: &str, x: f64) -> String {
         format!("{:.2}%", 100.0 * x)
     } else if metric.ends_with("_hours") {
         format!("{}h", significant(x))
-    } else if metric == "cost" {
+    } else if metric == "cost" || metric.starts_with("cost_") {
         money(x)
     } else {
         significant(x)
@@ -109,6 +109,27 @@ pub fn interval(
     }
 }
 
+/// `lo–hi` of `metric`, the unit written once when both ends share it (`92.50–100.00%`,
+/// `26–46m`), as the eval table writes its intervals; an open end as `?`.
+pub fn range(metric: &str, lo: Option<f64>, hi: Option<f64>) -> String {
+    let (a, b) = match (lo, hi) {
+        (None, None) => return "—".into(),
+        (Some(a), Some(b)) if value(metric, a) == value(metric, b) => return value(metric, a),
+        _ => (
+            lo.map_or("?".into(), |x| value(metric, x)),
+            hi.map_or("?".into(), |x| value(metric, x)),
+        ),
+    };
+    let unit = |s: &str| {
+        let n = s.trim_end_matches(|c: char| c.is_alphabetic() || c == '%');
+        (n.len() < s.len() && n.parse::<f64>().is_ok()).then(|| s[n.len()..].to_string())
+    };
+    match (unit(&a), unit(&b)) {
+        (Some(u), Some(v)) if u == v => format!("{}–{b}", &a[..a.len() - u.len()]),
+        _ => format!("{a}–{b}"),
+    }
+}
+
 /// Text safe to print to a terminal: control characters other than line breaks and
 /// tabs (an escape sequence hidden in an entity's name, say) are shown as `\u{1b}`,
 /// never sent.
@@ -141,6 +162,23 @@ mod tests {
         assert_eq!(delta("containment_rate", -0.125), "−12.50 pp");
         assert_eq!(delta("detect_to_contain_p50_s", 600.0), "+10m");
         assert_eq!(delta("cost", 0.0), "±0");
+        assert_eq!(
+            range("malicious_recall", Some(0.925), Some(1.0)),
+            "92.50–100.00%"
+        );
+        assert_eq!(
+            range("time_to_resolution_p50_s", Some(1560.0), Some(5760.0)),
+            "26m–1.6h"
+        );
+        assert_eq!(
+            range("time_to_resolution_p50_s", Some(1560.0), None),
+            "26m–?"
+        );
+        assert_eq!(
+            range("customer_work_hours", Some(69.96), Some(136.0)),
+            "69.96–136h"
+        );
+        assert_eq!(range("escalation_rate", Some(0.0), Some(0.0)), "0.00%");
         assert_eq!(printable("host\u{1b}[2Jx\n\r"), "host\\u{1b}[2Jx\n\\u{d}");
     }
 }

@@ -251,6 +251,28 @@ pub mod dist_serde {
     }
 }
 
+/// `#[serde(with = "opt_dist_serde")]` for an optional distribution: absent is `None`,
+/// present is read as [`dist_serde`] reads it.
+pub mod opt_dist_serde {
+    use super::*;
+    /// See [`deserialize_dist`].
+    pub fn deserialize<'de, D, V>(d: D) -> Result<Option<Dist<V>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        V: DistValue + Deserialize<'de>,
+    {
+        deserialize_dist(d).map(Some)
+    }
+    /// Serializes the table form (`None` is skipped by the field's attribute).
+    pub fn serialize<S, V>(v: &Option<Dist<V>>, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+        V: Serialize,
+    {
+        v.serialize(s)
+    }
+}
+
 impl<V: DistValue + schemars::JsonSchema> schemars::JsonSchema for Dist<V> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         format!("Dist_{}", V::schema_name()).into()

@@ -4,6 +4,7 @@
 pub mod clues;
 mod compile;
 pub mod dist;
+pub mod entity;
 pub mod lint;
 pub mod load;
 pub mod locate;

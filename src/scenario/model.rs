@@ -6,8 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use super::clues::{Clues, FieldTemplates, WorldFact};
 use super::dist::{DurationDist, NumberDist};
 use super::recorded::{Output, RecordedAlert, RecordedFact, RecordedRecord, RecordingLane};
@@ -17,60 +15,7 @@ pub use crate::event::Rule;
 use crate::ids::{EntityId, RuleId, StepId};
 use crate::time::{Epoch, SimDuration};
 
-/// What kind of thing an entity is; decides which containment applies to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    /// A person's account (`user:`).
-    User,
-    /// An endpoint or server (`host:`).
-    Host,
-    /// A cloud account or access key (`cloud:`).
-    Cloud,
-    /// A SaaS application (`app:`).
-    App,
-    /// An internet domain (`domain:`).
-    Domain,
-}
-
-impl EntityKind {
-    /// The kind named by an id's prefix (`host:ws-1` → host).
-    pub fn from_prefix(id: &str) -> Option<Self> {
-        let (kind, name) = id.split_once(':')?;
-        if name.is_empty() {
-            return None;
-        }
-        Some(match kind {
-            "user" => EntityKind::User,
-            "host" => EntityKind::Host,
-            "cloud" => EntityKind::Cloud,
-            "app" => EntityKind::App,
-            "domain" => EntityKind::Domain,
-            _ => return None,
-        })
-    }
-
-    /// The condition a bare requirement on this kind means.
-    pub fn default_condition(self) -> Condition {
-        match self {
-            EntityKind::Host => Condition::NotIsolated,
-            EntityKind::User | EntityKind::Cloud => Condition::Enabled,
-            EntityKind::App => Condition::SessionsValid,
-            EntityKind::Domain => Condition::Reachable,
-        }
-    }
-}
-
-/// An entity of the environment.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Entity {
-    /// `kind:name`.
-    pub id: String,
-    /// Parsed from the id's prefix.
-    pub kind: EntityKind,
-    /// Free-form attributes.
-    pub attributes: BTreeMap<String, String>,
-}
+pub use super::entity::{Entity, EntityKind};
 
 /// A benign alert process.
 #[derive(Clone, Debug)]
@@ -144,6 +89,8 @@ pub struct Campaign {
     pub key: u64,
     /// Malicious, or an authorised look-alike whose alerts are benign.
     pub truth: CampaignTruth,
+    /// What its objective is, and its worth when the scenario states one.
+    pub objective: (crate::event::Objective, Option<f64>),
     /// Offset of the campaign start from the scenario start.
     pub start: DurationDist,
     /// Steps in declaration order; predecessors always come earlier.

@@ -53,6 +53,12 @@ pub struct RecordingSpec {
     /// The recorded attack's truth (`benign_positive`: an authorised exercise).
     #[serde(default)]
     pub truth: CampaignTruth,
+    /// What the recorded attack's objective is (priced by the cost table).
+    #[serde(default)]
+    pub objective: crate::event::Objective,
+    /// What reaching it is worth here (overrides the cost table).
+    #[serde(default)]
+    pub impact: Option<f64>,
     /// Truth of rule matches on background records.
     #[serde(default = "false_positive")]
     pub background: BenignTruth,

@@ -88,6 +88,16 @@ pub struct AlertRecord {
     /// Time its containments kept entities contained while no attack had compromised
     /// them (until release, compromise or the horizon), ms: the disruption it caused.
     pub disruption_ms: u64,
+    /// The same by the contained entity's criticality (low, medium, high, critical):
+    /// an hour of a domain controller is not an hour of a laptop.
+    pub disruption_by_tier_ms: [u64; 4],
+    /// Eradications carried out because of it: credential resets, host reimages, grant
+    /// revocations (each is work and downtime, priced per act).
+    pub eradications: [u64; 3],
+    /// Customer tasks about it that the on-call picked up out of hours (call-outs).
+    pub on_call_callouts: u64,
+    /// Actions an automation pool completed on it (priced per action).
+    pub automation_actions: u64,
     /// Times the strategy failed on it (`strategy_failed` events: a program that
     /// crashed, hung or replied with something invalid).
     pub strategy_errors: u64,
@@ -161,6 +171,10 @@ impl AlertRecord {
             customer_work_ms: 0,
             false_containments: 0,
             disruption_ms: 0,
+            disruption_by_tier_ms: [0; 4],
+            eradications: [0; 3],
+            on_call_callouts: 0,
+            automation_actions: 0,
             strategy_errors: 0,
             waits: Vec::new(),
         }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::classify::{auc, mcc, ratio};
 use super::cost::CostTable;
 use super::quantile::{mean, quantile};
 use super::record::RunRecords;
@@ -57,6 +58,10 @@ pub struct Metrics {
     pub mcc: Option<f64>,
     /// Mean squared error of the stated P(malicious) over verdicts (calibration).
     pub brier: Option<f64>,
+    /// Area under the ROC curve of the stated P(malicious) over verdicts: the chance a
+    /// malicious alert was stated likelier than a benign one (ties count half), 0.5 for
+    /// any constant — discrimination that confidence alone cannot buy.
+    pub auc: Option<f64>,
     /// Correct final verdicts (provider's, or the customer's for escalations) / alerts
     /// with a final verdict.
     pub final_accuracy: Option<f64>,
@@ -81,14 +86,26 @@ pub struct Metrics {
     /// Median over contained campaigns of (containment that stopped it − first of its
     /// alerts reaching the provider).
     pub detect_to_contain_p50_s: Option<f64>,
+    /// Kaplan–Meier median over every started attack campaign of the time from its
+    /// first step to the containment of its own detection that ended it; campaigns
+    /// never ended are censored at the horizon (unconditional: a provider that sees
+    /// less cannot look faster).
+    pub time_to_resolution_p50_s: Option<f64>,
     /// Median over contained campaigns of (containment that stopped it − first step).
     pub time_to_containment_p50_s: Option<f64>,
     /// 90th percentile of the same.
     pub time_to_containment_p90_s: Option<f64>,
     /// Mean over started campaigns of the distinct entities they compromised.
     pub blast_radius_mean: Option<f64>,
-    /// Mean time from queueing to first pickup, over alerts picked up.
+    /// Mean time in a provider queue per queue entry (reaching the first-line queue,
+    /// each hand-off): every wait counts, one that ended without a pickup (expiry,
+    /// escalation, dismissal) up to its end and one open at the horizon up to the
+    /// horizon — the queue's time-integral over its entries, so Little's law holds with
+    /// the time-average backlog.
     pub queue_wait_mean_s: Option<f64>,
+    /// Mean time from queueing to first pickup, over alerts picked up (conditional on
+    /// service: under overload it leaves out exactly the longest waits).
+    pub queue_wait_served_mean_s: Option<f64>,
     /// Median time to pickup, Kaplan–Meier: waits ended without a pickup (escalation,
     /// dismissal, expiry) or open at the horizon are censored, not dropped.
     pub queue_wait_p50_s: Option<f64>,
@@ -98,6 +115,10 @@ pub struct Metrics {
     pub queue_wait_p99_s: Option<f64>,
     /// Alerts still waiting for a provider worker at the horizon.
     pub unhandled: u64,
+    /// Alerts that expired in a queue (overload rule or patience): abandoned.
+    pub expired: u64,
+    /// expired / alerts.
+    pub expired_rate: Option<f64>,
     /// Decisions the strategy failed to make (an external program crashed, hung or
     /// replied invalidly); each such alert was escalated.
     pub strategy_errors: u64,
@@ -113,10 +134,47 @@ pub struct Metrics {
     pub false_containments: u64,
     /// Hours entities no attack compromised spent contained (to release or horizon).
     pub disruption_hours: f64,
+    /// The same for entities of low criticality.
+    pub disruption_hours_low: f64,
+    /// The same for entities of medium criticality.
+    pub disruption_hours_medium: f64,
+    /// The same for entities of high criticality.
+    pub disruption_hours_high: f64,
+    /// The same for entities of critical criticality.
+    pub disruption_hours_critical: f64,
+    /// Analyst worker-hours on shift (paid, busy or not).
+    pub staffed_analyst_hours: f64,
+    /// Expert worker-hours on shift.
+    pub staffed_expert_hours: f64,
+    /// Actions completed by automation pools.
+    pub automation_actions: u64,
+    /// Credential resets carried out.
+    pub credential_resets: u64,
+    /// Hosts reimaged.
+    pub host_reimages: u64,
+    /// Consent grants revoked.
+    pub grant_revocations: u64,
+    /// Customer tasks picked up by the on-call out of hours.
+    pub on_call_callouts: u64,
     /// Hours attack campaigns ran, from their first step to the containment their own
     /// detection brought (or the horizon).
     pub attacker_dwell_hours: f64,
-    /// The cost table applied to this run (the default table, or `eval --costs`).
+    /// Impacted campaigns priced by their objective (or the scenario's stated worth).
+    pub cost_impact: f64,
+    /// Disruption hours priced by criticality.
+    pub cost_disruption: f64,
+    /// The provider's staff on shift and its automation's actions.
+    pub cost_staffing: f64,
+    /// Customer hours.
+    pub cost_customer: f64,
+    /// Credential resets, reimages and grant revocations.
+    pub cost_eradication: f64,
+    /// On-call call-outs.
+    pub cost_on_call: f64,
+    /// Attacker dwell hours priced.
+    pub cost_dwell: f64,
+    /// The primary objective: the sum of the `cost_*` parts under the cost table (the
+    /// default table, or `eval --costs`).
     pub cost: f64,
     /// Verdicts whose evidence chain resolves to earlier events of the same case /
     /// verdicts.
@@ -135,9 +193,11 @@ impl Metrics {
         let attacks = run.campaigns.iter().filter(|c| c.malicious);
         let mut m = Metrics::empty(attacks.clone().count() as u64);
         let (mut waits, mut provider_ms, mut customer_ms) = (Vec::new(), 0u64, 0u64);
+        let (mut queue_ms, mut queue_entries) = (0u64, 0u64);
         let (mut final_right, mut final_total, mut covered) = (0u64, 0u64, 0u64);
         let (mut malicious_seen, mut malicious_caught) = (0u64, 0u64);
         let (mut wait_obs, mut brier, mut disruption_ms) = (Vec::new(), Vec::new(), 0u64);
+        let (mut stated, mut tiers) = (Vec::new(), [0u64; 4]);
         for a in &run.alerts {
             let malicious = a.is_malicious();
             let reached = a.queued_at_ms.is_some();
@@ -152,11 +212,28 @@ impl Metrics {
             }
             wait_obs.extend(a.wait_observations(run.horizon_ms));
             m.unhandled += u64::from(a.unhandled());
+            m.expired += u64::from(a.expired);
+            for w in &a.waits {
+                queue_ms += w
+                    .until_ms
+                    .unwrap_or(run.horizon_ms)
+                    .saturating_sub(w.from_ms);
+                queue_entries += 1;
+            }
             m.strategy_errors += a.strategy_errors;
             if let Some(p) = a.stated_p_malicious() {
                 brier.push((p - f64::from(u8::from(malicious))).powi(2));
+                stated.push((p, malicious));
             }
             disruption_ms += a.disruption_ms;
+            for (t, ms) in tiers.iter_mut().zip(a.disruption_by_tier_ms) {
+                *t += ms;
+            }
+            m.credential_resets += a.eradications[0];
+            m.host_reimages += a.eradications[1];
+            m.grant_revocations += a.eradications[2];
+            m.on_call_callouts += a.on_call_callouts;
+            m.automation_actions += a.automation_actions;
             if let Some(v) = a.verdict {
                 m.verdicts += 1;
                 match (v, malicious) {
@@ -176,7 +253,7 @@ impl Metrics {
             m.false_containments += a.false_containments;
         }
         let (mut ttd, mut ttc, mut radius) = (Vec::new(), Vec::new(), Vec::new());
-        let mut dtc = Vec::new();
+        let (mut dtc, mut resolution) = (Vec::new(), Vec::new());
         let mut dwell_ms = 0u64;
         for c in attacks {
             m.stopped_incidentally += u64::from(c.stopped_incidentally);
@@ -191,6 +268,10 @@ impl Metrics {
                 dtc.push(at.saturating_sub(d) as f64 / 1000.0);
             }
             if let Some(start) = c.started_at_ms {
+                resolution.push(match c.contained_at_ms {
+                    Some(at) => (at.saturating_sub(start) as f64 / 1000.0, true),
+                    None => (run.horizon_ms.saturating_sub(start) as f64 / 1000.0, false),
+                });
                 radius.push(c.blast_radius as f64);
                 m.impacted += u64::from(c.impact);
                 if let Some(a) = c.detected_at_ms {
@@ -225,7 +306,17 @@ impl Metrics {
         };
         m.mcc = mcc(m.tp, m.fp, m.tn, m.fn_);
         m.brier = mean(&brier);
+        m.auc = auc(&stated);
         m.disruption_hours = disruption_ms as f64 / 3_600_000.0;
+        let hours = tiers.map(|ms| ms as f64 / 3_600_000.0);
+        [
+            m.disruption_hours_low,
+            m.disruption_hours_medium,
+            m.disruption_hours_high,
+            m.disruption_hours_critical,
+        ] = hours;
+        [m.staffed_analyst_hours, m.staffed_expert_hours] = run.staffed_hours;
+        m.time_to_resolution_p50_s = km_quantile(&resolution, 0.5);
         m.detect_to_contain_p50_s = quantile(&mut dtc, 0.5);
         m.final_accuracy = ratio(final_right, final_total);
         m.containment_rate = ratio(m.contained, m.campaigns);
@@ -233,7 +324,10 @@ impl Metrics {
         m.time_to_containment_p50_s = quantile(&mut ttc, 0.5);
         m.time_to_containment_p90_s = quantile(&mut ttc, 0.9);
         m.blast_radius_mean = mean(&radius);
-        m.queue_wait_mean_s = mean(&waits);
+        m.queue_wait_mean_s =
+            (queue_entries > 0).then(|| queue_ms as f64 / 1000.0 / queue_entries as f64);
+        m.queue_wait_served_mean_s = mean(&waits);
+        m.expired_rate = ratio(m.expired, m.alerts);
         m.queue_wait_p50_s = km_quantile(&wait_obs, 0.5);
         m.queue_wait_p90_s = km_quantile(&wait_obs, 0.9);
         m.queue_wait_p99_s = km_quantile(&wait_obs, 0.99);
@@ -242,7 +336,7 @@ impl Metrics {
         m.customer_work_hours = customer_ms as f64 / 3_600_000.0;
         m.evidence_coverage = ratio(covered, m.verdicts);
         m.attacker_dwell_hours = dwell_ms as f64 / 3_600_000.0;
-        m.cost = CostTable::default().cost(&m);
+        CostTable::default().price(run, &mut m);
         m
     }
 
@@ -268,6 +362,7 @@ impl Metrics {
             balanced_accuracy: None,
             mcc: None,
             brier: None,
+            auc: None,
             final_accuracy: None,
             campaigns,
             contained: 0,
@@ -278,47 +373,45 @@ impl Metrics {
             impacted: 0,
             time_to_detect_p50_s: None,
             detect_to_contain_p50_s: None,
+            time_to_resolution_p50_s: None,
             time_to_containment_p50_s: None,
             time_to_containment_p90_s: None,
             blast_radius_mean: None,
             queue_wait_mean_s: None,
+            queue_wait_served_mean_s: None,
             queue_wait_p50_s: None,
             queue_wait_p90_s: None,
             queue_wait_p99_s: None,
             unhandled: 0,
+            expired: 0,
+            expired_rate: None,
             strategy_errors: 0,
             peak_backlog: 0,
             provider_work_hours: 0.0,
             customer_work_hours: 0.0,
             false_containments: 0,
             disruption_hours: 0.0,
+            disruption_hours_low: 0.0,
+            disruption_hours_medium: 0.0,
+            disruption_hours_high: 0.0,
+            disruption_hours_critical: 0.0,
+            staffed_analyst_hours: 0.0,
+            staffed_expert_hours: 0.0,
+            automation_actions: 0,
+            credential_resets: 0,
+            host_reimages: 0,
+            grant_revocations: 0,
+            on_call_callouts: 0,
             attacker_dwell_hours: 0.0,
+            cost_impact: 0.0,
+            cost_disruption: 0.0,
+            cost_staffing: 0.0,
+            cost_customer: 0.0,
+            cost_eradication: 0.0,
+            cost_on_call: 0.0,
+            cost_dwell: 0.0,
             cost: 0.0,
             evidence_coverage: None,
         }
-    }
-}
-
-/// Matthews correlation; 0 when a margin is empty (a constant classifier), `None`
-/// without verdicts.
-pub fn mcc(tp: u64, fp: u64, tn: u64, fn_: u64) -> Option<f64> {
-    let [tp, fp, tn, fn_] = [tp, fp, tn, fn_].map(|x| x as f64);
-    if tp + fp + tn + fn_ == 0.0 {
-        return None;
-    }
-    let den = ((tp + fp) * (tp + fn_) * (tn + fp) * (tn + fn_)).sqrt();
-    Some(if den == 0.0 {
-        0.0
-    } else {
-        (tp * tn - fp * fn_) / den
-    })
-}
-
-/// `num / den`, or `None` when there is nothing to divide by.
-pub fn ratio(num: u64, den: u64) -> Option<f64> {
-    if den == 0 {
-        None
-    } else {
-        Some(num as f64 / den as f64)
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod alert;
 pub mod calibration;
+pub mod classify;
 pub mod cost;
 pub mod interval;
 pub mod metrics;

@@ -3,7 +3,9 @@
 //! records are what `alerts.parquet` and `campaigns.parquet` hold, so every metric of a
 //! run can be recomputed from those two tables.
 
-use crate::event::{Envelope, Party, Payload, RunHeader};
+use crate::event::{
+    ContainAction, Criticality, Envelope, Objective, Party, Payload, PoolKind, RunHeader,
+};
 
 pub use super::alert::{AlertRecord, TriageOutcome, Wait};
 
@@ -29,6 +31,10 @@ pub struct CampaignRecord {
     pub impact: bool,
     /// Distinct entities compromised.
     pub blast_radius: u64,
+    /// What its objective is (priced by the cost table).
+    pub objective: Objective,
+    /// What reaching it is worth, when the scenario says (overrides the table).
+    pub stated_worth: Option<f64>,
 }
 
 /// Everything the metrics and the result tables need of one run.
@@ -40,6 +46,9 @@ pub struct RunRecords {
     pub alerts: Vec<AlertRecord>,
     /// By campaign index.
     pub campaigns: Vec<CampaignRecord>,
+    /// Worker-hours the provider had on shift: analysts, experts (from the header: its
+    /// pools' schedules over the horizon, busy or not).
+    pub staffed_hours: [f64; 2],
 }
 
 impl RunRecords {
@@ -51,6 +60,8 @@ impl RunRecords {
             .iter()
             .map(|c| CampaignRecord {
                 malicious: c.malicious,
+                objective: c.objective,
+                stated_worth: c.impact,
                 ..CampaignRecord::default()
             })
             .collect();
@@ -186,12 +197,26 @@ impl RunRecords {
                     Payload::WorkCompleted {
                         party: Party::Provider,
                         duration_ms,
+                        pool,
                         ..
                     },
                     Some(r),
-                ) => r.provider_work_ms += duration_ms,
+                ) => {
+                    r.provider_work_ms += duration_ms;
+                    let kind = header.pool_kinds.get(*pool as usize).copied();
+                    r.automation_actions += u64::from(kind == Some(PoolKind::Automation));
+                }
+                (Payload::CustomerStarted { worker, .. }, Some(r)) => {
+                    r.on_call_callouts += u64::from(*worker >= header.customer_team);
+                }
                 (Payload::ContainmentExecuted { target, action, .. }, Some(r)) => {
                     r.false_containments += u64::from(!r.is_malicious());
+                    match action {
+                        ContainAction::ResetCredentials => r.eradications[0] += 1,
+                        ContainAction::ReimageHost => r.eradications[1] += 1,
+                        ContainAction::RevokeGrant => r.eradications[2] += 1,
+                        _ => {}
+                    }
                     // An eradication is done, not in force: it disrupts nothing here.
                     if !action.eradicates() {
                         open.push((e.seq, r.alert as usize, target.0, at));
@@ -279,13 +304,26 @@ impl RunRecords {
                 .flatten()
                 .map_or(until, |c| c.min(until));
             if let Some(r) = alerts.get_mut(a) {
-                r.disruption_ms += end.saturating_sub(from);
+                let ms = end.saturating_sub(from);
+                r.disruption_ms += ms;
+                let tier = header
+                    .criticality
+                    .get(t as usize)
+                    .copied()
+                    .unwrap_or(Criticality::Medium);
+                r.disruption_by_tier_ms[tier as usize] += ms;
             }
         }
+        let staffed = |kind: PoolKind| -> f64 {
+            (header.pool_kinds.iter().zip(&header.pool_hours))
+                .filter(|(k, _)| **k == kind)
+                .fold(0.0, |sum, (_, h)| sum + h)
+        };
         RunRecords {
             horizon_ms: header.horizon_ms,
             alerts,
             campaigns,
+            staffed_hours: [staffed(PoolKind::Analyst), staffed(PoolKind::Expert)],
         }
     }
 

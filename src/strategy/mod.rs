@@ -4,9 +4,11 @@
 //! exception, [`Oracle`], gets truth through a separate, explicit [`TruthDoor`] that only
 //! the engine can open; it is an upper bound, never a real option.
 
+pub mod authority;
 pub mod belief;
 pub mod builtin;
 pub mod decision;
+pub mod discipline;
 pub mod effect;
 pub mod external;
 pub mod file;

@@ -9,10 +9,12 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Capacity, ScheduleSpec};
-use crate::event::{ContainAction, ContextKind};
-use crate::scenario::Severity;
+use crate::event::ContextKind;
 use crate::scenario::dist::{DurationDist, dist_serde};
 use crate::time::{Epoch, SimDuration};
+
+pub use super::authority::{Authority, AuthoritySpec};
+pub use super::discipline::{OnExpiry, OverloadSpec, PatienceSpec, QueueOrder, TriageSpec};
 
 /// A provider profile as written (TOML or JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -62,6 +64,10 @@ pub struct PoolSpec {
     pub name: String,
     /// Headcount (the most workers on shift at once), ≥ 1.
     pub size: u32,
+    /// `analyst`, `expert` or `automation` (what it costs: docs/metrics.md); absent:
+    /// `expert` for a pool named in `experts`, else `analyst`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::event::PoolKind>,
     /// When they work.
     #[serde(default)]
     pub schedule: ScheduleSpec,
@@ -142,116 +148,6 @@ impl HandlingSpec {
     }
 }
 
-/// What the provider may do about a containment action.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    /// Nothing: the customer decides and acts on its own.
-    #[default]
-    None,
-    /// Recommend; the customer's team executes on its schedule.
-    Recommend,
-    /// Execute at once.
-    PreApproved,
-}
-
-/// Authority per action.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(deny_unknown_fields)]
-pub struct AuthoritySpec {
-    /// Isolate a host.
-    #[serde(default)]
-    pub isolate_host: Authority,
-    /// Disable an account.
-    #[serde(default)]
-    pub disable_account: Authority,
-    /// Revoke sessions.
-    #[serde(default)]
-    pub revoke_sessions: Authority,
-    /// Block a domain.
-    #[serde(default)]
-    pub block_domain: Authority,
-    /// Reset credentials (eradication).
-    #[serde(default)]
-    pub reset_credentials: Authority,
-    /// Clean or reimage a host (eradication).
-    #[serde(default)]
-    pub reimage_host: Authority,
-    /// Revoke an app's grant (eradication).
-    #[serde(default)]
-    pub revoke_grant: Authority,
-}
-
-impl AuthoritySpec {
-    /// The same authority for every action.
-    pub fn all(a: Authority) -> Self {
-        AuthoritySpec {
-            isolate_host: a,
-            disable_account: a,
-            revoke_sessions: a,
-            block_domain: a,
-            reset_credentials: a,
-            reimage_host: a,
-            revoke_grant: a,
-        }
-    }
-
-    /// Authority for `action`.
-    pub fn of(&self, action: ContainAction) -> Authority {
-        match action {
-            ContainAction::IsolateHost => self.isolate_host,
-            ContainAction::DisableAccount => self.disable_account,
-            ContainAction::RevokeSessions => self.revoke_sessions,
-            ContainAction::BlockDomain => self.block_domain,
-            ContainAction::ResetCredentials => self.reset_credentials,
-            ContainAction::ReimageHost => self.reimage_host,
-            ContainAction::RevokeGrant => self.revoke_grant,
-        }
-    }
-}
-
-/// Order in which a pool takes waiting alerts.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum QueueOrder {
-    /// First in, first out.
-    #[default]
-    Fifo,
-    /// Highest severity first, FIFO within a severity.
-    Severity,
-}
-
-/// Queue discipline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TriageSpec {
-    /// FIFO or severity priority.
-    #[serde(default)]
-    pub order: QueueOrder,
-    /// Behaviour under load.
-    #[serde(default)]
-    pub overload: Option<OverloadSpec>,
-}
-
-/// "Only critical and high while the backlog is large."
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OverloadSpec {
-    /// Backlog (waiting alerts) above which only `review` and higher are taken.
-    pub backlog_above: u32,
-    /// Lowest severity still reviewed under overload.
-    pub review: Severity,
-    /// Alerts below `review` that wait this long are dropped; absent: they wait.
-    #[serde(default)]
-    pub expire_after: Option<SimDuration>,
-}
-
 /// A provider ready to run: pools with compiled capacity timelines.
 #[derive(Clone, Debug)]
 pub struct Provider {
@@ -280,6 +176,8 @@ pub struct Pool {
     pub name: String,
     /// Headcount.
     pub size: u32,
+    /// Who they are, for what they cost.
+    pub kind: crate::event::PoolKind,
     /// Workers on shift over the run.
     pub capacity: Capacity,
     /// Time per action.
@@ -336,9 +234,15 @@ impl ProviderSpec {
                     e.0,
                 )
             })?;
+            let kind = p.kind.unwrap_or(if self.experts.contains(&p.name) {
+                crate::event::PoolKind::Expert
+            } else {
+                crate::event::PoolKind::Analyst
+            });
             pools.push(Pool {
                 name: p.name.clone(),
                 size: p.size,
+                kind,
                 capacity,
                 handling: p.handling.clone(),
             });
@@ -364,11 +268,9 @@ impl ProviderSpec {
             let p = find(&format!("experts[{i}]"), e)?;
             experts.get_or_insert(p);
         }
-        if let Some(o) = &self.triage.overload
-            && o.backlog_above == 0
-        {
-            return Err(("triage.overload.backlog_above".into(), "must be ≥ 1".into()));
-        }
+        self.triage
+            .check()
+            .map_err(|(f, m)| (format!("triage.{f}"), m))?;
         Ok(Provider {
             spec: self.clone(),
             pools,

@@ -33,8 +33,9 @@ pub struct AlertRecord {
     pub telemetry: Option<u64>,
     /// When it first reached a queue.
     pub queued_at: Option<SimTime>,
-    /// Whether it waits in a pool's queue now.
-    pub waiting: bool,
+    /// The `seq` of the event that put it in the queue it waits in now (its queue
+    /// entry); `None`: it waits in no queue.
+    pub queue_entry: Option<u64>,
     /// What its context queries returned.
     pub evidence: Vec<QueryResult>,
     /// Whether it is closed (verdict, escalation or expiry).
@@ -168,18 +169,21 @@ impl RunState {
             p.queues[sev].push_back((seq, alert));
         }
         if let Some(a) = self.alert(alert) {
-            a.waiting = true;
+            a.queue_entry = Some(seq);
         }
     }
 
     fn unqueue(&mut self, alert: AlertId) {
-        let waiting = self.alerts.get(alert.index()).is_some_and(|a| a.waiting);
+        let waiting = self
+            .alerts
+            .get(alert.index())
+            .is_some_and(|a| a.queue_entry.is_some());
         if waiting {
             for p in &mut self.pools {
                 p.remove(alert);
             }
             if let Some(a) = self.alert(alert) {
-                a.waiting = false;
+                a.queue_entry = None;
             }
         }
     }
@@ -255,7 +259,7 @@ impl RunState {
                     score: *score,
                     telemetry: *telemetry,
                     queued_at: None,
-                    waiting: false,
+                    queue_entry: None,
                     evidence: Vec::new(),
                     closed: false,
                 };

@@ -12,6 +12,7 @@ Usage: cargo build --release && python3 tests/interop/check_parquet.py
 """
 import json
 import os
+import re
 import subprocess
 import zlib
 import sys
@@ -95,7 +96,12 @@ with tempfile.TemporaryDirectory() as tmp:
     out = json.loads(mdrsim("run", "--scenario", os.path.join(ROOT, "scenarios/identity-takeover.toml"), "--strategy", "ai_mdr", "--events", log, "--format", "json"))
     t = pq.read_table(log)
     meta = pq.ParquetFile(log).metadata.metadata
-    check("event log has schema version 4", meta[b"mdrsim.schema_version"] == b"4")
+    # The version docs/event-log.md documents, so the docs and the writer cannot drift.
+    documented = re.search(r"`mdrsim.schema_version` \(now `(\d+)`", open("docs/event-log.md").read())
+    check(
+        f"event log has the documented schema version {documented.group(1)}",
+        meta[b"mdrsim.schema_version"] == documented.group(1).encode(),
+    )
     # Checksums recomputed with zlib (not mdrsim): the data pages' CRC-32 ("LENGTH:CRC").
     raw = open(log, "rb").read()
     length, crc = meta[b"mdrsim.data_crc32"].decode().split(":")
@@ -175,12 +181,41 @@ with tempfile.TemporaryDirectory() as tmp:
             else:
                 waits.append((((end if end is not None else r["horizon_ms"]) - start) / 1000, False))
         check(f"run {r['run']}: censored queue-wait median recomputes (Kaplan-Meier)", close(km_quantile(waits, 0.5), r["queue_wait_p50_s"]))
+        # docs/metrics.md: time in queue per queue entry, open waits up to the horizon.
+        spans = [((e if e is not None else r["horizon_ms"]) - s0) / 1000 for a in mine for s0, e in zip(a["wait_started_ms"], a["wait_ended_ms"])]
+        check(f"run {r['run']}: mean queue wait per entry recomputes", close(sum(spans) / len(spans) if spans else None, r["queue_wait_mean_s"]))
+        served = [a["queue_wait_s"] for a in mine if a["queue_wait_s"] is not None]
+        check(f"run {r['run']}: served mean queue wait recomputes", close(sum(served) / len(served) if served else None, r["queue_wait_served_mean_s"]))
+        expired = sum(bool(a["expired"]) for a in mine)
+        check(f"run {r['run']}: expired and its rate recompute", expired == r["expired"] and close(expired / r["alerts"] if r["alerts"] else None, r["expired_rate"]))
         started = [x for x in c if x["started_at_ms"] is not None]
         dwell = sum(((x["contained_at_ms"] if x["contained_at_ms"] is not None else r["horizon_ms"]) - x["started_at_ms"]) for x in started) / 3_600_000
         check(f"run {r['run']}: attacker dwell recomputes", close(dwell, r["attacker_dwell_hours"]))
-        # The default cost table (docs/metrics.md): impact, dwell, disruption, customer, provider.
-        cost = 4_880_000 * r["impacted"] + 0 * dwell + 31.48 * r["disruption_hours"] + 57.87 * r["customer_work_hours"] + 57.87 * r["provider_work_hours"]
-        check(f"run {r['run']}: cost recomputes from the documented default table", close(cost, r["cost"]))
+        # The default cost table (docs/metrics.md), from its documented prices: impact by
+        # each impacted campaign's objective (or stated worth), disruption by tier from
+        # the alerts table, staff on shift, automation actions, customer hours,
+        # eradications and call-outs from the alerts table.
+        impact_price = {"data_breach": 4_880_000, "ransomware": 2_730_000, "business_email_compromise": 137_132, "insider_theft": 4_990_000}
+        impact = sum(x["stated_worth"] if x["stated_worth"] is not None else impact_price[x["objective"]] for x in c if x["impact"])
+        tiers = {"low": 7.87, "medium": 31.48, "high": 787, "critical": 300_000}
+        disruption = sum(price * sum(a[f"disruption_{t}_ms"] for a in mine) / 3_600_000 for t, price in tiers.items())
+        staffing = 57.87 * r["staffed_analyst_hours"] + 87.68 * r["staffed_expert_hours"] + 0.10 * sum(a["automation_actions"] for a in mine)
+        eradication = sum(70 * a["credential_resets"] + 241.66 * a["host_reimages"] + 57.87 * a["grant_revocations"] for a in mine)
+        callouts = 173.61 * sum(a["on_call_callouts"] for a in mine)
+        customer = 57.87 * sum(a["customer_work_ms"] for a in mine) / 3_600_000
+        cost = impact + disruption + staffing + eradication + callouts + customer + 0 * dwell
+        check(f"run {r['run']}: cost recomputes from the documented default table", close(cost, r["cost"]), (cost, r["cost"]))
+        check(f"run {r['run']}: impact cost recomputes from the campaigns table", close(impact, r["cost_impact"]))
+        # AUC of the stated P(malicious): Mann–Whitney over (malicious, benign) pairs, ties half.
+        pos = [p for p, y in stated if y]
+        neg = [p for p, y in stated if not y]
+        auc = (sum((p > q) + 0.5 * (p == q) for p in pos for q in neg) / (len(pos) * len(neg))) if pos and neg else None
+        check(f"run {r['run']}: AUC recomputes", close(auc, r["auc"]), (auc, r["auc"]))
+        # Time to resolution: Kaplan–Meier median over started campaigns, from the first
+        # step to the credited containment, censored at the horizon.
+        res_obs = [((x["contained_at_ms"] - x["started_at_ms"]) / 1000, True) if x["contained_at_ms"] is not None
+                   else ((r["horizon_ms"] - x["started_at_ms"]) / 1000, False) for x in started]
+        check(f"run {r['run']}: time to resolution recomputes (Kaplan-Meier)", close(km_quantile(res_obs, 0.5), r["time_to_resolution_p50_s"]))
         check(f"run {r['run']}: disruption recomputes from the alerts table", close(sum(a["disruption_ms"] for a in mine) / 3_600_000, r["disruption_hours"]))
     events = ds.dataset(os.path.join(res, "events"), format="parquet", partitioning="hive")
     table = events.to_table(columns=["type", "scenario", "strategy", "seed"])
@@ -264,8 +299,17 @@ with tempfile.TemporaryDirectory() as tmp:
         FROM '{res}/runs.parquet' r LEFT JOIN '{res}/campaigns.parquet' c USING (run) GROUP BY r.run""").fetchall()}
     check("DuckDB recomputes detect-to-contain and attacker dwell", all(close(per_run[r["run"]][0], r["detect_to_contain_p50_s"]) and close(per_run[r["run"]][1], r["attacker_dwell_hours"]) for r in runs), per_run)
     costs = dict(con.execute(f"""
-        SELECT run, 4880000 * impacted + 0 * attacker_dwell_hours + 31.48 * disruption_hours
-                    + 57.87 * customer_work_hours + 57.87 * provider_work_hours FROM '{res}/runs.parquet'""").fetchall())
+        SELECT r.run,
+               coalesce((SELECT sum(coalesce(c.stated_worth, CASE c.objective
+                    WHEN 'ransomware' THEN 2730000 WHEN 'business_email_compromise' THEN 137132
+                    WHEN 'insider_theft' THEN 4990000 ELSE 4880000 END))
+                 FROM '{res}/campaigns.parquet' c WHERE c.run = r.run AND c.impact), 0)
+               + 7.87 * disruption_hours_low + 31.48 * disruption_hours_medium
+               + 787 * disruption_hours_high + 300000 * disruption_hours_critical
+               + 57.87 * staffed_analyst_hours + 87.68 * staffed_expert_hours + 0.10 * automation_actions
+               + 57.87 * customer_work_hours + 70 * credential_resets + 241.66 * host_reimages
+               + 57.87 * grant_revocations + 173.61 * on_call_callouts + 0 * attacker_dwell_hours
+        FROM '{res}/runs.parquet' r""").fetchall())
     check("DuckDB recomputes every cost from the documented default table", all(close(costs[r["run"]], r["cost"]) for r in runs), costs)
     km = dict(con.execute(f"""
         WITH obs AS (

@@ -148,27 +148,22 @@ pub fn tradeoff(overall: &[GroupSummary]) -> Chart {
     chart
 }
 
-/// Mean cost per run broken into its parts (the manifest's cost table × each run's
-/// metrics), per strategy: the impact of attacks that reached their objective, or
-/// (`operating`) everything else — dwell, disruption, both teams' hours — which impact
-/// would dwarf on one scale.
+/// Mean cost per run broken into its parts (each run's `cost_*` columns, priced by the
+/// manifest's cost table), per strategy: the impact of attacks that reached their
+/// objective, or (`operating`) everything else — disruption, staffing, the customer's
+/// hours, eradications, call-outs, dwell — which impact would dwarf on one scale.
 pub fn cost_parts(data: &ReportData, operating: bool) -> Chart {
     let (_, strategies) = data.axes();
     let costs = &data.manifest["costs"];
-    let w = |k: &str| costs[k].as_f64().unwrap_or(0.0);
-    type Part = (&'static str, f64, fn(&crate::score::Metrics) -> f64);
-    let all: [Part; 5] = [
-        ("impact", w("impact"), |m| m.impacted as f64),
-        ("attacker dwell", w("attacker_dwell_hour"), |m| {
-            m.attacker_dwell_hours
-        }),
-        ("disruption", w("disruption_hour"), |m| m.disruption_hours),
-        ("customer hours", w("customer_hour"), |m| {
-            m.customer_work_hours
-        }),
-        ("provider hours", w("provider_hour"), |m| {
-            m.provider_work_hours
-        }),
+    type Part = (&'static str, fn(&crate::score::Metrics) -> f64);
+    let all: [Part; 7] = [
+        ("impact", |m| m.cost_impact),
+        ("disruption", |m| m.cost_disruption),
+        ("staffing", |m| m.cost_staffing),
+        ("customer hours", |m| m.cost_customer),
+        ("eradication", |m| m.cost_eradication),
+        ("on-call", |m| m.cost_on_call),
+        ("attacker dwell", |m| m.cost_dwell),
     ];
     let parts: &[Part] = if operating { &all[1..] } else { &all[..1] };
     let mut stacks = Vec::new();
@@ -181,7 +176,7 @@ pub fn cost_parts(data: &ReportData, operating: bool) -> Chart {
         let n = runs.len().max(1) as f64;
         let means: Vec<f64> = parts
             .iter()
-            .map(|(_, weight, f)| runs.iter().map(|r| weight * f(&r.metrics)).sum::<f64>() / n)
+            .map(|(_, f)| runs.iter().map(|r| f(&r.metrics)).sum::<f64>() / n)
             .collect();
         stacks.push((strategy_label(st, p), means));
     }
@@ -201,7 +196,7 @@ pub fn cost_parts(data: &ReportData, operating: bool) -> Chart {
     };
     let k = stacks.len().max(1) as f64;
     let title = if operating {
-        "Operating cost per run by part: dwell, disruption, customer and provider hours"
+        "Operating cost per run by part: disruption, staffing, customer hours, eradication, on-call, dwell"
     } else {
         "Impact cost per run: attacks that reached their objective"
     };
@@ -228,7 +223,7 @@ pub fn cost_parts(data: &ReportData, operating: bool) -> Chart {
             &money,
         ),
     );
-    for (j, (name, _, _)) in parts.iter().enumerate() {
+    for (j, (name, _)) in parts.iter().enumerate() {
         let c = colour(j).to_string();
         chart.legend.push((c.clone(), (*name).to_string(), false));
         for (i, (label, means)) in stacks.iter().enumerate() {

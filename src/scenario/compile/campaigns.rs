@@ -26,6 +26,13 @@ impl Compiler<'_> {
                 "a campaign needs at least one step",
             ));
         }
+        if let Some(w) = c.impact.filter(|w| !w.is_finite() || *w < 0.0) {
+            return Err(self.err(
+                None,
+                format!("campaigns[{ci}].impact"),
+                format!("a worth must be a finite number ≥ 0, got {w}"),
+            ));
+        }
         let mut steps: Vec<Step> = Vec::new();
         let mut ids: BTreeMap<String, StepId> = BTreeMap::new();
         for (si, s) in c.steps.iter().enumerate() {
@@ -149,6 +156,7 @@ impl Compiler<'_> {
             name: c.name.clone(),
             key: fnv1a(c.name.as_bytes()),
             truth: c.truth,
+            objective: (c.objective, c.impact),
             start: c.start.clone(),
             steps,
         })

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::Compiler;
 use crate::error::Result;
+use crate::event::Criticality;
 use crate::ids::EntityId;
 use crate::scenario::model::{Entity, EntityKind};
 use crate::scenario::spec::ScenarioSpec;
@@ -59,12 +60,24 @@ impl Compiler<'_> {
             if self.entity_index.insert(id.to_string(), next).is_some() {
                 return Err(self.err(span, field, format!("duplicate entity {id:?}")));
             }
+            let attributes = declaration
+                .map(|i| spec.entities[i].attributes.clone())
+                .unwrap_or_default();
+            let criticality = match attributes.get("criticality") {
+                None => default_criticality(kind),
+                Some(word) => Criticality::parse(word).ok_or_else(|| {
+                    self.err(
+                        span.clone(),
+                        field.replace(".id", ".attributes.criticality"),
+                        format!("{word:?} is not one of low, medium, high, critical"),
+                    )
+                })?,
+            };
             entities.push(Entity {
                 id: id.to_string(),
                 kind,
-                attributes: declaration
-                    .map(|i| spec.entities[i].attributes.clone())
-                    .unwrap_or_default(),
+                attributes,
+                criticality,
             });
         }
         Ok(entities)
@@ -76,5 +89,16 @@ impl Compiler<'_> {
             .find(|(_, id)| **id == e)
             .and_then(|(name, _)| EntityKind::from_prefix(name))
             .unwrap_or(EntityKind::Host)
+    }
+}
+
+/// An entity's criticality when the directory does not say: a person's account or
+/// machine is one person's work; a cloud identity or SaaS app serves a team; a domain
+/// blocked rarely stops anyone working (docs/metrics.md, "The cost table").
+pub fn default_criticality(kind: EntityKind) -> Criticality {
+    match kind {
+        EntityKind::User | EntityKind::Host => Criticality::Medium,
+        EntityKind::Cloud | EntityKind::App => Criticality::High,
+        EntityKind::Domain => Criticality::Low,
     }
 }

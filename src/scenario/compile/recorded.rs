@@ -259,6 +259,7 @@ impl Compiler<'_> {
                     name: r.name.clone(),
                     key: fnv1a(r.name.as_bytes()),
                     truth: r.truth,
+                    objective: (r.objective, r.impact),
                     start: Dist::Fixed { value: start },
                     steps,
                 });

@@ -25,6 +25,14 @@ pub struct CampaignSpec {
     /// like one (a red-team exercise, scripted maintenance): its alerts are benign.
     #[serde(default)]
     pub truth: CampaignTruth,
+    /// What the objective is: `data_breach` (default), `ransomware`,
+    /// `business_email_compromise`, `insider_theft` — priced by the cost table.
+    #[serde(default)]
+    pub objective: crate::event::Objective,
+    /// What reaching the objective is worth here, in the cost table's currency
+    /// (overrides the table's price for its kind).
+    #[serde(default)]
+    pub impact: Option<f64>,
 }
 
 /// Ground truth of a campaign's alerts.

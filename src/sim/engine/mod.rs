@@ -9,6 +9,7 @@ mod context;
 mod customer;
 mod detect;
 mod footholds;
+mod job;
 mod latency;
 mod origin;
 mod queue;
@@ -18,16 +19,17 @@ mod respond;
 mod work;
 mod world;
 
-use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, RunHeader, Verdict};
-use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
+use crate::event::{EventLog, Party, Payload, RunHeader};
+use crate::ids::{AlertId, CampaignId, StepId};
 use crate::random::{Purpose, SeedTree, Stream};
-use crate::scenario::{Scenario, Severity};
-use crate::strategy::{ContainRequest, Decider};
+use crate::scenario::Scenario;
+use crate::strategy::Decider;
 use crate::time::SimTime;
 use crate::world::RunState;
 
 use super::agenda::Agenda;
 pub use capture::{AlertSource, Capture, Captured, WorldJob};
+use job::{CustomerTask, Job, Pending};
 use origin::Origin;
 
 /// A configured run: a scenario, a seed and a run id.
@@ -101,100 +103,6 @@ impl<'s> Simulation<'s> {
     }
 }
 
-/// Work a provider worker is doing on a case.
-#[derive(Clone, Debug)]
-enum Pending {
-    Triage,
-    Query(ContextKind),
-    Verdict {
-        verdict: Verdict,
-        confidence: f64,
-        evidence: Vec<u64>,
-        rationale: String,
-        contain: Vec<ContainRequest>,
-    },
-    /// Carrying out a response, then the worker is free.
-    Containment(Vec<ContainRequest>),
-    /// Carrying out a precautionary containment, then the strategy decides again.
-    Precaution(Vec<ContainRequest>),
-}
-
-/// Work a customer team member is doing.
-#[derive(Clone, Copy, Debug)]
-enum CustomerTask {
-    Resolve,
-    Contain {
-        action: ContainAction,
-        target: EntityId,
-    },
-}
-
-enum Job {
-    /// The customer's on-call answers a page (then picks up what paged it).
-    PageAnswered,
-    BenignArrival {
-        process: u32,
-    },
-    TelemetryArrival {
-        process: u32,
-    },
-    CampaignStart {
-        campaign: CampaignId,
-    },
-    StepDue {
-        campaign: CampaignId,
-        step: StepId,
-    },
-    /// A detector's alert, due after its rule's latency.
-    AlertDue {
-        origin: Origin,
-        rule: RuleId,
-        severity: Severity,
-        entity: EntityId,
-        score: f64,
-        /// `seq` of the telemetry record a detection rule matched.
-        telemetry: Option<u64>,
-    },
-    ActionDone {
-        alert: AlertId,
-        pool: u32,
-        worker: u32,
-        started: SimTime,
-        action: Pending,
-    },
-    ContainmentEffect {
-        alert: AlertId,
-        action: ContainAction,
-        target: EntityId,
-        request: u64,
-        by: Party,
-    },
-    CustomerDone {
-        alert: AlertId,
-        task: u64,
-        worker: u32,
-        started: SimTime,
-        work: CustomerTask,
-    },
-    ShiftChange,
-    Expire {
-        alert: AlertId,
-    },
-    WorldFact {
-        index: u32,
-    },
-    ReviewContainment {
-        execution: u64,
-    },
-    RecordedBackground {
-        lane: u32,
-        n: u32,
-    },
-    RecordedAttack {
-        record: u32,
-    },
-}
-
 struct Engine<'a> {
     sc: &'a Scenario,
     seeds: SeedTree,
@@ -221,6 +129,9 @@ struct Engine<'a> {
     /// Per entity: eradications requested and not yet done (a containment there is not
     /// lifted meanwhile).
     eradicating: Vec<u32>,
+    /// Queue entries (`seq`, alert) past their overload age, dropped as soon as the
+    /// backlog is above the overload threshold.
+    overdue: std::collections::BTreeMap<u64, AlertId>,
 }
 
 impl<'a> Engine<'a> {
@@ -265,6 +176,7 @@ impl<'a> Engine<'a> {
             cleared: Default::default(),
             holds: vec![footholds::Hold::default(); sc.campaigns.len()],
             eradicating: vec![0; sc.entities.len()],
+            overdue: Default::default(),
         }
     }
 
@@ -403,7 +315,8 @@ impl<'a> Engine<'a> {
                 work,
             } => self.customer_done(now, alert, task, worker, started, work),
             Job::ShiftChange => self.dispatch(now),
-            Job::Expire { alert } => self.expire(now, alert),
+            Job::Expire { alert, entry } => self.overdue(now, alert, entry),
+            Job::Patience { alert, entry } => self.out_of_patience(now, alert, entry),
             Job::WorldFact { index } => self.world_fact(now, index),
             Job::ReviewContainment { execution } => self.review_containment(now, execution),
             Job::PageAnswered => self.dispatch(now),

@@ -5,9 +5,10 @@ use super::work::case_view;
 use super::{CustomerTask, Engine, Job, Origin, Pending};
 use crate::event::{Payload, Verdict};
 use crate::ids::{AlertId, EntityId, RuleId};
+use crate::random::Purpose;
 use crate::scenario::Severity;
 use crate::strategy::Policy;
-use crate::strategy::provider::QueueOrder;
+use crate::strategy::provider::{OnExpiry, QueueOrder};
 use crate::strategy::view::Triage;
 use crate::time::{SimDuration, SimTime};
 
@@ -56,7 +57,7 @@ impl Engine<'_> {
             return;
         }
         let pool = self.decider.provider.first_line as u32;
-        self.emit(now, Payload::AlertQueued { alert, pool });
+        let entry = self.emit(now, Payload::AlertQueued { alert, pool });
         let triage = match &mut self.decider.policy {
             Policy::Honest(s) => {
                 let view = case_view(
@@ -91,17 +92,38 @@ impl Engine<'_> {
                     },
                 );
             }
-            _ => {
-                if let Some(o) = &self.decider.provider.spec.triage.overload
-                    && let Some(after) = o.expire_after
-                    && severity < o.review
-                {
-                    self.agenda
-                        .schedule(now.after(after), Job::Expire { alert });
-                }
-            }
+            _ => self.entered_queue(now, alert, pool, entry),
         }
         self.dispatch(now);
+    }
+
+    /// An alert entered `pool`'s queue with the event `entry`: schedules what can end
+    /// its wait there other than a pickup — the overload rule's age and its patience —
+    /// and applies the overload rule, whose backlog just grew.
+    pub(super) fn entered_queue(&mut self, now: SimTime, alert: AlertId, pool: u32, entry: u64) {
+        let severity = self.state.alerts[alert.index()].severity;
+        let triage = &self.decider.provider.spec.triage;
+        if let Some(o) = &triage.overload
+            && let Some(after) = o.expire_after
+            && severity < o.review
+        {
+            self.agenda
+                .schedule(now.after(after), Job::Expire { alert, entry });
+        }
+        if let Some(patience) = triage.patience.as_ref().and_then(|p| p.of(severity)) {
+            let mut key = self.origins[alert.index()].key(self.sc).to_vec();
+            key.push(u64::from(pool));
+            let wait = patience.sample(&mut self.seeds.stream(Purpose::Patience, &key));
+            self.agenda
+                .schedule(now.after(wait), Job::Patience { alert, entry });
+        }
+        self.drop_overdue(now);
+    }
+
+    /// Whether `alert` still waits in the queue entry `entry`.
+    fn waits_in(&self, alert: AlertId, entry: u64) -> bool {
+        let a = &self.state.alerts[alert.index()];
+        a.queue_entry == Some(entry)
     }
 
     pub(super) fn escalate(&mut self, now: SimTime, alert: AlertId, reason: String) {
@@ -130,14 +152,59 @@ impl Engine<'_> {
         ev
     }
 
-    pub(super) fn expire(&mut self, now: SimTime, alert: AlertId) {
-        let Some(o) = &self.decider.provider.spec.triage.overload else {
+    /// A queue entry reached the overload rule's age: it is dropped now if the backlog
+    /// is above the threshold, else as soon as it is (see [`Self::drop_overdue`]).
+    pub(super) fn overdue(&mut self, now: SimTime, alert: AlertId, entry: u64) {
+        if self.waits_in(alert, entry) {
+            self.overdue.insert(entry, alert);
+            self.drop_overdue(now);
+        }
+    }
+
+    /// Drops overdue entries, oldest first, while more alerts wait than the overload
+    /// threshold allows; an expiry may make other alerts pickable, so idle workers are
+    /// woken.
+    fn drop_overdue(&mut self, now: SimTime) {
+        let Some(above) = self
+            .decider
+            .provider
+            .spec
+            .triage
+            .overload
+            .as_ref()
+            .map(|o| o.backlog_above as usize)
+        else {
             return;
         };
-        let waiting = self.state.alerts[alert.index()].waiting;
-        if waiting && self.state.backlog() > o.backlog_above as usize {
-            self.emit(now, Payload::AlertExpired { alert });
+        let mut dropped = false;
+        while self.state.backlog() > above {
+            let Some((entry, alert)) = self.overdue.pop_first() else {
+                break;
+            };
+            if self.waits_in(alert, entry) {
+                self.emit(now, Payload::AlertExpired { alert });
+                dropped = true;
+            }
         }
+        if dropped {
+            self.dispatch(now);
+        }
+    }
+
+    /// A queue entry's patience ran out: the alert expires (and, if the profile says
+    /// so, goes to the customer unreviewed), and idle workers are woken.
+    pub(super) fn out_of_patience(&mut self, now: SimTime, alert: AlertId, entry: u64) {
+        if !self.waits_in(alert, entry) {
+            return;
+        }
+        self.overdue.remove(&entry);
+        self.emit(now, Payload::AlertExpired { alert });
+        let on_expiry = self.decider.provider.spec.triage.patience.as_ref();
+        if on_expiry.is_some_and(|p| p.on_expiry == OnExpiry::Escalate) {
+            let reason = "not picked up within its patience: unreviewed".to_string();
+            self.escalate(now, alert, reason);
+        }
+        self.dispatch(now);
     }
 
     /// Hands waiting work to idle workers on shift, pool by pool, then the customer.
@@ -153,7 +220,10 @@ impl Engine<'_> {
                 else {
                     break;
                 };
-                let Some(alert) = self.pick(p) else { break };
+                let Some((entry, alert)) = self.pick(p) else {
+                    break;
+                };
+                self.overdue.remove(&entry);
                 let (pool, worker) = (p as u32, worker as u32);
                 self.emit(
                     now,
@@ -268,8 +338,9 @@ impl Engine<'_> {
         );
     }
 
-    /// The next case pool `p` takes, by its queue order and overload rule.
-    fn pick(&self, p: usize) -> Option<AlertId> {
+    /// The next case pool `p` takes (its queue entry and alert), by its queue order and
+    /// overload rule.
+    fn pick(&self, p: usize) -> Option<(u64, AlertId)> {
         let spec = &self.decider.provider.spec.triage;
         let ps = &self.state.pools[p];
         let lowest = match &spec.overload {
@@ -279,11 +350,10 @@ impl Engine<'_> {
         match spec.order {
             QueueOrder::Severity => (lowest..4)
                 .rev()
-                .find_map(|s| ps.queues[s].front().map(|(_, a)| *a)),
+                .find_map(|s| ps.queues[s].front().copied()),
             QueueOrder::Fifo => (lowest..4)
-                .filter_map(|s| ps.queues[s].front())
-                .min_by_key(|(seq, _)| *seq)
-                .map(|(_, a)| *a),
+                .filter_map(|s| ps.queues[s].front().copied())
+                .min_by_key(|(seq, _)| *seq),
         }
     }
 }

@@ -245,7 +245,7 @@ impl Engine<'_> {
                 let (contain, pre) = self.precautions(now, alert, contain);
                 self.work_done(now, alert, pool, worker, started, kind, pre.is_empty());
                 let to = experts.unwrap_or(pool);
-                self.emit(
+                let entry = self.emit(
                     now,
                     Payload::CaseHandedOff {
                         alert,
@@ -253,6 +253,7 @@ impl Engine<'_> {
                         reason,
                     },
                 );
+                self.entered_queue(now, alert, to, entry);
                 self.recommend(now, alert, &contain);
                 if !pre.is_empty() {
                     self.start_action(now, alert, pool, worker, Pending::Containment(pre));
