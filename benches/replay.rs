@@ -1,6 +1,6 @@
 //! Replay throughput: scoring a log already in memory (the fold), and reading a stored
 //! log back from Parquet and JSON Lines (checksums and reference checks included) and
-//! scoring it.
+//! scoring it; and re-simulating the same run, which a replay saves.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdrsim::event;
@@ -44,6 +44,18 @@ fn replay(c: &mut Criterion) {
         b.iter(|| {
             let (h, log) = event::read_log(&js).expect("read");
             Metrics::from_events(&h, log.events())
+        })
+    });
+    // What a replay saves: running the same run again, scored as it happens (the
+    // README's "replay vs re-simulate" ratio is parquet_read_and_score over this).
+    group.bench_function("resimulate_and_score", |b| {
+        b.iter(|| {
+            let sim = Simulation::new(&scenario, 1);
+            let mut decider = strategy::builtin("ai_mdr", &scenario).unwrap();
+            let header = sim.header(&decider);
+            let mut fold = mdrsim::score::record::RecordsFold::new(&header);
+            sim.run_into(&mut decider, &mut fold);
+            Metrics::from_records(&fold.finish())
         })
     });
     group.bench_function("parquet_write", |b| {

@@ -58,6 +58,11 @@ impl SimDuration {
         SimDuration(m * 60_000)
     }
 
+    /// Builds a duration from days.
+    pub const fn from_days(d: u64) -> Self {
+        SimDuration(d * 86_400_000)
+    }
+
     /// Milliseconds.
     pub fn ms(self) -> u64 {
         self.0

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use mdrsim::event::write_log;
+use mdrsim::event::{EventSink, LogSink, Tee};
 use mdrsim::report::{Format, RunReport};
 use mdrsim::scenario::Scenario;
 use mdrsim::score::Metrics;
+use mdrsim::score::record::RecordsFold;
 use mdrsim::sim::Simulation;
 use mdrsim::strategy;
 
@@ -64,16 +65,31 @@ pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     let mut decider = def.instantiate(&scenario)?;
-    let out = Simulation::new(&scenario, args.seed).run(&mut decider);
-    if let Some(path) = &args.events {
-        write_log(path, &out.header, &out.log)?;
+    // Scored as it happens, the log (if asked for) streamed to its file: memory follows
+    // the run's live state, not its length.
+    let sim = Simulation::new(&scenario, args.seed);
+    let header = sim.header(&decider);
+    let mut log = match &args.events {
+        Some(path) => Some(LogSink::create(path, &header)?),
+        None => None,
+    };
+    let mut records = RecordsFold::new(&header);
+    {
+        let mut sinks: Vec<&mut dyn EventSink> = vec![&mut records];
+        if let Some(log) = log.as_mut() {
+            sinks.push(log);
+        }
+        sim.run_into(&mut decider, &mut Tee(sinks));
+    }
+    if let (Some(log), Some(path)) = (log, &args.events) {
+        log.finish()?;
         if !decider.reply_times().is_empty() {
             let times = path.with_extension("reply_times.jsonl");
             mdrsim::strategy::external::write_reply_times(&times, decider.reply_times())?;
         }
     }
-    let metrics = Metrics::from_events(&out.header, out.log.events());
-    let report = RunReport::new(&out.header, metrics).render(args.format);
+    let metrics = Metrics::from_records(&records.finish());
+    let report = RunReport::new(&header, metrics).render(args.format);
     std::io::stdout().lock().write_all(report.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Envelope, EventLog, RunHeader, SCHEMA_VERSION};
-use crate::atomic::write_atomically;
+use super::{Envelope, EventLog, EventSink, RunHeader, SCHEMA_VERSION};
+use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::integrity::Checksum;
 
@@ -37,36 +37,84 @@ struct EndInfo {
 
 /// Writes `log` as JSON Lines to `path`, atomically.
 pub fn write(path: &Path, header: &RunHeader, log: &EventLog) -> Result<()> {
-    write_atomically(path, |w| {
-        let io = |e: std::io::Error| Error::io(path, e);
-        let js = |e: serde_json::Error| Error::io(path, std::io::Error::other(e));
-        let mut sum = Checksum::new();
-        let mut line = Vec::with_capacity(256);
-        let mut put = |line: &mut Vec<u8>, w: &mut dyn Write| {
-            line.push(b'\n');
-            sum.update(line);
-            let r = w.write_all(line);
-            line.clear();
-            r
+    let mut sink = JsonlSink::create(path, header)?;
+    for e in log.events() {
+        sink.accept(e);
+    }
+    sink.finish()
+}
+
+/// A JSON Lines event log being written as the run happens; it appears at its path
+/// only when [`JsonlSink::finish`] succeeds (the first write error is reported there).
+pub struct JsonlSink {
+    path: std::path::PathBuf,
+    file: AtomicFile,
+    out: std::io::BufWriter<std::fs::File>,
+    sum: Checksum,
+    line: Vec<u8>,
+    events: u64,
+    error: Option<Error>,
+}
+
+impl JsonlSink {
+    /// Starts writing the log of the run `header` describes to `path`, header line first.
+    pub fn create(path: &Path, header: &RunHeader) -> Result<Self> {
+        let file = AtomicFile::create(path)?;
+        let out = std::io::BufWriter::with_capacity(1 << 16, file.writer()?);
+        let mut sink = JsonlSink {
+            path: path.to_path_buf(),
+            file,
+            out,
+            sum: Checksum::new(),
+            line: Vec::with_capacity(256),
+            events: 0,
+            error: None,
         };
         let header = HeaderLine {
             header: header.clone(),
         };
-        serde_json::to_writer(&mut line, &header).map_err(js)?;
-        put(&mut line, w).map_err(io)?;
-        for e in log.events() {
-            serde_json::to_writer(&mut line, e).map_err(js)?;
-            put(&mut line, w).map_err(io)?;
+        sink.put(&header)?;
+        Ok(sink)
+    }
+
+    fn put(&mut self, value: &impl Serialize) -> Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, value)
+            .map_err(|e| Error::io(&self.path, std::io::Error::other(e)))?;
+        self.line.push(b'\n');
+        self.sum.update(&self.line);
+        self.out
+            .write_all(&self.line)
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Writes the end line (event count and checksum) and moves the file into place.
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
         }
         let end = EndLine {
             end: EndInfo {
-                events: log.len() as u64,
-                crc32: sum.text(),
+                events: self.events,
+                crc32: self.sum.text(),
             },
         };
-        serde_json::to_writer(&mut *w, &end).map_err(js)?;
-        w.write_all(b"\n").map_err(io)
-    })
+        self.put(&end)?;
+        self.out.flush().map_err(|e| Error::io(&self.path, e))?;
+        drop(self.out);
+        self.file.commit()
+    }
+}
+
+impl EventSink for JsonlSink {
+    fn accept(&mut self, e: &Envelope) {
+        if self.error.is_none() {
+            self.events += 1;
+            if let Err(err) = self.put(e) {
+                self.error = Some(err);
+            }
+        }
+    }
 }
 
 /// Reads one line (with its newline), refusing one longer than [`MAX_LINE_BYTES`]

@@ -9,12 +9,16 @@ pub mod jsonl;
 pub mod log;
 pub mod parquet;
 pub mod payload;
+pub mod sink;
 pub mod vocabulary;
+pub mod window;
 
 pub use header::RunHeader;
 pub use log::EventLog;
 pub use payload::{ActionKind, ContainAction, ContextKind, Party, Payload, Truth, Verdict};
+pub use sink::{Discard, EventSink, Tee};
 pub use vocabulary::{Criticality, Objective, PoolKind, Rule, Severity};
+pub use window::{EventLookup, RetainedLog};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +26,7 @@ use crate::time::SimTime;
 
 /// Version of the stored log layout; bumped whenever a reader of the old layout would
 /// misread the new one. Stored in every file.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// One event: which run, its position in the log, when, and what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,6 +55,42 @@ pub fn write_log(path: &std::path::Path, header: &RunHeader, log: &EventLog) -> 
         jsonl::write(path, header, log)
     } else {
         parquet::write(path, header, log)
+    }
+}
+
+/// A log being written as the run happens, in the format its file name implies.
+pub enum LogSink {
+    /// Parquet (row groups written as they fill).
+    Parquet(parquet::ParquetSink),
+    /// JSON Lines (a line per event).
+    Jsonl(jsonl::JsonlSink),
+}
+
+impl LogSink {
+    /// Starts writing `path` (atomically: it appears only when finished).
+    pub fn create(path: &std::path::Path, header: &RunHeader) -> crate::Result<Self> {
+        Ok(if is_jsonl(path) {
+            LogSink::Jsonl(jsonl::JsonlSink::create(path, header)?)
+        } else {
+            LogSink::Parquet(parquet::ParquetSink::create(path, header)?)
+        })
+    }
+
+    /// Finishes the file and moves it into place.
+    pub fn finish(self) -> crate::Result<()> {
+        match self {
+            LogSink::Parquet(s) => s.finish(),
+            LogSink::Jsonl(s) => s.finish(),
+        }
+    }
+}
+
+impl EventSink for LogSink {
+    fn accept(&mut self, e: &Envelope) {
+        match self {
+            LogSink::Parquet(s) => s.accept(e),
+            LogSink::Jsonl(s) => s.accept(e),
+        }
     }
 }
 

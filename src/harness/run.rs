@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 
 use super::grid::{Cell, Shard, SweepAxis, cells, grid_size};
+use super::timeline::TimelineFold;
 use crate::error::{Error, Result};
 use crate::event::{self, RunHeader};
 use crate::scenario::Scenario;
+use crate::score::record::RecordsFold;
 use crate::score::{Metrics, RunRecords};
 use crate::sim::Simulation;
 use crate::strategy::StrategyDef;
@@ -167,23 +169,46 @@ impl EvalConfig {
         Ok(())
     }
 
-    /// Runs one cell.
+    /// Runs one cell, scoring it as it happens: its events go to the records and
+    /// timeline folds and, with `events_dir`, straight to its log file, never into one
+    /// list in memory.
     pub fn run_cell(&self, cell: &Cell) -> Result<RunResult> {
         let scenario = &self.scenarios[cell.scenario];
         let mut decider = self.strategy(cell)?.instantiate(scenario)?;
-        let out = Simulation::new(scenario, cell.seed)
-            .run_id(cell.index)
-            .run(&mut decider);
-        let records = RunRecords::from_events(&out.header, out.log.events());
-        let mut metrics = Metrics::from_records(&records);
-        self.costs.price(&records, &mut metrics);
-        if let Some(dir) = &self.events_dir {
-            let path = crate::names::under(
-                dir,
-                &partition_path(&scenario.name, &out.header.strategy, cell),
-            )?;
-            std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
-            event::write_log(&path.join("log.parquet"), &out.header, &out.log)?;
+        let sim = Simulation::new(scenario, cell.seed).run_id(cell.index);
+        let header = sim.header(&decider);
+        let pools: Vec<(String, crate::calendar::Capacity)> = decider
+            .provider
+            .pools
+            .iter()
+            .map(|p| (p.name.clone(), p.capacity.clone()))
+            .collect();
+        let dir = match &self.events_dir {
+            Some(dir) => {
+                let path = crate::names::under(
+                    dir,
+                    &partition_path(&scenario.name, &header.strategy, cell),
+                )?;
+                std::fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+                Some(path)
+            }
+            None => None,
+        };
+        let mut log = match &dir {
+            Some(path) => Some(event::LogSink::create(&path.join("log.parquet"), &header)?),
+            None => None,
+        };
+        let mut records = RecordsFold::new(&header);
+        let mut timeline = TimelineFold::new(&header, &pools, &scenario.customer.capacity);
+        {
+            let mut sinks: Vec<&mut dyn event::EventSink> = vec![&mut records, &mut timeline];
+            if let Some(log) = log.as_mut() {
+                sinks.push(log);
+            }
+            sim.run_into(&mut decider, &mut event::Tee(sinks));
+        }
+        if let (Some(log), Some(path)) = (log, &dir) {
+            log.finish()?;
             // An external program's reply times: beside the log, never in it (they
             // are wall-clock and would break byte-identical results).
             if !decider.reply_times().is_empty() {
@@ -193,21 +218,13 @@ impl EvalConfig {
                 )?;
             }
         }
-        let pools: Vec<(String, crate::calendar::Capacity)> = decider
-            .provider
-            .pools
-            .iter()
-            .map(|p| (p.name.clone(), p.capacity.clone()))
-            .collect();
-        let timeline = super::timeline::timeline(
-            &out.header,
-            out.log.events(),
-            &pools,
-            &scenario.customer.capacity,
-        );
+        let records = records.finish();
+        let timeline = timeline.finish();
+        let mut metrics = Metrics::from_records(&records);
+        self.costs.price(&records, &mut metrics);
         Ok(RunResult {
             cell: cell.clone(),
-            header: out.header,
+            header,
             metrics,
             records,
             timeline,

@@ -9,7 +9,7 @@ use arrow_schema::{DataType, Field};
 use super::rows::{opt_u64s, strs, u64s};
 use super::run::RunResult;
 use crate::calendar::Capacity;
-use crate::event::{Envelope, Payload, RunHeader};
+use crate::event::{Envelope, EventSink, Payload, RunHeader};
 
 /// One interval or instant of a run's timeline.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,39 +55,54 @@ fn shifts(out: &mut Vec<TimelineRow>, who: &'static str, name: &str, c: &Capacit
     }
 }
 
-/// A run's timeline: capacity per pool and for the customer, then attack steps of real
-/// campaigns and containments, in time order within each kind.
-pub fn timeline(
-    header: &RunHeader,
-    events: &[Envelope],
-    pools: &[(String, Capacity)],
-    customer: &Capacity,
-) -> Vec<TimelineRow> {
-    let horizon = header.horizon_ms;
-    let mut out = Vec::new();
-    for (name, c) in pools {
-        shifts(&mut out, "provider", name, c, horizon);
+/// A run's timeline, folded as its events happen: capacity per pool and for the
+/// customer, then attack steps of real campaigns and containments, in time order within
+/// each kind.
+pub struct TimelineFold<'h> {
+    header: &'h RunHeader,
+    out: Vec<TimelineRow>,
+    /// Containment rows still open: execution seq → row. A release comes after its
+    /// execution, so it closes the row the execution opened.
+    open: std::collections::BTreeMap<u64, usize>,
+}
+
+impl<'h> TimelineFold<'h> {
+    /// Starts with the capacity rows of `pools` and the customer's team.
+    pub fn new(header: &'h RunHeader, pools: &[(String, Capacity)], customer: &Capacity) -> Self {
+        let horizon = header.horizon_ms;
+        let mut out = Vec::new();
+        for (name, c) in pools {
+            shifts(&mut out, "provider", name, c, horizon);
+        }
+        shifts(&mut out, "customer", "customer", customer, horizon);
+        TimelineFold {
+            header,
+            out,
+            open: Default::default(),
+        }
     }
-    shifts(&mut out, "customer", "customer", customer, horizon);
-    // One pass: a release comes after its execution, so it closes the row the
-    // execution opened.
-    let mut open: std::collections::BTreeMap<u64, usize> = Default::default();
-    for e in events {
+
+    /// Takes the next event of the run.
+    pub fn push(&mut self, e: &Envelope) {
         match &e.payload {
             Payload::ContainmentReleased { execution, .. } => {
-                if let Some(row) = open.remove(execution).and_then(|i| out.get_mut(i)) {
+                if let Some(row) = self
+                    .open
+                    .remove(execution)
+                    .and_then(|i| self.out.get_mut(i))
+                {
                     row.to_ms = Some(e.at.ms());
                 }
             }
             Payload::AttackStepExecuted { campaign, step, .. } => {
-                let Some(c) = header.campaigns.get(campaign.0 as usize) else {
-                    continue;
+                let Some(c) = self.header.campaigns.get(campaign.0 as usize) else {
+                    return;
                 };
                 if !c.malicious {
-                    continue;
+                    return;
                 }
                 let s = c.steps.get(step.0 as usize);
-                out.push(TimelineRow {
+                self.out.push(TimelineRow {
                     kind: "attack_step",
                     party: None,
                     name: format!("{}/{}", c.name, s.map_or("?", |s| s.id.as_str())),
@@ -104,11 +119,12 @@ pub fn timeline(
                 by,
                 ..
             } => {
-                open.insert(e.seq, out.len());
-                out.push(TimelineRow {
+                self.open.insert(e.seq, self.out.len());
+                self.out.push(TimelineRow {
                     kind: "containment",
                     party: Some(by.as_str()),
-                    name: header
+                    name: self
+                        .header
                         .entities
                         .get(target.0 as usize)
                         .cloned()
@@ -122,7 +138,25 @@ pub fn timeline(
             _ => {}
         }
     }
-    out
+
+    /// The rows, once every event was pushed.
+    pub fn finish(self) -> Vec<TimelineRow> {
+        self.out
+    }
+}
+
+/// A run's timeline from its whole log (see [`TimelineFold`]).
+pub fn timeline(
+    header: &RunHeader,
+    events: &[Envelope],
+    pools: &[(String, Capacity)],
+    customer: &Capacity,
+) -> Vec<TimelineRow> {
+    let mut fold = TimelineFold::new(header, pools, customer);
+    for e in events {
+        fold.push(e);
+    }
+    fold.finish()
 }
 
 /// Columns of `timeline.parquet` after `run`.
@@ -154,4 +188,10 @@ pub fn timeline_columns(results: &[RunResult]) -> Vec<ArrayRef> {
         opt_u64s(rows.iter().map(|r| r.1.to_ms)),
         opt_u64s(rows.iter().map(|r| r.1.value)),
     ]
+}
+
+impl EventSink for TimelineFold<'_> {
+    fn accept(&mut self, e: &Envelope) {
+        self.push(e);
+    }
 }

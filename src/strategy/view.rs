@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::event::{ContainAction, ContextKind, EventLog, Party, Payload, Verdict};
+use crate::event::{ContainAction, ContextKind, EventLookup, Party, Payload, RetainedLog, Verdict};
 use crate::ids::{AlertId, EntityId, RuleId};
 use crate::scenario::{Entity, EntityKind, Fields, Rule, Severity};
 use crate::time::SimTime;
@@ -117,7 +117,7 @@ pub struct QueryView {
 /// reach any other event of the run through it.
 #[derive(Clone, Copy)]
 pub struct Records<'a> {
-    log: &'a EventLog,
+    log: &'a RetainedLog,
     /// `None` for a reader who is not a strategy (the customer's team): ids are seqs.
     handles: Option<&'a Handles>,
     alerts: &'a [AlertRecord],
@@ -135,7 +135,7 @@ impl std::fmt::Debug for Records<'_> {
 impl<'a> Records<'a> {
     /// A resolver over the run so far. Only the engine makes one.
     pub(crate) fn new(
-        log: &'a EventLog,
+        log: &'a RetainedLog,
         handles: &'a Handles,
         alerts: &'a [AlertRecord],
         sources: &'a [String],
@@ -155,7 +155,7 @@ impl<'a> Records<'a> {
     /// A resolver for the customer's team, which is not a strategy: it reads every
     /// record it is given, by `seq`. Only the engine makes one.
     pub(crate) fn unhandled(
-        log: &'a EventLog,
+        log: &'a RetainedLog,
         alerts: &'a [AlertRecord],
         sources: &'a [String],
         entities: &'a [Entity],
@@ -179,7 +179,7 @@ impl<'a> Records<'a> {
     }
 
     fn resolve(&self, seq: u64) -> Option<Observation<'a>> {
-        let e = self.log.get(seq)?;
+        let e = self.log.event(seq)?;
         let seq = self.handle(seq)?;
         Some(match &e.payload {
             Payload::TelemetryObserved {

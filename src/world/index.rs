@@ -43,3 +43,19 @@ impl FactEntry {
         self.from <= t && self.until.is_none_or(|u| t < u)
     }
 }
+
+/// Drops the telemetry observed before `cutoff` (each list is in time order).
+pub fn forget_telemetry(by_entity: &mut [Vec<TelemetryEntry>], cutoff: SimTime) {
+    for list in by_entity {
+        let old = list.partition_point(|t| t.at < cutoff);
+        list.drain(..old);
+    }
+}
+
+/// Drops the facts whose events the run no longer `holds` (they ended before the
+/// retention window; see [`crate::event::window`]).
+pub fn forget_facts(by_entity: &mut [Vec<FactEntry>], holds: impl Fn(u64) -> bool) {
+    for list in by_entity {
+        list.retain(|f| holds(f.seq));
+    }
+}

@@ -4,6 +4,7 @@
 pub mod containment;
 pub mod handles;
 pub mod index;
+pub mod pool;
 pub mod state;
 pub mod truth;
 

@@ -12,6 +12,7 @@ use crate::time::SimTime;
 
 pub use super::containment::EntityState;
 pub use super::index::{FactEntry, QueryResult, TelemetryEntry};
+pub use super::pool::PoolState;
 use super::truth::{GroundTruth, Label};
 
 /// What is known about one alert and its case.
@@ -53,32 +54,6 @@ pub struct CampaignState {
     pub impact: bool,
     /// Whether containment stopped it.
     pub stopped: bool,
-}
-
-/// One provider pool's queue (by severity, FIFO within; entries carry the queueing
-/// `seq` so FIFO across severities is exact) and its workers.
-#[derive(Clone, Debug, Default)]
-pub struct PoolState {
-    /// Waiting cases per severity (low, medium, high, critical).
-    pub queues: [VecDeque<(u64, AlertId)>; 4],
-    /// What each worker holds.
-    pub workers: Vec<Option<AlertId>>,
-}
-
-impl PoolState {
-    /// Waiting cases.
-    pub fn backlog(&self) -> usize {
-        self.queues.iter().map(VecDeque::len).sum()
-    }
-
-    fn remove(&mut self, alert: AlertId) {
-        for q in &mut self.queues {
-            if let Some(pos) = q.iter().position(|(_, a)| *a == alert) {
-                q.remove(pos);
-                return;
-            }
-        }
-    }
 }
 
 /// Everything a run knows, folded from its events.
@@ -141,6 +116,17 @@ impl RunState {
             facts_by_entity: vec![Vec::new(); entities],
             ..Default::default()
         }
+    }
+
+    /// Forgets what lies before the retention window: telemetry observed before
+    /// `cutoff`, facts that ended before it, past cases whose outcome the log no longer
+    /// holds (before `base`, the log's window), and the handles of forgotten events.
+    pub fn forget_before(&mut self, cutoff: SimTime, base: u64, holds: impl Fn(u64) -> bool) {
+        super::index::forget_telemetry(&mut self.telemetry_by_entity, cutoff);
+        super::index::forget_facts(&mut self.facts_by_entity, &holds);
+        let old = self.outcomes.partition_point(|(seq, _)| *seq < base);
+        self.outcomes.drain(..old);
+        self.handles.forget_before(base, holds);
     }
 
     /// Ground truth (world side). Strategies never receive this.

@@ -26,7 +26,7 @@ except ImportError as e:
     print(f"error: {e.name} is not installed (pip install pyarrow duckdb); these tests cannot run", file=sys.stderr)
     sys.exit(1)
 
-from common import BIN, ROOT, check, close, finish, km_quantile, mdrsim
+from common import BIN, ROOT, check, close, finish, km_quantile, mdrsim, payloads
 
 
 def peak_backlog(alerts):
@@ -56,7 +56,7 @@ def from_log(path):
     """Containment credit and disruption, recomputed from a run's event log alone."""
     t = pq.read_table(path)
     header = json.loads(pq.ParquetFile(path).metadata.metadata[b"mdrsim.header"])
-    ev = [(s, at, json.loads(p)) for s, at, p in zip(t.column("seq").to_pylist(), t.column("at_ms").to_pylist(), t.column("payload").to_pylist())]
+    ev = list(zip(t.column("seq").to_pylist(), t.column("at_ms").to_pylist(), payloads(t)))
     by_seq = {s: p for s, _, p in ev}
     label = {p["alert"]: p for _, _, p in ev if p["type"] == "alert_labeled"}
     malicious_campaign = [c.get("malicious", True) for c in header["campaigns"]]
@@ -117,8 +117,20 @@ with tempfile.TemporaryDirectory() as tmp:
     types = t.column("type").to_pylist()
     check("alerts in log match metrics", types.count("alert_queued") == out["metrics"]["alerts"])
     check("verdicts in log match metrics", types.count("verdict_reached") == out["metrics"]["verdicts"])
-    payloads = [json.loads(p) for p in t.column("payload").to_pylist()]
-    check("payload JSON carries its type", all(p["type"] == ty for p, ty in zip(payloads, types)))
+    # The typed columns hold every field: rebuilt from them alone, each event is the one
+    # the JSON Lines log of the same run writes (null fields left out of both).
+    typed = payloads(t)
+    lines = [json.loads(x) for x in body[:cut].splitlines()[1:]]
+    as_written = [{k: v for k, v in e["payload"].items() if v is not None} for e in lines]
+    check("typed Parquet columns rebuild every JSON Lines payload of the same run", typed == as_written, next(((a, b) for a, b in zip(typed, as_written) if a != b), None))
+    check("typed columns keep seq and time", [(e["seq"], e["at_ms"]) for e in lines] == list(zip(t.column("seq").to_pylist(), t.column("at_ms").to_pylist())))
+    # DuckDB reads the typed columns directly, no JSON: verdicts by truth, joined on alert.
+    con = duckdb.connect()
+    tp = con.execute(f"""
+        SELECT count(*) FROM read_parquet('{log}') v JOIN read_parquet('{log}') l USING (alert)
+        WHERE v.type = 'verdict_reached' AND v.verdict = 'malicious'
+          AND l.type = 'alert_labeled' AND l.truth = 'malicious'""").fetchone()[0]
+    check("DuckDB counts true positives from the typed columns", tp == out["metrics"]["tp"], (tp, out["metrics"]["tp"]))
 
     # An evaluation with event logs.
     res = os.path.join(tmp, "res")
@@ -230,16 +242,16 @@ with tempfile.TemporaryDirectory() as tmp:
             # timeline.parquet against the log: containments and attack steps, one row each.
             log = pq.read_table(os.path.join(root, f))
             header = json.loads(pq.ParquetFile(os.path.join(root, f)).metadata.metadata[b"mdrsim.header"])
-            payloads = [(at, json.loads(p)) for at, p in zip(log.column("at_ms").to_pylist(), log.column("payload").to_pylist())]
+            payloads_at = list(zip(log.column("at_ms").to_pylist(), payloads(log)))
             mine = [t for t in timeline if t["run"] == run]
             seq_at = {s: at for s, at in zip(log.column("seq").to_pylist(), log.column("at_ms").to_pylist())}
             released = {}
-            for s, (at, p) in zip(log.column("seq").to_pylist(), payloads):
+            for s, (at, p) in zip(log.column("seq").to_pylist(), payloads_at):
                 if p["type"] == "containment_released":
                     released[p["execution"]] = at
-            executed = sorted((at, released.get(s)) for s, (at, p) in zip(log.column("seq").to_pylist(), payloads) if p["type"] == "containment_executed")
+            executed = sorted((at, released.get(s)) for s, (at, p) in zip(log.column("seq").to_pylist(), payloads_at) if p["type"] == "containment_executed")
             check(f"run {run}: timeline containments and their releases are the log's", sorted((t["from_ms"], t["to_ms"]) for t in mine if t["kind"] == "containment") == executed, executed[:3])
-            steps = sorted(at for at, p in payloads if p["type"] == "attack_step_executed" and header["campaigns"][p["campaign"]].get("malicious", True))
+            steps = sorted(at for at, p in payloads_at if p["type"] == "attack_step_executed" and header["campaigns"][p["campaign"]].get("malicious", True))
             check(f"run {run}: timeline attack steps are the log's", sorted(t["from_ms"] for t in mine if t["kind"] == "attack_step") == steps)
             # Capacity intervals of each pool tile [0, horizon) without gap or overlap.
             for who in {(t["party"], t["name"]) for t in mine if t["kind"] == "capacity"}:

@@ -57,9 +57,9 @@ def main():
     # Arrival times of every recorded CloudTrail record (dismiss_all contains nothing).
     at = 8 * 3600 * 1000
     rows = con.execute("""
-        SELECT seed, json_extract_string(payload, '$.fields.eventID') AS id, at_ms
+        SELECT seed, fields['eventID'] AS id, at_ms
         FROM events WHERE scenario = 's3-exfiltration-overlay' AND strategy = 'dismiss_all'
-          AND type = 'telemetry_observed' AND json_extract_string(payload, '$.fields.eventID') IS NOT NULL
+          AND type = 'telemetry_observed' AND fields['eventID'] IS NOT NULL
     """).fetchall()
     for seed in (1, 2):
         got = {i: t for s, i, t in rows if s == seed}
@@ -70,7 +70,7 @@ def main():
     # Malicious alerts: the stolen role's calls, one SigmaHQ rule.
     mal = con.execute("""
         SELECT a.strategy, a.seed, count(*), list(DISTINCT a.rule),
-               list(json_extract_string(e.payload, '$.fields.eventID'))
+               list(e.fields['eventID'])
         FROM alerts a
         JOIN events e ON e.scenario = a.scenario AND e.strategy = a.strategy AND e.seed = a.seed
              AND e.type = 'alert_raised' AND e.alert = a.alert
@@ -93,12 +93,12 @@ def main():
     check("legacy_mdr never has an alert of the recorded attack",
           all(s != "legacy_mdr" for s, _ in by), sorted(by))
     triggered = con.execute("""
-        SELECT DISTINCT json_extract_string(t.payload, '$.fields.eventID')
+        SELECT DISTINCT t.fields['eventID']
         FROM alerts a
         JOIN events e ON e.scenario = a.scenario AND e.strategy = a.strategy AND e.seed = a.seed
              AND e.type = 'alert_raised' AND e.alert = a.alert
         JOIN events t ON t.scenario = a.scenario AND t.strategy = a.strategy AND t.seed = a.seed
-             AND t.seq = CAST(json_extract(e.payload, '$.telemetry') AS UBIGINT)
+             AND t.seq = e.telemetry
         WHERE a.scenario = 's3-exfiltration-overlay' AND a.truth = 'malicious' AND a.strategy = 'dismiss_all'
     """).fetchall()
     check("the malicious alerts' records are the stolen role's calls", {r[0] for r in triggered} == stolen,
@@ -108,13 +108,13 @@ def main():
     table = list(csv.DictReader(open(LSASS_TSV), delimiter="\t"))
     want = sorted((r["sigma_rule_title"], r["EventID"], r["UtcTime_or_TimeCreated"]) for r in table)
     got = con.execute("""
-        SELECT a.rule, json_extract_string(t.payload, '$.fields.EventID'),
-               coalesce(json_extract_string(t.payload, '$.fields.UtcTime'), json_extract_string(t.payload, '$.fields.TimeCreated'))
+        SELECT a.rule, t.fields['EventID'],
+               coalesce(t.fields['UtcTime'], t.fields['TimeCreated'])
         FROM alerts a
         JOIN events e ON e.scenario = a.scenario AND e.strategy = a.strategy AND e.seed = a.seed
              AND e.type = 'alert_raised' AND e.alert = a.alert
         JOIN events t ON t.scenario = a.scenario AND t.strategy = a.strategy AND t.seed = a.seed
-             AND t.seq = CAST(json_extract(e.payload, '$.telemetry') AS UBIGINT)
+             AND t.seq = e.telemetry
         WHERE a.scenario = 'lsass-comsvcs' AND a.truth = 'malicious' AND a.strategy = 'dismiss_all' AND a.seed = 1
     """).fetchall()
     got = sorted((rule.removeprefix("sigma/"), eid, t) for rule, eid, t in got)
@@ -124,16 +124,16 @@ def main():
     reads = dict(con.execute("""
         SELECT strategy, count(*) FROM events
         WHERE scenario = 'golden-saml' AND type = 'telemetry_observed'
-          AND (json_extract_string(payload, '$.fields.ActionType') = 'MailItemsAccessed'
-               OR json_extract_string(payload, '$.fields.Operation') = 'MailItemsAccessed')
+          AND (fields['ActionType'] = 'MailItemsAccessed'
+               OR fields['Operation'] = 'MailItemsAccessed')
         GROUP BY ALL
     """).fetchall())
     check("Golden SAML: dismiss_all's two runs see both mail-read records", reads.get("dismiss_all") == 4, reads)
     per_seed = dict(con.execute("""
         SELECT seed, count(*) FROM events
         WHERE scenario = 'golden-saml' AND strategy = 'oracle' AND type = 'telemetry_observed'
-          AND (json_extract_string(payload, '$.fields.ActionType') = 'MailItemsAccessed'
-               OR json_extract_string(payload, '$.fields.Operation') = 'MailItemsAccessed')
+          AND (fields['ActionType'] = 'MailItemsAccessed'
+               OR fields['Operation'] = 'MailItemsAccessed')
         GROUP BY ALL
     """).fetchall())
     oracle = con.execute("""

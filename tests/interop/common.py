@@ -58,3 +58,33 @@ def km_quantile(obs, q):
 def finish():
     print(f"\n{_counts['passed']} passed, {_counts['failed']} failed")
     sys.exit(1 if _counts["failed"] else 0)
+
+
+# The typed event log (docs/event-log.md): one column per payload field. These rebuild
+# each row's payload as the JSON Lines form writes it, from the columns alone.
+_NAME_COLUMNS = {"run", "seq", "at_ms", "type", "entity_name", "campaign_name", "rule_name"}
+_ENTITY_FIELD = {
+    "attack_step_executed": "target",
+    "attack_step_prevented": "blocked_by",
+    "containment_requested": "target",
+    "containment_executed": "target",
+    "containment_released": "target",
+}
+
+
+def payloads(table):
+    """Each row of a typed Parquet event log as its JSON payload (nulls left out)."""
+    cols = {n: table.column(n).to_pylist() for n in table.column_names if n not in _NAME_COLUMNS}
+    types = table.column("type").to_pylist()
+    out = []
+    for i, ty in enumerate(types):
+        p = {"type": ty}
+        for n, values in cols.items():
+            v = values[i]
+            if v is None:
+                continue
+            if n == "fields":
+                v = dict(v)
+            p[_ENTITY_FIELD.get(ty, "entity") if n == "entity" else n] = v
+        out.append(p)
+    return out

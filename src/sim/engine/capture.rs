@@ -77,9 +77,10 @@ pub struct Capture {
 impl Simulation<'_> {
     /// Runs like [`Simulation::run`], and captures the world jobs and alert sources.
     pub fn capture(&self, decider: &mut Decider) -> Capture {
-        let (output, jobs, alerts) = self.run_engine(decider, true);
+        let mut log = crate::event::EventLog::with_capacity(self.run, 4096);
+        let (header, jobs, alerts) = self.run_engine(decider, &mut log, true);
         Capture {
-            output,
+            output: RunOutput { header, log },
             jobs,
             alerts,
         }

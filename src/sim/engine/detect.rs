@@ -3,6 +3,7 @@
 //! rules over that source. Field names may be mapped (Sigma name → our name).
 
 use super::{Engine, Origin};
+use crate::event::EventLookup;
 use crate::event::Payload;
 use crate::ids::EntityId;
 use crate::random::Purpose;
@@ -31,7 +32,8 @@ impl Engine<'_> {
         if applicable.is_empty() {
             return;
         }
-        let Some(Payload::TelemetryObserved { fields, .. }) = self.log.get(seq).map(|e| &e.payload)
+        let Some(Payload::TelemetryObserved { fields, .. }) =
+            self.log.event(seq).map(|e| &e.payload)
         else {
             return;
         };

@@ -19,12 +19,13 @@ mod respond;
 mod work;
 mod world;
 
-use crate::event::{EventLog, Party, Payload, RunHeader};
+use crate::event::window::RETENTION;
+use crate::event::{EventLog, EventSink, Party, Payload, RetainedLog, RunHeader};
 use crate::ids::{AlertId, CampaignId, StepId};
 use crate::random::{Purpose, SeedTree, Stream};
 use crate::scenario::Scenario;
 use crate::strategy::Decider;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use crate::world::RunState;
 
 use super::agenda::Agenda;
@@ -38,6 +39,7 @@ pub struct Simulation<'s> {
     scenario: &'s Scenario,
     seed: u64,
     run: u64,
+    retention: SimDuration,
 }
 
 /// What a run produces: its header and its complete event log.
@@ -56,6 +58,7 @@ impl<'s> Simulation<'s> {
             scenario,
             seed,
             run: 0,
+            retention: RETENTION,
         }
     }
 
@@ -65,10 +68,38 @@ impl<'s> Simulation<'s> {
         self
     }
 
-    /// Runs to the horizon with `decider` deciding every case. The decider must have
-    /// been instantiated for this scenario.
+    /// Sets how far back investigations can look (default [`RETENTION`], 30 days; see
+    /// [`crate::event::window`]). For tests and studies of retention itself.
+    pub fn retention(mut self, retention: SimDuration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Runs to the horizon with `decider` deciding every case, keeping the whole log in
+    /// memory. The decider must have been instantiated for this scenario.
     pub fn run(&self, decider: &mut Decider) -> RunOutput {
-        self.run_engine(decider, false).0
+        let mut log = EventLog::with_capacity(self.run, 4096);
+        let header = self.run_into(decider, &mut log);
+        RunOutput { header, log }
+    }
+
+    /// Runs to the horizon, handing every event to `sink` as it happens; the engine
+    /// itself keeps only its retention window (see [`crate::event::window`]), so a long
+    /// run streamed to a writer or a scoring fold needs memory for its live state only.
+    pub fn run_into(&self, decider: &mut Decider, sink: &mut dyn EventSink) -> RunHeader {
+        self.run_engine(decider, sink, false).0
+    }
+
+    /// The header of this run with `decider` (what [`Simulation::run_into`] returns),
+    /// known before it runs, so sinks that need its name tables can be made first.
+    pub fn header(&self, decider: &Decider) -> RunHeader {
+        super::run_header(
+            self.scenario,
+            &decider.name,
+            &decider.provider,
+            self.seed,
+            self.run,
+        )
     }
 
     /// Runs to the horizon; with `capture`, also returns the world jobs and the
@@ -76,16 +107,12 @@ impl<'s> Simulation<'s> {
     fn run_engine(
         &self,
         decider: &mut Decider,
+        sink: &mut dyn EventSink,
         capture: bool,
-    ) -> (RunOutput, Vec<Captured>, Vec<AlertSource>) {
-        let header = super::run_header(
-            self.scenario,
-            &decider.name,
-            &decider.provider,
-            self.seed,
-            self.run,
-        );
-        let mut engine = Engine::new(self.scenario, self.seed, self.run, decider);
+    ) -> (RunHeader, Vec<Captured>, Vec<AlertSource>) {
+        let header = self.header(decider);
+        let mut engine = Engine::new(self.scenario, self.seed, self.run, decider, sink);
+        engine.retention = self.retention;
         engine.capture = capture.then(Vec::new);
         engine.start();
         engine.run_to_horizon();
@@ -95,11 +122,7 @@ impl<'s> Simulation<'s> {
             Vec::new()
         };
         let jobs = engine.capture.take().unwrap_or_default();
-        let output = RunOutput {
-            header,
-            log: engine.log,
-        };
-        (output, jobs, alerts)
+        (header, jobs, alerts)
     }
 }
 
@@ -107,7 +130,13 @@ struct Engine<'a> {
     sc: &'a Scenario,
     seeds: SeedTree,
     decider: &'a mut Decider,
-    log: EventLog,
+    /// What the engine may still read of its log; every event also goes to `sink`.
+    log: RetainedLog,
+    sink: &'a mut dyn EventSink,
+    /// When the window was last cut (see [`Engine::forget`]).
+    forgotten_at: SimTime,
+    /// How far back investigations can look.
+    retention: SimDuration,
     state: RunState,
     agenda: Agenda<Job>,
     benign_streams: Vec<Stream>,
@@ -135,7 +164,13 @@ struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
-    fn new(sc: &'a Scenario, seed: u64, run: u64, decider: &'a mut Decider) -> Self {
+    fn new(
+        sc: &'a Scenario,
+        seed: u64,
+        run: u64,
+        decider: &'a mut Decider,
+        sink: &'a mut dyn EventSink,
+    ) -> Self {
         let seeds = SeedTree::new(seed, sc.name_key);
         let steps: Vec<usize> = sc.campaigns.iter().map(|c| c.steps.len()).collect();
         let pools: Vec<u32> = decider.provider.pools.iter().map(|p| p.size).collect();
@@ -154,7 +189,10 @@ impl<'a> Engine<'a> {
                 sc.customer.size + sc.customer.on_call.size,
             ),
             decider,
-            log: EventLog::with_capacity(run, 4096),
+            log: RetainedLog::new(run),
+            sink,
+            forgotten_at: SimTime::ZERO,
+            retention: RETENTION,
             agenda: Agenda::default(),
             benign_streams: sc
                 .benign
@@ -197,10 +235,10 @@ impl<'a> Engine<'a> {
         {
             *n += 1;
         }
-        let seq = self.log.append(at, payload);
-        if let Some(e) = self.log.events().last() {
-            self.state.apply(e);
-        }
+        let e = self.log.append(at, payload);
+        let seq = e.seq;
+        self.state.apply(e);
+        self.sink.accept(e);
         if let Some(alert) = task {
             self.maybe_page(at, alert);
         }
@@ -259,21 +297,37 @@ impl<'a> Engine<'a> {
                 break;
             };
             self.step(now, job);
+            self.forget(now);
         }
     }
 
     fn step(&mut self, now: SimTime, job: Job) {
         let world = self.capture.as_ref().and_then(|_| self.world_job(&job));
-        let first_seq = self.log.len() as u64;
+        let first_seq = self.log.len();
         self.run_job(now, job);
         if let (Some(jobs), Some(job)) = (self.capture.as_mut(), world) {
             jobs.push(Captured {
                 job,
                 at: now,
                 first_seq,
-                end_seq: self.log.len() as u64,
+                end_seq: self.log.len(),
             });
         }
+    }
+
+    /// Forgets what lies beyond the retention window, once per simulated day: the log
+    /// and the indexes investigations search (telemetry, facts, past cases, handles).
+    fn forget(&mut self, now: SimTime) {
+        // Once a day, or as often as the window is short.
+        let every = SimDuration::from_days(1).min(self.retention);
+        if now.since(self.forgotten_at) < every {
+            return;
+        }
+        self.forgotten_at = now;
+        let cutoff = SimTime(now.ms().saturating_sub(self.retention.ms()));
+        let base = self.log.forget_before(cutoff);
+        let log = &self.log;
+        self.state.forget_before(cutoff, base, |seq| log.holds(seq));
     }
 
     fn run_job(&mut self, now: SimTime, job: Job) {

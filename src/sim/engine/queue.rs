@@ -3,6 +3,7 @@
 
 use super::work::case_view;
 use super::{CustomerTask, Engine, Job, Origin, Pending};
+use crate::event::EventLookup;
 use crate::event::{Payload, Verdict};
 use crate::ids::{AlertId, EntityId, RuleId};
 use crate::random::Purpose;
@@ -287,7 +288,7 @@ impl Engine<'_> {
             self.state.alerts[alert.index()].severity >= on_call.page_at
                 && self
                     .log
-                    .get(task)
+                    .event(task)
                     .is_some_and(|e| e.at.after(on_call.respond) <= now)
         };
         let next = self
@@ -302,7 +303,7 @@ impl Engine<'_> {
     }
 
     fn start_customer(&mut self, now: SimTime, worker: u32, task: u64, alert: AlertId) {
-        let (work, cost) = match self.log.get(task).map(|e| &e.payload) {
+        let (work, cost) = match self.log.event(task).map(|e| &e.payload) {
             Some(Payload::ContainmentRequested {
                 action,
                 target,

@@ -2,6 +2,7 @@
 //! team resolving escalations and carrying out what was recommended, on its schedule.
 
 use super::{CustomerTask, Engine, Job};
+use crate::event::EventLookup;
 use crate::event::{ActionKind, ContainAction, Party, Payload, Verdict};
 use crate::ids::{AlertId, EntityId};
 use crate::random::Purpose;
@@ -184,7 +185,7 @@ impl Engine<'_> {
                     action,
                     request,
                     ..
-                }) = self.log.get(execution).map(|e| e.payload.clone())
+                }) = self.log.event(execution).map(|e| e.payload.clone())
                 else {
                     continue;
                 };
@@ -206,7 +207,7 @@ impl Engine<'_> {
 
     /// Who decided a containment: the party of its request.
     fn decider_of(&self, request: u64) -> Party {
-        match self.log.get(request).map(|e| &e.payload) {
+        match self.log.event(request).map(|e| &e.payload) {
             Some(Payload::ContainmentRequested { by, .. }) => *by,
             _ => Party::Provider,
         }
@@ -221,7 +222,7 @@ impl Engine<'_> {
             target,
             request,
             ..
-        }) = self.log.get(execution).map(|e| e.payload.clone())
+        }) = self.log.event(execution).map(|e| e.payload.clone())
         else {
             return;
         };

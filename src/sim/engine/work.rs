@@ -307,7 +307,7 @@ impl Engine<'_> {
 pub(super) fn case_view<'v>(
     sc: &'v crate::scenario::Scenario,
     state: &'v crate::world::RunState,
-    log: &'v crate::event::EventLog,
+    log: &'v crate::event::RetainedLog,
     provider: &'v crate::strategy::Provider,
     alert: AlertId,
     now: SimTime,

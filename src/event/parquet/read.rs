@@ -1,0 +1,149 @@
+//! Reading a Parquet event log back, verified.
+
+use std::path::Path;
+
+use arrow_array::RecordBatch;
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::KeyValue;
+
+use super::{
+    BATCH_ROWS, MAX_LOG_BYTES, META_CRC32, META_DATA_CRC32, META_EVENTS, META_HEADER,
+    META_SCHEMA_VERSION, content_checksum, digest_batch,
+};
+use crate::error::{Error, Result};
+use crate::event::{EventLog, RunHeader, SCHEMA_VERSION};
+use crate::integrity::{checksum_text, guard_decoder};
+
+/// Reads a Parquet event log, checking the schema version, the event count, the
+/// checksums and that `seq`s are dense and time never goes back. A truncated file is
+/// reported as such.
+pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
+    // Read whole (the data-page checksum is checked before decoding), so bounded first.
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > MAX_LOG_BYTES {
+        return Err(Error::log(
+            path,
+            format!(
+                "{size} bytes: larger than any event log mdrsim writes ({MAX_LOG_BYTES} at most)"
+            ),
+        ));
+    }
+    let bytes = Bytes::from(std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    read_from_bytes(path, bytes)
+}
+
+/// [`read`] from a file's bytes; `path` names it in errors.
+pub fn read_from_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
+    guard_decoder("the Parquet file", || read_bytes(path, bytes))
+        .map_err(|m| Error::log(path, m))?
+}
+
+/// Where the footer starts: Parquet ends with the footer, its length (u32 LE) and
+/// `PAR1`.
+fn footer_start(bytes: &[u8]) -> Option<usize> {
+    let tail = bytes.len().checked_sub(8)?;
+    let len = u32::from_le_bytes(bytes[tail..tail + 4].try_into().ok()?) as usize;
+    tail.checked_sub(len)
+}
+
+fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).map_err(|e| {
+        Error::log(
+            path,
+            format!("not a complete Parquet file (truncated or corrupt): {e}"),
+        )
+    })?;
+    let kv: Vec<KeyValue> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default();
+    let get = |k: &str| kv.iter().find(|m| m.key == k).and_then(|m| m.value.clone());
+    let version = get(META_SCHEMA_VERSION).ok_or_else(|| {
+        Error::log(
+            path,
+            "not an mdrsim event log: no mdrsim.schema_version metadata",
+        )
+    })?;
+    if version != SCHEMA_VERSION.to_string() {
+        return Err(Error::log(
+            path,
+            format!(
+                "schema version {version} is not supported (this mdrsim reads {SCHEMA_VERSION})"
+            ),
+        ));
+    }
+    let header_json =
+        get(META_HEADER).ok_or_else(|| Error::log(path, "no mdrsim.header metadata"))?;
+    let header: RunHeader = serde_json::from_str(&header_json)
+        .map_err(|e| Error::log(path, format!("bad mdrsim.header metadata: {e}")))?;
+    let expected: u64 = get(META_EVENTS)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| Error::log(path, "no mdrsim.events metadata"))?;
+    let stored_sum = get(META_CRC32).ok_or_else(|| Error::log(path, "no mdrsim.crc32 metadata"))?;
+    let mut sum = content_checksum(&header_json);
+    let data_sum =
+        get(META_DATA_CRC32).ok_or_else(|| Error::log(path, "no mdrsim.data_crc32 metadata"))?;
+    // `LENGTH:CRC` of the bytes before the first thing written at close (page
+    // indexes, footer).
+    let data = data_sum
+        .split_once(':')
+        .and_then(|(len, _)| len.parse::<usize>().ok())
+        .filter(|&len| footer_start(&bytes).is_some_and(|end| len <= end))
+        .map(|len| format!("{len}:{}", checksum_text(&bytes[..len])))
+        .ok_or_else(|| Error::log(path, "bad mdrsim.data_crc32 metadata"))?;
+    if data != data_sum {
+        return Err(Error::log(
+            path,
+            format!(
+                "checksum mismatch: mdrsim.data_crc32 says {data_sum}, the data pages have \
+                 {data}: the file was changed or damaged after it was written"
+            ),
+        ));
+    }
+    let reader = builder
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| Error::log(path, format!("cannot read Parquet: {e}")))?;
+    let mut log = EventLog::with_capacity(header.run, expected.min(1 << 24) as usize);
+    for batch in reader {
+        let batch = batch.map_err(|e| {
+            Error::log(
+                path,
+                format!("truncated or corrupt data after {} events: {e}", log.len()),
+            )
+        })?;
+        digest_batch(&mut sum, &batch);
+        append_batch(path, &batch, &mut log)?;
+    }
+    if log.len() as u64 != expected {
+        return Err(Error::log(
+            path,
+            format!(
+                "truncated: metadata says {expected} events, found {}",
+                log.len()
+            ),
+        ));
+    }
+    sum.field(&expected.to_le_bytes());
+    if sum.text() != stored_sum {
+        return Err(Error::log(
+            path,
+            format!(
+                "checksum mismatch: mdrsim.crc32 says {stored_sum}, the content has {}: the \
+                 file was changed or damaged after it was written",
+                sum.text()
+            ),
+        ));
+    }
+    Ok((header, log))
+}
+
+fn append_batch(path: &Path, batch: &RecordBatch, log: &mut EventLog) -> Result<()> {
+    super::columns::decode(batch, |env| log.try_push(env).map_err(|e| e.to_string()))
+        .map_err(|m| Error::log(path, m))
+}
