@@ -129,7 +129,6 @@ fn a_streamed_log_reads_back_as_the_run() {
         "alert_expired",
         "triage_started",
         "work_completed",
-        "case_handed_off",
         "context_queried",
         "verdict_reached",
         "escalated",

@@ -61,18 +61,18 @@ pub fn write_log(path: &std::path::Path, header: &RunHeader, log: &EventLog) -> 
 /// A log being written as the run happens, in the format its file name implies.
 pub enum LogSink {
     /// Parquet (row groups written as they fill).
-    Parquet(parquet::ParquetSink),
+    Parquet(Box<parquet::ParquetSink>),
     /// JSON Lines (a line per event).
-    Jsonl(jsonl::JsonlSink),
+    Jsonl(Box<jsonl::JsonlSink>),
 }
 
 impl LogSink {
     /// Starts writing `path` (atomically: it appears only when finished).
     pub fn create(path: &std::path::Path, header: &RunHeader) -> crate::Result<Self> {
         Ok(if is_jsonl(path) {
-            LogSink::Jsonl(jsonl::JsonlSink::create(path, header)?)
+            LogSink::Jsonl(Box::new(jsonl::JsonlSink::create(path, header)?))
         } else {
-            LogSink::Parquet(parquet::ParquetSink::create(path, header)?)
+            LogSink::Parquet(Box::new(parquet::ParquetSink::create(path, header)?))
         })
     }
 

@@ -23,6 +23,23 @@ use crate::event::{Envelope, Payload, RunHeader};
 type Dict = StringDictionaryBuilder<Int32Type>;
 type Map = BTreeMap<Arc<str>, Arc<str>>;
 
+/// The dictionary-typed text columns (kept as dictionaries in the file, so a reader
+/// gets them back without hashing every value).
+pub(super) const DICTIONARY_COLUMNS: [&str; 12] = [
+    "type",
+    "entity_name",
+    "campaign_name",
+    "kind",
+    "rule_name",
+    "severity",
+    "truth",
+    "party",
+    "action",
+    "verdict",
+    "by",
+    "executor",
+];
+
 /// Every column, in file order, with its type.
 pub(super) fn schema() -> SchemaRef {
     let dict = || DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
@@ -648,18 +665,36 @@ fn opt<A: arrow_array::ArrowPrimitiveType>(
     a.is_valid(i).then(|| a.value(i))
 }
 
-fn list<A: arrow_array::ArrowPrimitiveType>(
-    a: &arrow_array::ListArray,
-    i: usize,
-) -> Option<Vec<A::Native>> {
-    if a.is_null(i) {
-        return None;
+/// A list column's offsets and values, resolved once per batch (slicing the list of
+/// each row would allocate).
+struct Lists<'a, A: arrow_array::ArrowPrimitiveType> {
+    list: &'a arrow_array::ListArray,
+    values: &'a [A::Native],
+}
+
+impl<'a, A: arrow_array::ArrowPrimitiveType> Lists<'a, A> {
+    fn new(batch: &'a RecordBatch, name: &str) -> Res<Self> {
+        let list = column::<arrow_array::ListArray>(batch, name)?;
+        let values = list
+            .values()
+            .as_any()
+            .downcast_ref::<arrow_array::PrimitiveArray<A>>()
+            .ok_or_else(|| format!("column {name:?}: list items of the wrong type"))?;
+        Ok(Lists {
+            list,
+            values: values.values(),
+        })
     }
-    let v = a.value(i);
-    let p = v
-        .as_any()
-        .downcast_ref::<arrow_array::PrimitiveArray<A>>()?;
-    Some(p.values().to_vec())
+
+    fn get(&self, i: usize) -> Option<Vec<A::Native>> {
+        if self.list.is_null(i) {
+            return None;
+        }
+        let o = self.list.value_offsets();
+        self.values
+            .get(o[i] as usize..o[i + 1] as usize)
+            .map(<[_]>::to_vec)
+    }
 }
 
 /// Builds each row of `batch` back into an event and hands it to `out`.
@@ -668,7 +703,7 @@ pub(super) fn decode(batch: &RecordBatch, mut out: impl FnMut(Envelope) -> Res<(
     use crate::ids::{AlertId, CampaignId, EntityId, RuleId, StepId};
     use arrow_array::types::{UInt32Type as U32T, UInt64Type as U64T};
     use arrow_array::{
-        BooleanArray, Float64Array, ListArray, MapArray, StringArray, UInt32Array, UInt64Array,
+        BooleanArray, Float64Array, MapArray, StringArray, UInt32Array, UInt64Array,
     };
     let u64c = |n| column::<UInt64Array>(batch, n);
     let u32c = |n| column::<UInt32Array>(batch, n);
@@ -687,12 +722,19 @@ pub(super) fn decode(batch: &RecordBatch, mut out: impl FnMut(Envelope) -> Res<(
     let source = u32c("source")?;
     let kind = dict(batch, "kind", |s| Some(Arc::<str>::from(s)))?;
     let fields = column::<MapArray>(batch, "fields")?;
+    let (keys, values) = (
+        fields.keys().as_any().downcast_ref::<StringArray>(),
+        fields.values().as_any().downcast_ref::<StringArray>(),
+    );
+    let (Some(keys), Some(values)) = (keys, values) else {
+        return Err("column \"fields\": not a map of text to text".into());
+    };
     let (from_ms, until_ms) = (u64c("from_ms")?, u64c("until_ms")?);
     let rule = u32c("rule")?;
     let severity = dict(batch, "severity", enum_value::<Severity>)?;
     let score = column::<Float64Array>(batch, "score")?;
     let telemetry = u64c("telemetry")?;
-    let entities = column::<ListArray>(batch, "entities")?;
+    let entities = Lists::<U32T>::new(batch, "entities")?;
     let truth = dict(batch, "truth", enum_value::<Truth>)?;
     let (pool, worker) = (u32c("pool")?, u32c("worker")?);
     let party = dict(batch, "party", enum_value::<Party>)?;
@@ -701,11 +743,11 @@ pub(super) fn decode(batch: &RecordBatch, mut out: impl FnMut(Envelope) -> Res<(
     let releases = column::<BooleanArray>(batch, "releases_worker")?;
     let text = |n| column::<StringArray>(batch, n);
     let (reason, rationale, message) = (text("reason")?, text("rationale")?, text("message")?);
-    let records = column::<ListArray>(batch, "records")?;
+    let records = Lists::<U64T>::new(batch, "records")?;
     let cost_ms = u64c("cost_ms")?;
     let verdict = dict(batch, "verdict", enum_value::<Verdict>)?;
     let confidence = column::<Float64Array>(batch, "confidence")?;
-    let evidence = column::<ListArray>(batch, "evidence")?;
+    let evidence = Lists::<U64T>::new(batch, "evidence")?;
     let customer_ms = u64c("customer_ms")?;
     let by = dict(batch, "by", enum_value::<Party>)?;
     let executor = dict(batch, "executor", enum_value::<Party>)?;
@@ -739,16 +781,9 @@ pub(super) fn decode(batch: &RecordBatch, mut out: impl FnMut(Envelope) -> Res<(
             if fields.is_null(i) {
                 return Err(need("fields"));
             }
-            let e = fields.value(i);
-            let (k, v) = (
-                e.column(0).as_any().downcast_ref::<StringArray>(),
-                e.column(1).as_any().downcast_ref::<StringArray>(),
-            );
-            let (Some(k), Some(v)) = (k, v) else {
-                return Err(need("fields"));
-            };
-            Ok((0..k.len())
-                .map(|j| (Arc::from(k.value(j)), Arc::from(v.value(j))))
+            let o = fields.value_offsets();
+            Ok((o[i] as usize..o[i + 1] as usize)
+                .map(|j| (Arc::from(keys.value(j)), Arc::from(values.value(j))))
                 .collect())
         };
         let p = match req!(ty.get(i), "type") {
@@ -787,7 +822,7 @@ pub(super) fn decode(batch: &RecordBatch, mut out: impl FnMut(Envelope) -> Res<(
                 alert: a()?,
                 rule: RuleId(req!(opt(rule, i), "rule")),
                 severity: req!(severity.get(i), "severity"),
-                entities: req!(list::<U32T>(entities, i), "entities")
+                entities: req!(entities.get(i), "entities")
                     .into_iter()
                     .map(EntityId)
                     .collect(),
@@ -836,14 +871,14 @@ pub(super) fn decode(batch: &RecordBatch, mut out: impl FnMut(Envelope) -> Res<(
                     kind.get(i).and_then(|s| enum_value::<ContextKind>(&s)),
                     "kind"
                 ),
-                records: req!(list::<U64T>(records, i), "records"),
+                records: req!(records.get(i), "records"),
                 cost_ms: req!(opt(cost_ms, i), "cost_ms"),
             },
             13 => Payload::VerdictReached {
                 alert: a()?,
                 verdict: req!(verdict.get(i), "verdict"),
                 confidence: req!(opt(confidence, i), "confidence"),
-                evidence: req!(list::<U64T>(evidence, i), "evidence"),
+                evidence: req!(evidence.get(i), "evidence"),
                 rationale: text_of(rationale, "rationale")?,
             },
             14 => Payload::Escalated {

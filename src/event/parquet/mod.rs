@@ -49,7 +49,7 @@ fn content_checksum(header_json: &str) -> Checksum {
     sum
 }
 
-/// Adds `batch` to `sum`, column by column: each row's presence byte, then each
+/// Adds `batch` to `sum`, column by column: every row's presence byte, then each
 /// present value (integers little-endian, floats by their bits, text and lists
 /// length-prefixed, a dictionary value by its text).
 fn digest_batch(sum: &mut Checksum, batch: &RecordBatch) {
@@ -64,7 +64,7 @@ fn digest_batch(sum: &mut Checksum, batch: &RecordBatch) {
         Dict(&'a DictionaryArray<Int32Type>, Option<&'a StringArray>),
         List(&'a ListArray),
         Map(&'a MapArray),
-        Other(&'a dyn Array),
+        Other,
     }
     // Each column's type resolved once per batch, not once per value.
     let cols: Vec<Col> = batch
@@ -89,7 +89,7 @@ fn digest_batch(sum: &mut Checksum, batch: &RecordBatch) {
             } else if let Some(a) = any.downcast_ref::<MapArray>() {
                 Col::Map(a)
             } else {
-                Col::Other(c.as_ref())
+                Col::Other
             }
         })
         .collect();
@@ -99,64 +99,85 @@ fn digest_batch(sum: &mut Checksum, batch: &RecordBatch) {
     };
     // Column by column (a batch is the unit both the writer and the reader see): the
     // presence byte of every row, then the values of the rows present. Gathered into a
-    // buffer, one CRC update per 64 KiB.
+    // buffer, one CRC update per 64 KiB; each column's loop is of one type.
     let rows = batch.num_rows();
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    for col in &cols {
-        let valid = |row: usize| match col {
-            Col::U64(a) => a.is_valid(row),
-            Col::U32(a) => a.is_valid(row),
-            Col::F64(a) => a.is_valid(row),
-            Col::Bool(a) => a.is_valid(row),
-            Col::Str(a) => a.is_valid(row),
-            Col::Dict(a, _) => a.is_valid(row),
-            Col::List(a) => a.is_valid(row),
-            Col::Map(a) => a.is_valid(row),
-            Col::Other(a) => a.is_valid(row),
-        };
-        buf.extend((0..rows).map(|r| u8::from(valid(r))));
-        for row in (0..rows).filter(|&r| valid(r)) {
-            match col {
-                Col::U64(a) => buf.extend_from_slice(&a.value(row).to_le_bytes()),
-                Col::U32(a) => buf.extend_from_slice(&a.value(row).to_le_bytes()),
-                Col::F64(a) => buf.extend_from_slice(&a.value(row).to_bits().to_le_bytes()),
-                Col::Bool(a) => buf.push(u8::from(a.value(row))),
-                Col::Str(a) => text(&mut buf, a.value(row).as_bytes()),
-                Col::Dict(a, values) => {
-                    let k = a.keys().value(row) as usize;
-                    let v = values.filter(|v| k < v.len()).map_or("", |v| v.value(k));
-                    text(&mut buf, v.as_bytes());
-                }
-                Col::List(a) => {
-                    let (from, to) = (a.value_offsets()[row], a.value_offsets()[row + 1]);
-                    buf.extend_from_slice(&((to - from) as u64).to_le_bytes());
-                    let values = a.values().as_any();
-                    for j in from as usize..to as usize {
-                        if let Some(v) = values.downcast_ref::<UInt64Array>() {
-                            buf.extend_from_slice(&v.value(j).to_le_bytes());
-                        } else if let Some(v) = values.downcast_ref::<UInt32Array>() {
-                            buf.extend_from_slice(&v.value(j).to_le_bytes());
-                        }
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+    let mut present: Vec<usize> = Vec::with_capacity(rows);
+    for (col, array) in cols.iter().zip(batch.columns()) {
+        present.clear();
+        match array.nulls() {
+            None => present.extend(0..rows),
+            Some(n) => present.extend(n.valid_indices()),
+        }
+        let mut bits = vec![0u8; rows];
+        for &r in &present {
+            bits[r] = 1;
+        }
+        sum.update(&bits);
+        macro_rules! each {
+            ($row:ident => $body:expr) => {
+                for &$row in &present {
+                    $body;
+                    if buf.len() >= 1 << 16 {
+                        sum.update(&buf);
+                        buf.clear();
                     }
                 }
-                Col::Map(a) => {
-                    let (from, to) = (a.value_offsets()[row], a.value_offsets()[row + 1]);
+            };
+        }
+        match col {
+            Col::U64(a) => each!(row => buf.extend_from_slice(&a.value(row).to_le_bytes())),
+            Col::U32(a) => each!(row => buf.extend_from_slice(&a.value(row).to_le_bytes())),
+            Col::F64(a) => {
+                each!(row => buf.extend_from_slice(&a.value(row).to_bits().to_le_bytes()))
+            }
+            Col::Bool(a) => each!(row => buf.push(u8::from(a.value(row)))),
+            Col::Str(a) => each!(row => text(&mut buf, a.value(row).as_bytes())),
+            Col::Dict(a, values) => {
+                let keys = a.keys().values();
+                each!(row => {
+                    let k = keys[row] as usize;
+                    let v = values.filter(|v| k < v.len()).map_or("", |v| v.value(k));
+                    text(&mut buf, v.as_bytes())
+                })
+            }
+            Col::List(a) => {
+                let offsets = a.value_offsets();
+                let any = a.values().as_any();
+                let (u64s, u32s) = (
+                    any.downcast_ref::<UInt64Array>(),
+                    any.downcast_ref::<UInt32Array>(),
+                );
+                each!(row => {
+                    let (from, to) = (offsets[row] as usize, offsets[row + 1] as usize);
                     buf.extend_from_slice(&((to - from) as u64).to_le_bytes());
-                    let keys = a.keys().as_any().downcast_ref::<StringArray>();
-                    let values = a.values().as_any().downcast_ref::<StringArray>();
+                    if let Some(v) = u64s {
+                        for x in &v.values()[from..to] {
+                            buf.extend_from_slice(&x.to_le_bytes());
+                        }
+                    } else if let Some(v) = u32s {
+                        for x in &v.values()[from..to] {
+                            buf.extend_from_slice(&x.to_le_bytes());
+                        }
+                    }
+                })
+            }
+            Col::Map(a) => {
+                let offsets = a.value_offsets();
+                let keys = a.keys().as_any().downcast_ref::<StringArray>();
+                let values = a.values().as_any().downcast_ref::<StringArray>();
+                each!(row => {
+                    let (from, to) = (offsets[row] as usize, offsets[row + 1] as usize);
+                    buf.extend_from_slice(&((to - from) as u64).to_le_bytes());
                     if let (Some(k), Some(v)) = (keys, values) {
-                        for j in from as usize..to as usize {
+                        for j in from..to {
                             text(&mut buf, k.value(j).as_bytes());
                             text(&mut buf, v.value(j).as_bytes());
                         }
                     }
-                }
-                Col::Other(_) => {}
+                })
             }
-            if buf.len() >= 1 << 16 {
-                sum.update(&buf);
-                buf.clear();
-            }
+            Col::Other => {}
         }
         sum.update(&buf);
         buf.clear();

@@ -8,6 +8,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 
 use super::columns::Rows;
 use super::{
@@ -61,6 +62,14 @@ impl ParquetSink {
             // (names, enumerated values) is an Arrow dictionary already.
             .set_dictionary_enabled(false)
             .set_statistics_enabled(EnabledStatistics::None)
+            // One record batch per row group: each dictionary column chunk then has one
+            // dictionary, and a reader gets it back as a dictionary without re-hashing.
+            .set_max_row_group_row_count(Some(BATCH_ROWS));
+        let props = super::columns::DICTIONARY_COLUMNS
+            .iter()
+            .fold(props, |p, c| {
+                p.set_column_dictionary_enabled(ColumnPath::from(*c), true)
+            })
             .build();
         let file = AtomicFile::create(path)?;
         let out = ChecksumWriter::new(BufWriter::with_capacity(1 << 16, file.writer()?));
