@@ -136,7 +136,6 @@ fn long_lived(p: &Payload, cutoff: SimTime) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Truth;
     use crate::ids::{AlertId, EntityId};
 
     fn queued(alert: u32) -> Payload {
@@ -182,6 +181,5 @@ mod tests {
         assert_eq!((log.len(), log.held()), (5, 3));
         // Time never goes back, as in the whole log.
         assert_eq!(log.append(SimTime(1), queued(2)).at, SimTime(50));
-        let _ = Truth::FalsePositive;
     }
 }

@@ -123,7 +123,7 @@ with tempfile.TemporaryDirectory() as tmp:
     lines = [json.loads(x) for x in body[:cut].splitlines()[1:]]
     as_written = [{k: v for k, v in e["payload"].items() if v is not None} for e in lines]
     check("typed Parquet columns rebuild every JSON Lines payload of the same run", typed == as_written, next(((a, b) for a, b in zip(typed, as_written) if a != b), None))
-    check("typed columns keep seq and time", [(e["seq"], e["at_ms"]) for e in lines] == list(zip(t.column("seq").to_pylist(), t.column("at_ms").to_pylist())))
+    check("typed columns keep seq and time", [(e["seq"], e["at"]) for e in lines] == list(zip(t.column("seq").to_pylist(), t.column("at_ms").to_pylist())))
     # DuckDB reads the typed columns directly, no JSON: verdicts by truth, joined on alert.
     con = duckdb.connect()
     tp = con.execute(f"""

@@ -64,6 +64,8 @@ def finish():
 # each row's payload as the JSON Lines form writes it, from the columns alone.
 _NAME_COLUMNS = {"run", "seq", "at_ms", "type", "entity_name", "campaign_name", "rule_name"}
 _ENTITY_FIELD = {
+    "telemetry_observed": "entity",
+    "fact_recorded": "entity",
     "attack_step_executed": "target",
     "attack_step_prevented": "blocked_by",
     "containment_requested": "target",
@@ -85,6 +87,11 @@ def payloads(table):
                 continue
             if n == "fields":
                 v = dict(v)
-            p[_ENTITY_FIELD.get(ty, "entity") if n == "entity" else n] = v
+            if n == "entity":
+                # An alert's first entity is there for queries; its payload has `entities`.
+                if ty not in _ENTITY_FIELD:
+                    continue
+                n = _ENTITY_FIELD[ty]
+            p[n] = v
         out.append(p)
     return out
