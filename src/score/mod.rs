@@ -4,6 +4,7 @@
 //! numbers.
 
 pub mod alert;
+mod backlog;
 pub mod calibration;
 pub mod classify;
 pub mod cost;

@@ -4,7 +4,10 @@
 //! and event count live in the file's key-value metadata. Layout: `docs/event-log.md`.
 
 mod columns;
+mod decode;
+mod encode;
 mod read;
+mod row;
 mod write;
 
 use arrow_array::{Array, RecordBatch, StringArray, UInt32Array, UInt64Array};

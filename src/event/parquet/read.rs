@@ -144,6 +144,6 @@ fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
 }
 
 fn append_batch(path: &Path, batch: &RecordBatch, log: &mut EventLog) -> Result<()> {
-    super::columns::decode(batch, |env| log.try_push(env).map_err(|e| e.to_string()))
+    super::decode::decode(batch, |env| log.try_push(env).map_err(|e| e.to_string()))
         .map_err(|m| Error::log(path, m))
 }

@@ -10,7 +10,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-use super::columns::Rows;
+use super::encode::Rows;
 use super::{
     BATCH_ROWS, META_CRC32, META_DATA_CRC32, META_EVENTS, META_HEADER, META_SCHEMA_VERSION,
     content_checksum, digest_batch, schema,
