@@ -260,6 +260,80 @@ fn the_history_agent_learns_from_its_own_past_cases() {
 }
 
 #[test]
+#[ignore = "needs python3: cargo test --release --test external -- --ignored"]
+fn protocol_2_sends_each_record_of_a_case_once_and_changes_nothing_else() {
+    python();
+    let dir = tempfile::tempdir().unwrap();
+    let agent = repo("tests/agents/case_keeper.py");
+    // The same agent speaking each version; it writes the case it holds before every
+    // reply (protocol 2: rebuilt from the increments).
+    let run = |version: u32| {
+        let file = dir.path().join(format!("keeper{version}.toml"));
+        std::fs::write(
+            &file,
+            format!(
+                "name = \"keeper\"\nextends = \"ai_mdr\"\n\
+                 policy = {{ exec = [\"python3\", {agent:?}] }}\n\
+                 [params]\nprotocol = {version}\ntranscript = \"t{version}.jsonl\"\n"
+            ),
+        )
+        .unwrap();
+        let log = dir.path().join(format!("log{version}.jsonl"));
+        let o = mdrsim(&[
+            "run",
+            "--scenario",
+            repo("scenarios/friday-night-ransomware.toml")
+                .to_str()
+                .unwrap(),
+            "--strategy",
+            file.to_str().unwrap(),
+            "--seed",
+            "1",
+            "--events",
+            log.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let transcript: Vec<serde_json::Value> =
+            std::fs::read_to_string(dir.path().join(format!("t{version}.jsonl")))
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+        let events: Vec<String> = std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .skip(1) // the header names the strategy file's hash
+            .map(str::to_string)
+            .collect();
+        (transcript, events)
+    };
+    let ((whole, log1), (rebuilt, log2)) = (run(1), run(2));
+    assert_eq!(log1, log2, "the run itself does not depend on the version");
+    assert_eq!(whole.len(), rebuilt.len());
+    let cases = |t: &[serde_json::Value]| t.iter().map(|m| m["case"].clone()).collect::<Vec<_>>();
+    assert_eq!(
+        cases(&whole),
+        cases(&rebuilt),
+        "a record missing or sent twice"
+    );
+    // The check means something only if cases went on after queries and hand-offs.
+    let queries = |m: &serde_json::Value| m["case"]["queries"].as_array().unwrap().len();
+    assert!(
+        whole
+            .iter()
+            .any(|m| queries(m) == 3 && m["case"]["expert"] == true)
+    );
+    let bytes =
+        |t: &[serde_json::Value]| t.iter().map(|m| m["bytes"].as_u64().unwrap()).sum::<u64>();
+    assert!(
+        bytes(&rebuilt) * 10 < bytes(&whole) * 9,
+        "protocol 2 sent {} bytes, protocol 1 {}",
+        bytes(&rebuilt),
+        bytes(&whole)
+    );
+}
+
+#[test]
 fn a_relative_program_runs_from_the_strategy_files_folder() {
     // The test's own working directory is the crate root; the agent lives elsewhere.
     let dir = tempfile::tempdir().unwrap();
@@ -301,6 +375,11 @@ fn hello_tells_what_a_provider_knows_and_not_the_scenarios_name() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("hello.json")).unwrap())
             .unwrap();
     assert_eq!(hello["type"], "hello");
+    assert_eq!(
+        hello["protocol"], 1,
+        "what a program that predates versions expects"
+    );
+    assert_eq!(hello["protocols"], serde_json::json!([1, 2]));
     assert_eq!(hello["scenario"]["start"], "2026-12-01T09:00:00+01:00");
     assert!(
         !hello.to_string().contains("identity-takeover"),

@@ -153,6 +153,7 @@ impl StrategyDef {
         serde_json::json!({
             "type": "hello",
             "protocol": external::messages::PROTOCOL,
+            "protocols": external::messages::PROTOCOLS,
             "strategy": self.name,
             // Not the scenario's name: authors name scenarios after what happens in
             // them ("friday-night-ransomware", "quiet-period"), which no provider knows.

@@ -1,4 +1,4 @@
-//! The messages of the external strategy protocol (version [`PROTOCOL`]): what mdrsim
+//! The messages of the external strategy protocol (versions [`PROTOCOLS`]): what mdrsim
 //! writes (the honest world's observations, as JSON) and what it accepts back. Every
 //! message is one JSON object on one line. Schemas: docs/strategy-protocol.md.
 
@@ -8,16 +8,83 @@ use serde_json::{Value, json};
 use crate::event::{ContainAction, ContextKind, Verdict};
 use crate::strategy::view::{CaseView, ContainRequest, Decision, Observation, Triage};
 
-/// The protocol version this mdrsim speaks.
+/// The protocol version `hello` announces as `protocol`: what a program that predates
+/// version negotiation speaks.
 pub const PROTOCOL: u32 = 1;
 
-/// The case as an analyst sees it: the alert as raised and the records this
-/// investigation's queries returned — names, never internal ids, and nothing derived
-/// from ground truth.
+/// Every version this mdrsim speaks (`hello.protocols`); the program picks one in its
+/// `ready`. Version 2 sends each case incrementally ([`case_json_v2`]).
+pub const PROTOCOLS: [u32; 2] = [1, 2];
+
+/// The case as an analyst sees it (protocol 1, and the first message of a case in
+/// protocol 2): the alert as raised and the records this investigation's queries
+/// returned — names, never internal ids, and nothing derived from ground truth.
 pub fn case_json(case: &CaseView<'_>) -> Value {
-    let entity = |id| case.entity_name(id).to_string();
+    let mut v = situation(case);
+    v["alert"] = alert_json(case);
+    v["queries"] = queries_json(case, 0);
+    v
+}
+
+/// The case in protocol 2: `alert_id` always; the alert itself only when the program
+/// has not been sent it (`queries_sent` is `None`), and then every query so far as in
+/// protocol 1; otherwise only the queries after the first `queries_sent`, so no record
+/// is sent twice about one case.
+pub fn case_json_v2(case: &CaseView<'_>, queries_sent: Option<usize>) -> Value {
+    let mut v = situation(case);
+    v["alert_id"] = case.alert.handle.into();
+    if queries_sent.is_none() {
+        v["alert"] = alert_json(case);
+    }
+    v["queries"] = queries_json(case, queries_sent.unwrap_or(0));
+    v
+}
+
+/// Who is looking at the case, when, and what they can query.
+fn situation(case: &CaseView<'_>) -> Value {
+    json!({
+        "now_ms": case.now.ms(),
+        "pool": case.pool,
+        "expert": case.expert,
+        "has_experts": case.has_experts,
+        "integrations": case.integrations,
+    })
+}
+
+/// The alert as raised, with the record its rule matched.
+fn alert_json(case: &CaseView<'_>) -> Value {
     let a = &case.alert;
-    let record = |o: Observation<'_>| match o {
+    json!({
+        "id": a.handle,
+        "seq": a.handle,
+        "raised_at_ms": a.raised_at.ms(),
+        "queued_at_ms": a.queued_at.ms(),
+        "rule": a.rule,
+        "severity": a.severity,
+        "score": a.score,
+        "entities": a.entities.iter().map(|&e| json!({
+            "name": case.entity_name(e),
+            "kind": case.entity_name(e).split_once(':').map(|(k, _)| k),
+        })).collect::<Vec<_>>(),
+        "matched": case.matched_record().map(|o| record_json(case, o)),
+    })
+}
+
+/// The case's queries from the `skip`-th on, each with the records it returned.
+fn queries_json(case: &CaseView<'_>, skip: usize) -> Value {
+    case.queries()
+        .skip(skip)
+        .map(|q| {
+            let records: Vec<Value> = case.records(q.kind).map(|o| record_json(case, o)).collect();
+            json!({ "kind": q.kind, "seq": q.handle, "records": records })
+        })
+        .collect()
+}
+
+/// A record as the protocol shows it: entity names, handles as `seq`.
+fn record_json(case: &CaseView<'_>, o: Observation<'_>) -> Value {
+    let entity = |id| case.entity_name(id).to_string();
+    match o {
         Observation::Telemetry {
             handle: seq,
             at,
@@ -46,36 +113,7 @@ pub fn case_json(case: &CaseView<'_>) -> Value {
         } => json!({ "type": "case", "seq": seq, "at_ms": at.ms(), "alert": alert,
                       "rule": case.rule(rule), "entities": entities.iter().map(|&e| entity(e)).collect::<Vec<_>>(),
                       "verdict": verdict, "by": by }),
-    };
-    let queries: Vec<Value> = case
-        .queries()
-        .map(|q| {
-            json!({ "kind": q.kind, "seq": q.handle,
-                    "records": case.records(q.kind).map(record).collect::<Vec<_>>() })
-        })
-        .collect();
-    json!({
-        "now_ms": case.now.ms(),
-        "pool": case.pool,
-        "expert": case.expert,
-        "has_experts": case.has_experts,
-        "integrations": case.integrations,
-        "alert": {
-            "id": a.handle,
-            "seq": a.handle,
-            "raised_at_ms": a.raised_at.ms(),
-            "queued_at_ms": a.queued_at.ms(),
-            "rule": a.rule,
-            "severity": a.severity,
-            "score": a.score,
-            "entities": a.entities.iter().map(|&e| json!({
-                "name": entity(e),
-                "kind": case.entity_name(e).split_once(':').map(|(k, _)| k),
-            })).collect::<Vec<_>>(),
-            "matched": case.matched_record().map(record),
-        },
-        "queries": queries,
-    })
+    }
 }
 
 /// A reply to `triage`.

@@ -7,6 +7,7 @@
 
 pub mod messages;
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -74,6 +75,12 @@ pub struct External {
     failed: Option<String>,
     /// Wall-clock time of each reply.
     times: Vec<ReplyTime>,
+    /// The version the program chose in its `ready`.
+    protocol: u32,
+    /// Protocol 2: for each open case, how many of its queries the program has been
+    /// sent. Dropped at the case's last decision, so it follows the open cases, not the
+    /// length of the run.
+    sent: HashMap<u32, usize>,
 }
 
 struct Process {
@@ -93,6 +100,8 @@ impl External {
             process: None,
             failed: None,
             times: Vec::new(),
+            protocol: messages::PROTOCOL,
+            sent: HashMap::new(),
         }
     }
 
@@ -169,12 +178,16 @@ impl External {
         if ready.get("type").and_then(Value::as_str) != Some("ready") {
             return Err(format!("expected {{\"type\":\"ready\",…}}, got {reply}"));
         }
-        if ready.get("protocol").and_then(Value::as_u64) != Some(messages::PROTOCOL as u64) {
-            return Err(format!(
-                "the program speaks protocol {}, mdrsim speaks {}",
-                ready.get("protocol").unwrap_or(&Value::Null),
-                messages::PROTOCOL
-            ));
+        let chosen = ready.get("protocol").and_then(Value::as_u64);
+        match chosen.and_then(|v| messages::PROTOCOLS.into_iter().find(|&p| u64::from(p) == v)) {
+            Some(p) => self.protocol = p,
+            None => {
+                return Err(format!(
+                    "the program speaks protocol {}, mdrsim speaks {:?}",
+                    ready.get("protocol").unwrap_or(&Value::Null),
+                    messages::PROTOCOLS
+                ));
+            }
         }
         Ok(())
     }
@@ -214,13 +227,8 @@ impl External {
         reply
     }
 
-    /// Runs one exchange; the first failure ends the program and fails every later call.
-    fn exchange(
-        &mut self,
-        msg: Value,
-        alert: u32,
-        message: &'static str,
-    ) -> Result<String, String> {
+    /// Starts the program at the first message; fails at once if it failed before.
+    fn ensure_started(&mut self) -> Result<(), String> {
         if let Some(why) = &self.failed {
             return Err(format!("{}: {why} (earlier)", self.name));
         }
@@ -229,8 +237,7 @@ impl External {
         {
             return Err(self.fail(e));
         }
-        self.timed_call(&msg, Some(alert), message)
-            .map_err(|e| self.fail(e))
+        Ok(())
     }
 
     fn fail(&mut self, why: String) -> String {
@@ -263,9 +270,35 @@ impl External {
         let _ = p.child.wait();
     }
 
-    /// The message sent before every decision's case.
-    fn request(kind: &str, case: &CaseView<'_>) -> Value {
-        json!({ "type": kind, "case": messages::case_json(case) })
+    /// Asks the program about `case`: the whole case in protocol 1; in protocol 2 only
+    /// what it has not been sent about this case.
+    fn ask(&mut self, kind: &'static str, case: &CaseView<'_>) -> Result<String, String> {
+        self.ensure_started()?;
+        let body = match self.protocol {
+            1 => messages::case_json(case),
+            _ => messages::case_json_v2(case, self.sent.get(&case.alert.id.0).copied()),
+        };
+        // The first failure ends the program and fails every later call.
+        self.timed_call(
+            &json!({ "type": kind, "case": body }),
+            Some(case.alert.id.0),
+            kind,
+        )
+        .map_err(|e| self.fail(e))
+    }
+
+    /// After a reply about `case`: what the program now holds of an open case, or
+    /// nothing once the case is `over` (were it asked about again, it would be sent
+    /// whole).
+    fn remember(&mut self, case: &CaseView<'_>, over: bool) {
+        if self.protocol == 1 {
+            return;
+        }
+        if over {
+            self.sent.remove(&case.alert.id.0);
+        } else {
+            self.sent.insert(case.alert.id.0, case.queries().count());
+        }
     }
 }
 
@@ -285,20 +318,26 @@ impl Strategy for External {
     }
 
     fn triage(&mut self, case: &CaseView<'_>) -> Triage {
-        match self
-            .exchange(Self::request("triage", case), case.alert.id.0, "triage")
-            .and_then(|line| messages::triage_reply(&line))
-        {
+        let reply = self
+            .ask("triage", case)
+            .and_then(|line| messages::triage_reply(&line));
+        self.remember(case, !matches!(reply, Ok(Triage::Investigate)));
+        match reply {
             Ok(t) => t,
             Err(message) => Triage::Fail { message },
         }
     }
 
     fn decide(&mut self, case: &CaseView<'_>) -> Decision {
-        match self
-            .exchange(Self::request("decide", case), case.alert.id.0, "decide")
-            .and_then(|line| messages::decide_reply(&line, case))
-        {
+        let reply = self
+            .ask("decide", case)
+            .and_then(|line| messages::decide_reply(&line, case));
+        let goes_on = matches!(
+            reply,
+            Ok(Decision::Query(_) | Decision::Contain { .. } | Decision::HandOff { .. })
+        );
+        self.remember(case, !goes_on);
+        match reply {
             Ok(d) => d,
             Err(message) => Decision::Fail { message },
         }
