@@ -1,6 +1,6 @@
-//! Replay throughput: scoring a log already in memory (the fold), and reading a stored
-//! log back from Parquet and JSON Lines (checksums and reference checks included) and
-//! scoring it; and re-simulating the same run, which a replay saves.
+//! Replay throughput: scoring a log already in memory (the fold), and streaming a stored
+//! log from Parquet and JSON Lines (checksums and reference checks included) into the
+//! scoring fold, as `replay` does; and re-simulating the same run, which a replay saves.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdrsim::event;
@@ -34,18 +34,17 @@ fn replay(c: &mut Criterion) {
     group.bench_function("check_references", |b| {
         b.iter(|| event::check::check_references(&out.header, out.log.events()).expect("clean"))
     });
+    // As `replay` does it: the log streamed into the scoring fold, never held whole.
+    let stream_and_score = |path: &std::path::Path| {
+        let header = event::read_log_header(path).expect("header");
+        let mut fold = mdrsim::score::record::RecordsFold::new(&header);
+        event::stream_log(path, &header, |e| fold.push(e)).expect("read");
+        Metrics::from_records(&fold.finish())
+    };
     group.bench_function("parquet_read_and_score", |b| {
-        b.iter(|| {
-            let (h, log) = event::read_log(&pq).expect("read");
-            Metrics::from_events(&h, log.events())
-        })
+        b.iter(|| stream_and_score(&pq))
     });
-    group.bench_function("jsonl_read_and_score", |b| {
-        b.iter(|| {
-            let (h, log) = event::read_log(&js).expect("read");
-            Metrics::from_events(&h, log.events())
-        })
-    });
+    group.bench_function("jsonl_read_and_score", |b| b.iter(|| stream_and_score(&js)));
     // What a replay saves: running the same run again, scored as it happens (the
     // README's "replay vs re-simulate" ratio is parquet_read_and_score over this).
     group.bench_function("resimulate_and_score", |b| {

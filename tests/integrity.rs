@@ -10,9 +10,13 @@ use std::sync::OnceLock;
 
 use common::{mdrsim, repo};
 use mdrsim::event::check::check_references;
-use mdrsim::event::{EventLog, Payload, RunHeader, read_log, write_log};
+use mdrsim::event::{
+    EventLog, Payload, RunHeader, read_log, read_log_header, stream_log, write_log,
+};
 use mdrsim::ids::{AlertId, CampaignId, EntityId};
 use mdrsim::scenario::Scenario;
+use mdrsim::score::Metrics;
+use mdrsim::score::record::RecordsFold;
 use mdrsim::sim::Simulation;
 use mdrsim::strategy;
 use proptest::prelude::*;
@@ -154,18 +158,55 @@ fn replay_refuses_logs_that_name_what_does_not_exist() {
         assert_eq!(out.status.code(), Some(2), "{expect}: {err}");
         assert!(err.contains(expect), "{expect}: {err}");
         assert_eq!(err.lines().count(), 1, "one line: {err}");
+        // Damaged as well: the stream met the bad reference first, but the file is
+        // reported as damaged (what a reader can act on), not as the reference.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let end = text.rfind("\"crc32\":\"").expect("the end line") + 9;
+        let digit = if &text[end..end + 1] == "0" { "1" } else { "0" };
+        let damaged = format!("{}{digit}{}", &text[..end], &text[end + 1..]);
+        std::fs::write(&path, damaged).unwrap();
+        let out = mdrsim(&["replay", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{expect}: {err}");
+        assert!(
+            err.contains("checksum mismatch") && !err.contains(expect),
+            "{expect}: {err}"
+        );
     }
 }
 
+/// The metrics of a log read as a stream (as `replay` reads it).
+fn streamed_metrics(path: &Path) -> mdrsim::Result<Metrics> {
+    let header = read_log_header(path)?;
+    let mut fold = RecordsFold::new(&header);
+    stream_log(path, &header, |e| fold.push(e))?;
+    Ok(Metrics::from_records(&fold.finish()))
+}
+
+/// Whether a damaged file is refused, or reads back (whole, and as a stream) as the
+/// original: never as a different log or different numbers.
 fn flip_outcome(bytes: &[u8], name: &str, original: &(RunHeader, EventLog)) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    match std::panic::catch_unwind(|| read_log(&path)) {
-        Err(_) => Err("the reader panicked".into()),
-        Ok(Err(_)) => Ok(()),
-        Ok(Ok(read)) if &read == original => Ok(()),
-        Ok(Ok(_)) => Err("a damaged log read back as a different log".into()),
+    let whole = match std::panic::catch_unwind(|| read_log(&path)) {
+        Err(_) => return Err("the reader panicked".into()),
+        Ok(Err(_)) => false,
+        Ok(Ok(read)) if &read == original => true,
+        Ok(Ok(_)) => return Err("a damaged log read back as a different log".into()),
+    };
+    // Compared as JSON: a metric without data is NaN, which equals nothing.
+    let json = |m: &Metrics| serde_json::to_string(m).unwrap();
+    let want = json(&Metrics::from_events(&original.0, original.1.events()));
+    match std::panic::catch_unwind(|| streamed_metrics(&path)) {
+        Err(_) => Err("the streaming reader panicked".into()),
+        Ok(Err(_)) if !whole => Ok(()),
+        Ok(Err(e)) => Err(format!("refused as a stream, read whole: {e}")),
+        Ok(Ok(m)) if !whole => Err(format!(
+            "read whole refused it, as a stream it scored {m:?}"
+        )),
+        Ok(Ok(m)) if json(&m) == want => Ok(()),
+        Ok(Ok(_)) => Err("a damaged log streamed into different numbers".into()),
     }
 }
 

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use mdrsim::event::read_log;
+use mdrsim::event::{read_log_header, stream_log};
 use mdrsim::report::{Format, RunReport};
 use mdrsim::score::Metrics;
+use mdrsim::score::record::RecordsFold;
 
 /// Flags of `mdrsim replay`.
 #[derive(Debug, Args)]
@@ -20,10 +21,12 @@ pub struct ReplayArgs {
     format: Format,
 }
 
-/// Runs the command.
+/// Runs the command: the log is read as a stream into the scoring fold, never held.
 pub fn execute(args: ReplayArgs) -> anyhow::Result<ExitCode> {
-    let (header, log) = read_log(&args.log)?;
-    let metrics = Metrics::from_events(&header, log.events());
+    let header = read_log_header(&args.log)?;
+    let mut fold = RecordsFold::new(&header);
+    stream_log(&args.log, &header, |e| fold.push(e))?;
+    let metrics = Metrics::from_records(&fold.finish());
     let report = RunReport::new(&header, metrics).render(args.format);
     std::io::stdout().lock().write_all(report.as_bytes())?;
     Ok(ExitCode::SUCCESS)

@@ -5,7 +5,7 @@
 //! log (alerts); every `seq` it cites must be an earlier event of the right type; times
 //! stay within the run, durations within what a simulation can produce.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use super::{Envelope, Payload, RunHeader};
 use crate::ids::{AlertId, CampaignId, EntityId, StepId};
@@ -16,34 +16,68 @@ pub const MAX_DURATION_MS: u64 = 1_000_000_000_000_000;
 
 /// The first reference in `events` that does not resolve, as `(seq, problem)`.
 pub fn check_references(header: &RunHeader, events: &[Envelope]) -> Result<(), (u64, String)> {
-    let mut raised = BTreeSet::new();
-    for e in events {
-        let mut c = Refs {
+    let mut refs = References::new(header);
+    events.iter().try_for_each(|e| refs.check(e))
+}
+
+/// [`check_references`] one event at a time, for a log read as a stream: it keeps one
+/// byte per event (its type, for the `seq`s later events cite) and the alerts raised.
+pub struct References<'a> {
+    header: &'a RunHeader,
+    /// The type of every event so far, as an index into `names`.
+    kinds: Vec<u8>,
+    /// The event types seen, each once (at most the 21 types).
+    names: Vec<&'static str>,
+    raised: HashSet<AlertId>,
+}
+
+impl<'a> References<'a> {
+    /// A check of the log whose header is `header`.
+    pub fn new(header: &'a RunHeader) -> Self {
+        References {
             header,
-            events,
-            raised: &raised,
+            kinds: Vec::new(),
+            names: Vec::new(),
+            raised: HashSet::new(),
+        }
+    }
+
+    /// Checks the next event (events come in `seq` order, from 0).
+    pub fn check(&mut self, e: &Envelope) -> Result<(), (u64, String)> {
+        Refs {
+            header: self.header,
+            refs: self,
             seq: e.seq,
-        };
-        c.event(e).map_err(|m| (e.seq, m))?;
+        }
+        .event(e)
+        .map_err(|m| (e.seq, m))?;
         if let Payload::AlertRaised { alert, .. } = &e.payload
-            && !raised.insert(*alert)
+            && !self.raised.insert(*alert)
         {
             return Err((e.seq, format!("alert {} is raised twice", alert.0)));
         }
+        let kind = e.payload.kind();
+        let code = match self.names.iter().position(|n| *n == kind) {
+            Some(c) => c,
+            None => {
+                self.names.push(kind);
+                self.names.len() - 1
+            }
+        };
+        self.kinds.push(code as u8);
+        Ok(())
     }
-    Ok(())
 }
 
-struct Refs<'a> {
-    header: &'a RunHeader,
-    events: &'a [Envelope],
-    raised: &'a BTreeSet<AlertId>,
+struct Refs<'a, 'h> {
+    header: &'h RunHeader,
+    refs: &'a References<'h>,
     seq: u64,
 }
 
 type Check = Result<(), String>;
 
-impl Refs<'_> {
+impl Refs<'_, '_> {
     fn event(&mut self, e: &Envelope) -> Check {
         if e.at.0 > self.header.horizon_ms {
             return Err(format!(
@@ -53,7 +87,7 @@ impl Refs<'_> {
         }
         if let Some(a) = e.payload.alert()
             && !matches!(e.payload, Payload::AlertRaised { .. })
-            && !self.raised.contains(&a)
+            && !self.refs.raised.contains(&a)
         {
             return Err(format!("names alert {}, which was never raised", a.0));
         }
@@ -230,7 +264,7 @@ impl Refs<'_> {
         if seq >= self.seq {
             return Err(format!("{what} cites event {seq}, which is not earlier"));
         }
-        let kind = self.events[seq as usize].payload.kind();
+        let kind = self.refs.names[self.refs.kinds[seq as usize] as usize];
         if !kinds.is_empty() && !kinds.contains(&kind) {
             return Err(format!(
                 "{what} cites event {seq}, a {kind}, not a {}",

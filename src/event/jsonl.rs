@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::feed::{Consumer, Feed, collect};
 use super::{Envelope, EventLog, EventSink, RunHeader, SCHEMA_VERSION};
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
@@ -144,17 +145,31 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
 
 /// [`read`] from any reader; `path` names it in errors.
 pub fn read_from(input: impl Read, path: &Path) -> Result<(RunHeader, EventLog)> {
-    let mut reader = BufReader::new(input);
+    collect(|consumer| read_from_with(input, path, consumer))
+}
+
+/// Reads a JSON Lines log as [`read`] does, handing each event to `consumer` as it is
+/// read instead of holding them.
+pub fn read_with(path: &Path, consumer: Consumer<'_>) -> Result<RunHeader> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    read_from_with(file, path, consumer)
+}
+
+/// The header of a JSON Lines log (its first line), with the schema version checked.
+pub fn read_header(path: &Path) -> Result<RunHeader> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    header_line(&mut BufReader::new(file), path, &mut Checksum::new())
+}
+
+/// Reads and checks the first line, adding it to `sum`.
+fn header_line(reader: &mut impl BufRead, path: &Path, sum: &mut Checksum) -> Result<RunHeader> {
     let bad = |line: usize, msg: String| Error::log(path, format!("line {line}: {msg}"));
-    let text = |line: usize, bytes: &[u8]| -> Result<String> {
-        String::from_utf8(bytes.to_vec()).map_err(|_| bad(line, "not UTF-8 text".into()))
-    };
-    let mut sum = Checksum::new();
-    let Some(first) = next_line(&mut reader, path, 1)? else {
+    let Some(first) = next_line(reader, path, 1)? else {
         return Err(Error::log(path, "empty file: not an mdrsim event log"));
     };
     sum.update(&first);
-    let header = serde_json::from_str::<HeaderLine>(&text(1, &first)?)
+    let first = String::from_utf8(first).map_err(|_| bad(1, "not UTF-8 text".into()))?;
+    let header = serde_json::from_str::<HeaderLine>(&first)
         .map_err(|e| {
             bad(
                 1,
@@ -171,7 +186,18 @@ pub fn read_from(input: impl Read, path: &Path) -> Result<(RunHeader, EventLog)>
             ),
         ));
     }
-    let mut log = EventLog::new(header.run);
+    Ok(header)
+}
+
+fn read_from_with(input: impl Read, path: &Path, consumer: Consumer<'_>) -> Result<RunHeader> {
+    let mut reader = BufReader::new(input);
+    let bad = |line: usize, msg: String| Error::log(path, format!("line {line}: {msg}"));
+    let text = |line: usize, bytes: &[u8]| -> Result<String> {
+        String::from_utf8(bytes.to_vec()).map_err(|_| bad(line, "not UTF-8 text".into()))
+    };
+    let mut sum = Checksum::new();
+    let header = header_line(&mut reader, path, &mut sum)?;
+    let mut feed = Feed::new(header.run, consumer);
     let mut line_no = 1;
     while let Some(raw) = next_line(&mut reader, path, line_no + 1)? {
         line_no += 1;
@@ -185,13 +211,13 @@ pub fn read_from(input: impl Read, path: &Path) -> Result<(RunHeader, EventLog)>
                 };
                 bad(line_no, format!("{what}: {e}"))
             })?;
-            if end.end.events != log.len() as u64 {
+            if end.end.events != feed.len() {
                 return Err(bad(
                     line_no,
                     format!(
                         "end line says {} events, found {}",
                         end.end.events,
-                        log.len()
+                        feed.len()
                     ),
                 ));
             }
@@ -209,23 +235,24 @@ pub fn read_from(input: impl Read, path: &Path) -> Result<(RunHeader, EventLog)>
             if next_line(&mut reader, path, line_no + 1)?.is_some() {
                 return Err(bad(line_no + 1, "data after the end line".into()));
             }
-            return Ok((header, log));
+            feed.finish().map_err(|m| Error::log(path, m))?;
+            return Ok(header);
         }
         sum.update(&raw);
         let env: Envelope = serde_json::from_str(&line).map_err(|e| {
             if e.is_eof() {
-                bad(line_no, format!("truncated: the line ends mid-event after {} complete events (was the writer interrupted?)", log.len()))
+                bad(line_no, format!("truncated: the line ends mid-event after {} complete events (was the writer interrupted?)", feed.len()))
             } else {
                 bad(line_no, format!("bad event: {e}"))
             }
         })?;
-        log.try_push(env).map_err(|e| bad(line_no, e.to_string()))?;
+        feed.push(env).map_err(|e| bad(line_no, e.to_string()))?;
     }
     Err(Error::log(
         path,
         format!(
             "truncated: no end line after {} events (was the writer interrupted?)",
-            log.len()
+            feed.len()
         ),
     ))
 }

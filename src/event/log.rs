@@ -3,6 +3,42 @@
 use super::{Envelope, Payload};
 use crate::time::SimTime;
 
+/// The order a log's events come in: one run, `seq` 0, 1, 2 …, time never going back.
+pub(crate) struct Order {
+    pub(crate) run: u64,
+    pub(crate) next: u64,
+    pub(crate) last_at: u64,
+}
+
+impl Order {
+    /// Checks that `e` is the next event, and moves on past it.
+    pub(crate) fn admit(&mut self, e: &Envelope) -> Result<(), AppendError> {
+        if e.run != self.run {
+            return Err(AppendError::WrongRun {
+                seq: e.seq,
+                expected: self.run,
+                found: e.run,
+            });
+        }
+        if e.seq != self.next {
+            return Err(AppendError::WrongSeq {
+                expected: self.next,
+                found: e.seq,
+            });
+        }
+        if e.at.0 < self.last_at {
+            return Err(AppendError::TimeWentBack {
+                seq: e.seq,
+                at: e.at.0,
+                last: self.last_at,
+            });
+        }
+        self.next += 1;
+        self.last_at = e.at.0;
+        Ok(())
+    }
+}
+
 /// Why an envelope cannot be appended: it would break density or time order.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -82,29 +118,12 @@ impl EventLog {
 
     /// Appends a stored envelope, checking that it is the next one in time order.
     pub fn try_push(&mut self, e: Envelope) -> Result<(), AppendError> {
-        let expected = self.events.len() as u64;
-        if e.run != self.run {
-            return Err(AppendError::WrongRun {
-                seq: e.seq,
-                expected: self.run,
-                found: e.run,
-            });
+        Order {
+            run: self.run,
+            next: self.events.len() as u64,
+            last_at: self.events.last().map_or(0, |l| l.at.0),
         }
-        if e.seq != expected {
-            return Err(AppendError::WrongSeq {
-                expected,
-                found: e.seq,
-            });
-        }
-        if let Some(last) = self.events.last()
-            && e.at < last.at
-        {
-            return Err(AppendError::TimeWentBack {
-                seq: e.seq,
-                at: e.at.0,
-                last: last.at.0,
-            });
-        }
+        .admit(&e)?;
         self.events.push(e);
         Ok(())
     }

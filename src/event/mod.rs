@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod check;
+pub mod feed;
 pub mod header;
 pub mod jsonl;
 pub mod log;
@@ -92,6 +93,46 @@ impl EventSink for LogSink {
             LogSink::Jsonl(s) => s.accept(e),
         }
     }
+}
+
+/// The header of a stored log (a Parquet file's footer, a JSON Lines file's first
+/// line), for [`stream_log`].
+pub fn read_log_header(path: &std::path::Path) -> crate::Result<RunHeader> {
+    if is_jsonl(path) {
+        jsonl::read_header(path)
+    } else {
+        parquet::read_header(path)
+    }
+}
+
+/// Reads a stored log as a stream: each event, checked as [`read_log`] checks it (order,
+/// references), is handed to `each` as it is read, so memory does not grow with the
+/// log. `header` is what [`read_log_header`] returned. On an error `each` may have seen
+/// part of the log: discard what it computed.
+pub fn stream_log(
+    path: &std::path::Path,
+    header: &RunHeader,
+    mut each: impl FnMut(&Envelope),
+) -> crate::Result<()> {
+    let mut refs = check::References::new(header);
+    let mut consumer = |e: Envelope| {
+        refs.check(&e)
+            .map_err(|(seq, m)| format!("event {seq}: {m}"))?;
+        each(&e);
+        Ok(())
+    };
+    let read = if is_jsonl(path) {
+        jsonl::read_with(path, &mut consumer)?
+    } else {
+        parquet::read_with(path, &mut consumer)?
+    };
+    if &read != header {
+        return Err(crate::Error::log(
+            path,
+            "the file changed while it was read",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a log from `path`, choosing the codec by extension, and checks its integrity:

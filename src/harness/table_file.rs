@@ -196,6 +196,26 @@ pub fn open_parquet(path: &Path) -> Result<ParquetRecordBatchReader> {
         .map_err(|e| Error::log(path, format!("not a complete Parquet file: {e}")))
 }
 
+/// Reads `columns` of a Parquet file a batch at a time (so a reader keeps only what it
+/// needs of a large table, e.g. four of `alerts.parquet`'s columns for the charts).
+pub fn scan_parquet(
+    path: &Path,
+    columns: &[&str],
+) -> Result<impl Iterator<Item = Result<RecordBatch>>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| Error::log(path, format!("not a complete Parquet file: {e}")))?;
+    let mask =
+        parquet::arrow::ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(WRITE_ROWS)
+        .build()
+        .map_err(|e| Error::log(path, format!("not a complete Parquet file: {e}")))?;
+    let path = path.to_path_buf();
+    Ok(reader.map(move |b| b.map_err(|e| Error::log(&path, format!("corrupt Parquet data: {e}")))))
+}
+
 /// Reads every batch of a Parquet file.
 pub fn read_parquet(path: &Path) -> Result<Vec<RecordBatch>> {
     open_parquet(path)?

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::harness::RunRecord;
-use crate::harness::table_file::read_parquet;
+use crate::harness::table_file::scan_parquet;
 use crate::harness::tables::read_runs;
 
 /// One alert as the charts need it.
@@ -44,6 +44,11 @@ pub struct Span {
     /// Workers, or the alert.
     pub value: Option<u64>,
 }
+
+/// What a report reads of `timeline.parquet`.
+const TIMELINE_COLUMNS: &[&str] = &[
+    "run", "kind", "party", "name", "detail", "from_ms", "to_ms", "value",
+];
 
 /// A results folder, read for a report.
 pub struct ReportData {
@@ -107,7 +112,8 @@ impl ReportData {
         }
         let mut alerts: BTreeMap<u64, Vec<AlertPoint>> = BTreeMap::new();
         let p = dir.join("alerts.parquet");
-        for b in read_parquet(&p)? {
+        for b in scan_parquet(&p, &["run", "raised_at_ms", "truth", "verdict"])? {
+            let b = b?;
             let (run, raised, truth, verdict) = (
                 col::<UInt64Array>(&b, "run", &p)?,
                 col::<UInt64Array>(&b, "raised_at_ms", &p)?,
@@ -124,7 +130,8 @@ impl ReportData {
         }
         let mut backlog: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
         let p = dir.join("backlog.parquet");
-        for b in read_parquet(&p)? {
+        for b in scan_parquet(&p, &["run", "at_ms", "backlog"])? {
+            let b = b?;
             let (run, at, n) = (
                 col::<UInt64Array>(&b, "run", &p)?,
                 col::<UInt64Array>(&b, "at_ms", &p)?,
@@ -139,7 +146,8 @@ impl ReportData {
         }
         let mut timeline: BTreeMap<u64, Vec<Span>> = BTreeMap::new();
         let p = dir.join("timeline.parquet");
-        for b in read_parquet(&p)? {
+        for b in scan_parquet(&p, TIMELINE_COLUMNS)? {
+            let b = b?;
             let run = col::<UInt64Array>(&b, "run", &p)?;
             let kind = col::<StringArray>(&b, "kind", &p)?;
             let party = col::<StringArray>(&b, "party", &p)?;

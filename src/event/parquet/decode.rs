@@ -2,25 +2,27 @@
 
 use std::sync::Arc;
 
-use arrow_array::types::Int32Type;
 use arrow_array::{Array, RecordBatch};
 
 use super::columns::KINDS;
 use super::row::Map;
 use crate::event::{Envelope, Payload};
 
-/// A dictionary column with its values decoded once per batch.
-struct Decoded<'a, T> {
-    keys: &'a arrow_array::Int32Array,
+/// An enumerated text column with each distinct value decoded once per batch.
+struct Decoded<T> {
+    /// Per row: an index into `values`, or `NONE` for a null.
+    codes: Vec<u16>,
     values: Vec<Option<T>>,
 }
 
-impl<T: Clone> Decoded<'_, T> {
+const NONE: u16 = u16::MAX;
+
+impl<T: Clone> Decoded<T> {
     fn get(&self, row: usize) -> Option<T> {
-        if self.keys.is_null(row) {
-            return None;
+        match self.codes.get(row) {
+            Some(&NONE) | None => None,
+            Some(&c) => self.values.get(c as usize)?.clone(),
         }
-        self.values.get(self.keys.value(row) as usize)?.clone()
     }
 }
 
@@ -33,27 +35,42 @@ fn column<'a, T: 'static>(batch: &'a RecordBatch, name: &str) -> Res<&'a T> {
         .ok_or_else(|| format!("column {name:?} is missing or of the wrong type"))
 }
 
-fn dict<'a, T>(
-    batch: &'a RecordBatch,
-    name: &str,
-    decode: impl Fn(&str) -> Option<T>,
-) -> Res<Decoded<'a, T>> {
-    let d = column::<arrow_array::DictionaryArray<Int32Type>>(batch, name)?;
-    let values = d
-        .values()
-        .as_any()
-        .downcast_ref::<arrow_array::StringArray>()
-        .ok_or_else(|| format!("column {name:?}: dictionary values are not text"))?;
-    Ok(Decoded {
-        keys: d.keys(),
-        values: (0..values.len())
-            .map(|i| {
-                (!values.is_null(i))
-                    .then(|| decode(values.value(i)))
-                    .flatten()
-            })
-            .collect(),
-    })
+fn dict<T>(batch: &RecordBatch, name: &str, decode: impl Fn(&str) -> Option<T>) -> Res<Decoded<T>> {
+    let text = column::<arrow_array::StringArray>(batch, name)?;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut index: std::collections::HashMap<&str, u16> = std::collections::HashMap::new();
+    let mut values = Vec::new();
+    let mut codes = Vec::with_capacity(text.len());
+    for row in 0..text.len() {
+        if text.is_null(row) {
+            codes.push(NONE);
+            continue;
+        }
+        let v = text.value(row);
+        // A handful of values per column: a scan beats hashing until there are more.
+        let known = if seen.len() <= 16 {
+            seen.iter().position(|s| *s == v).map(|p| p as u16)
+        } else {
+            index.get(v).copied()
+        };
+        let code = match known {
+            Some(c) => c,
+            None => {
+                let c = u16::try_from(values.len())
+                    .ok()
+                    .filter(|&c| c != NONE)
+                    .ok_or_else(|| {
+                        format!("column {name:?}: more than 65,534 distinct values in a batch")
+                    })?;
+                values.push(decode(v));
+                seen.push(v);
+                index.insert(v, c);
+                c
+            }
+        };
+        codes.push(code);
+    }
+    Ok(Decoded { codes, values })
 }
 
 fn enum_value<E: serde::de::DeserializeOwned>(s: &str) -> Option<E> {

@@ -15,7 +15,7 @@ use arrow_schema::SchemaRef;
 
 use crate::integrity::Checksum;
 
-pub use read::{read, read_from_bytes};
+pub use read::{read, read_from_bytes, read_header, read_with};
 pub use write::{ParquetSink, write};
 
 /// Metadata key holding the schema version.

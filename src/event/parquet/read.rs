@@ -2,16 +2,16 @@
 
 use std::path::Path;
 
-use arrow_array::RecordBatch;
 use bytes::Bytes;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::file::metadata::KeyValue;
+use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::file::metadata::{KeyValue, ParquetMetaDataReader};
 
 use super::{
     BATCH_ROWS, MAX_LOG_BYTES, META_CRC32, META_DATA_CRC32, META_EVENTS, META_HEADER,
     META_SCHEMA_VERSION, content_checksum, digest_batch,
 };
 use crate::error::{Error, Result};
+use crate::event::feed::{Consumer, Feed, collect};
 use crate::event::{EventLog, RunHeader, SCHEMA_VERSION};
 use crate::integrity::{checksum_text, guard_decoder};
 
@@ -19,7 +19,12 @@ use crate::integrity::{checksum_text, guard_decoder};
 /// checksums and that `seq`s are dense and time never goes back. A truncated file is
 /// reported as such.
 pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
-    // Read whole (the data-page checksum is checked before decoding), so bounded first.
+    read_from_bytes(path, load(path)?)
+}
+
+/// A file's bytes: read whole (the data-page checksum is checked before decoding), so
+/// bounded first.
+fn load(path: &Path) -> Result<Bytes> {
     let size = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
@@ -31,37 +36,51 @@ pub fn read(path: &Path) -> Result<(RunHeader, EventLog)> {
             ),
         ));
     }
-    let bytes = Bytes::from(std::fs::read(path).map_err(|e| Error::io(path, e))?);
-    read_from_bytes(path, bytes)
+    Ok(Bytes::from(
+        std::fs::read(path).map_err(|e| Error::io(path, e))?,
+    ))
 }
 
 /// [`read`] from a file's bytes; `path` names it in errors.
 pub fn read_from_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
-    guard_decoder("the Parquet file", || read_bytes(path, bytes))
-        .map_err(|m| Error::log(path, m))?
+    collect(|consumer| read_bytes_with(path, bytes, consumer))
 }
 
-/// Where the footer starts: Parquet ends with the footer, its length (u32 LE) and
-/// `PAR1`.
-fn footer_start(bytes: &[u8]) -> Option<usize> {
-    let tail = bytes.len().checked_sub(8)?;
-    let len = u32::from_le_bytes(bytes[tail..tail + 4].try_into().ok()?) as usize;
-    tail.checked_sub(len)
+/// Reads a Parquet event log as [`read`] does, handing each event to `consumer` as it
+/// is decoded instead of holding them.
+pub fn read_with(path: &Path, consumer: Consumer<'_>) -> Result<RunHeader> {
+    read_bytes_with(path, load(path)?, consumer)
 }
 
-fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).map_err(|e| {
+/// The header of a Parquet event log (its footer only), with the schema version
+/// checked.
+pub fn read_header(path: &Path) -> Result<RunHeader> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = guard_decoder("the Parquet footer", || {
+        ParquetMetaDataReader::new().parse_and_finish(&file)
+    })
+    .map_err(|m| Error::log(path, m))?
+    .map_err(|e| {
         Error::log(
             path,
             format!("not a complete Parquet file (truncated or corrupt): {e}"),
         )
     })?;
-    let kv: Vec<KeyValue> = builder
-        .metadata()
+    let kv = meta
         .file_metadata()
         .key_value_metadata()
         .cloned()
         .unwrap_or_default();
+    Ok(header_of(path, &kv)?.1)
+}
+
+fn read_bytes_with(path: &Path, bytes: Bytes, consumer: Consumer<'_>) -> Result<RunHeader> {
+    guard_decoder("the Parquet file", || read_bytes(path, bytes, consumer))
+        .map_err(|m| Error::log(path, m))?
+}
+
+/// The header metadata's text and the header, with the schema version checked.
+fn header_of(path: &Path, kv: &[KeyValue]) -> Result<(String, RunHeader)> {
     let get = |k: &str| kv.iter().find(|m| m.key == k).and_then(|m| m.value.clone());
     let version = get(META_SCHEMA_VERSION).ok_or_else(|| {
         Error::log(
@@ -81,6 +100,34 @@ fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
         get(META_HEADER).ok_or_else(|| Error::log(path, "no mdrsim.header metadata"))?;
     let header: RunHeader = serde_json::from_str(&header_json)
         .map_err(|e| Error::log(path, format!("bad mdrsim.header metadata: {e}")))?;
+    Ok((header_json, header))
+}
+
+/// Where the footer starts: Parquet ends with the footer, its length (u32 LE) and
+/// `PAR1`.
+fn footer_start(bytes: &[u8]) -> Option<usize> {
+    let tail = bytes.len().checked_sub(8)?;
+    let len = u32::from_le_bytes(bytes[tail..tail + 4].try_into().ok()?) as usize;
+    tail.checked_sub(len)
+}
+
+fn read_bytes(path: &Path, bytes: Bytes, consumer: Consumer<'_>) -> Result<RunHeader> {
+    let options = ArrowReaderOptions::new().with_schema(super::columns::read_schema());
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(bytes.clone(), options)
+        .map_err(|e| {
+            Error::log(
+                path,
+                format!("not a complete Parquet file (truncated or corrupt): {e}"),
+            )
+        })?;
+    let kv: Vec<KeyValue> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default();
+    let (header_json, header) = header_of(path, &kv)?;
+    let get = |k: &str| kv.iter().find(|m| m.key == k).and_then(|m| m.value.clone());
     let expected: u64 = get(META_EVENTS)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| Error::log(path, "no mdrsim.events metadata"))?;
@@ -109,23 +156,24 @@ fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
         .with_batch_size(BATCH_ROWS)
         .build()
         .map_err(|e| Error::log(path, format!("cannot read Parquet: {e}")))?;
-    let mut log = EventLog::with_capacity(header.run, expected.min(1 << 24) as usize);
+    let mut feed = Feed::new(header.run, consumer);
     for batch in reader {
         let batch = batch.map_err(|e| {
             Error::log(
                 path,
-                format!("truncated or corrupt data after {} events: {e}", log.len()),
+                format!("truncated or corrupt data after {} events: {e}", feed.len()),
             )
         })?;
         digest_batch(&mut sum, &batch);
-        append_batch(path, &batch, &mut log)?;
+        super::decode::decode(&batch, |env| feed.push(env).map_err(|e| e.to_string()))
+            .map_err(|m| Error::log(path, m))?;
     }
-    if log.len() as u64 != expected {
+    if feed.len() != expected {
         return Err(Error::log(
             path,
             format!(
                 "truncated: metadata says {expected} events, found {}",
-                log.len()
+                feed.len()
             ),
         ));
     }
@@ -140,10 +188,6 @@ fn read_bytes(path: &Path, bytes: Bytes) -> Result<(RunHeader, EventLog)> {
             ),
         ));
     }
-    Ok((header, log))
-}
-
-fn append_batch(path: &Path, batch: &RecordBatch, log: &mut EventLog) -> Result<()> {
-    super::decode::decode(batch, |env| log.try_push(env).map_err(|e| e.to_string()))
-        .map_err(|m| Error::log(path, m))
+    feed.finish().map_err(|m| Error::log(path, m))?;
+    Ok(header)
 }
