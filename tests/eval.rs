@@ -268,6 +268,7 @@ fn records_from_tables(
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
                 staffed_hours: [0.0, 0.0],
+                first_strategy_error: None,
             });
             // The table holds attack campaigns only, in index order; an authorised
             // look-alike sequence keeps its index (a placeholder here).
@@ -321,6 +322,7 @@ fn records_from_tables(
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
                 staffed_hours: [0.0, 0.0],
+                first_strategy_error: None,
             });
             rec.horizon_ms = horizon.value(i);
             // Staffing is the provider's schedule, not an alert's: runs.parquet has it.
@@ -372,6 +374,7 @@ fn records_from_tables(
                 alerts: Vec::new(),
                 campaigns: Vec::new(),
                 staffed_hours: [0.0, 0.0],
+                first_strategy_error: None,
             });
             assert_eq!(alert.value(i), rec.alerts.len() as u64, "alerts in order");
             let queued_at_ms = opt_u64(queued, i);
@@ -461,6 +464,7 @@ fn runs_metrics_recompute_from_the_alert_and_campaign_tables() {
         alerts: Vec::new(),
         campaigns: Vec::new(),
         staffed_hours: [0.0, 0.0],
+        first_strategy_error: None,
     };
     for r in &runs {
         let recomputed =

@@ -334,6 +334,97 @@ fn protocol_2_sends_each_record_of_a_case_once_and_changes_nothing_else() {
 }
 
 #[test]
+fn strategy_errors_are_said_on_stderr_and_fail_a_strict_command() {
+    let dir = tempfile::tempdir().unwrap();
+    // A field-name typo: every reply is refused.
+    let typo = agent(
+        dir.path(),
+        "typo",
+        &format!("{READY}; while read l; do echo '{{\"actoin\":\"escalate\"}}'; done"),
+        "1s",
+    );
+    let scenario = repo("scenarios/identity-takeover.toml");
+    let run = |strict: bool| {
+        let mut args = vec![
+            "run",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--strategy",
+            &typo,
+            "--seed",
+            "1",
+            "--format",
+            "json",
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        mdrsim(&args)
+    };
+    let o = run(false);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let errors = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["metrics"]
+        ["strategy_errors"]
+        .as_u64()
+        .unwrap();
+    assert!(errors > 20);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "warning: strategy typo: {errors} strategy error(s) in 1 of 1 run(s); first, in run 0 (identity-takeover, seed 1): "
+        )) && err.contains("bad triage reply") && err.contains("actoin"),
+        "{err}"
+    );
+    let o = run(true);
+    assert_eq!(o.status.code(), Some(1), "a failed check");
+    assert!(!o.stdout.is_empty(), "the scores are printed all the same");
+
+    // In an eval: one line for the failing strategy, none for the clean one, and the
+    // message is kept in runs.parquet (so `--resume` and `merge` keep it too).
+    let out = dir.path().join("r");
+    let o = mdrsim(&[
+        "eval",
+        "--suite",
+        scenario.to_str().unwrap(),
+        "--strategies",
+        &format!("threshold,{typo}"),
+        "--seeds",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--strict",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("strategy typo:") && warnings[0].contains("in 2 of 2 run(s)"));
+    let runs = mdrsim::harness::tables::read_runs(&out.join("runs.parquet")).unwrap();
+    for r in &runs {
+        assert_eq!(
+            r.first_strategy_error.is_some(),
+            r.strategy == "typo",
+            "{r:?}"
+        );
+    }
+    let o = mdrsim(&[
+        "eval",
+        "--suite",
+        scenario.to_str().unwrap(),
+        "--strategies",
+        "threshold",
+        "--seeds",
+        "2",
+        "--out",
+        dir.path().join("clean").to_str().unwrap(),
+        "--strict",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
+}
+
+#[test]
 fn a_relative_program_runs_from_the_strategy_files_folder() {
     // The test's own working directory is the crate root; the agent lives elsewhere.
     let dir = tempfile::tempdir().unwrap();
@@ -371,9 +462,11 @@ fn hello_tells_what_a_provider_knows_and_not_the_scenarios_name() {
     );
     let m = run_metrics(&file);
     assert_eq!(m["strategy_errors"], 0, "{m}");
-    let hello: serde_json::Value =
+    let read_hello = || -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("hello.json")).unwrap())
-            .unwrap();
+            .unwrap()
+    };
+    let hello = read_hello();
     assert_eq!(hello["type"], "hello");
     assert_eq!(
         hello["protocol"], 1,
@@ -385,4 +478,33 @@ fn hello_tells_what_a_provider_knows_and_not_the_scenarios_name() {
         !hello.to_string().contains("identity-takeover"),
         "the scenario's name says what happens in it: {hello}"
     );
+    // Which run: its id and seed, and an engagement id that is the same for every seed
+    // of one scenario and differs between scenarios.
+    assert_eq!(
+        (hello["run"].clone(), hello["seed"].clone()),
+        (0.into(), 1.into())
+    );
+    let engagement = |scenario: &str, seed: &str| {
+        let o = mdrsim(&[
+            "run",
+            "--scenario",
+            repo(scenario).to_str().unwrap(),
+            "--strategy",
+            &file,
+            "--seed",
+            seed,
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let h = read_hello();
+        assert_eq!(h["seed"], seed.parse::<u64>().unwrap());
+        h["engagement"]
+            .as_str()
+            .expect("an engagement id")
+            .to_string()
+    };
+    let it = engagement("scenarios/identity-takeover.toml", "7");
+    assert_eq!(it, hello["engagement"].as_str().unwrap());
+    assert_ne!(it, engagement("scenarios/quiet-period.toml", "7"));
 }

@@ -93,6 +93,7 @@ mod tests {
             horizon_ms: horizon_days * 86_400_000,
             metrics,
             campaigns: Vec::new(),
+            first_strategy_error: None,
         }
     }
 

@@ -134,6 +134,7 @@ mod tests {
             horizon_ms: 1000,
             metrics,
             campaigns: Vec::new(),
+            first_strategy_error: None,
         }
     }
 

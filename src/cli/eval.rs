@@ -71,6 +71,11 @@ pub struct EvalArgs {
     /// Metrics to show, comma-separated (default: the headline metrics).
     #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
     metrics: Vec<String>,
+    /// Exit 1 (after writing the results) when any strategy had strategy errors: a
+    /// decision that failed (an agent's crash, timeout or invalid reply; an impossible
+    /// request). Without it they are a warning on stderr.
+    #[arg(long)]
+    strict: bool,
     /// Also write OUT/report.html (charts, no script) and OUT/report.md.
     #[arg(long)]
     report: bool,
@@ -169,7 +174,21 @@ pub fn execute(args: EvalArgs) -> anyhow::Result<ExitCode> {
         );
     }
     std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(warn_of_strategy_errors(&results, args.strict))
+}
+
+/// Says on stderr which strategies had strategy errors; with `strict`, that fails the
+/// command (exit 1: a failed check).
+pub fn warn_of_strategy_errors(runs: &[mdrsim::harness::RunRecord], strict: bool) -> ExitCode {
+    let warnings = mdrsim::harness::warnings::strategy_error_warnings(runs);
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    if strict && !warnings.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn display(p: &Path) -> String {

@@ -45,6 +45,10 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Exit 1 (after printing the scores) when the strategy had strategy errors;
+    /// without it they are a warning on stderr.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Runs the command.
@@ -88,8 +92,20 @@ pub fn execute(args: RunArgs) -> anyhow::Result<ExitCode> {
             mdrsim::strategy::external::write_reply_times(&times, decider.reply_times())?;
         }
     }
-    let metrics = Metrics::from_records(&records.finish());
-    let report = RunReport::new(&header, metrics).render(args.format);
+    let records = records.finish();
+    let metrics = Metrics::from_records(&records);
+    let report = RunReport::new(&header, metrics.clone()).render(args.format);
     std::io::stdout().lock().write_all(report.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    let run = mdrsim::harness::RunRecord {
+        run: header.run,
+        scenario: header.scenario.clone(),
+        strategy: header.strategy.clone(),
+        params: String::new(),
+        seed: header.seed,
+        horizon_ms: header.horizon_ms,
+        metrics,
+        first_strategy_error: records.first_strategy_error,
+        campaigns: Vec::new(),
+    };
+    Ok(super::eval::warn_of_strategy_errors(&[run], args.strict))
 }

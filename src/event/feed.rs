@@ -1,5 +1,5 @@
 //! Handing the events a reader decodes to whoever consumes them, one at a time, so a
-//! stored log can be scored without holding it (`replay`, `summary`).
+//! stored log can be scored without holding it (`replay`).
 
 use super::log::{AppendError, Order};
 use super::{Envelope, EventLog, RunHeader};

@@ -17,6 +17,7 @@ pub mod summary;
 pub mod table_file;
 pub mod tables;
 pub mod timeline;
+pub mod warnings;
 
 pub use grid::{Cell, Shard, SweepAxis};
 pub use run::{EvalConfig, RunResult};

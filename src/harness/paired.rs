@@ -120,6 +120,7 @@ mod tests {
             horizon_ms: 1,
             metrics,
             campaigns: Vec::new(),
+            first_strategy_error: None,
         }
     }
 

@@ -31,6 +31,10 @@ pub struct RunRecord {
     pub horizon_ms: u64,
     /// Scores.
     pub metrics: Metrics,
+    /// The message of its first strategy error, if any. (Left out of a baseline when
+    /// absent, so baselines written before it existed still verify.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_strategy_error: Option<String>,
     /// Its attack campaigns' times (from `campaigns.parquet`), for pooled time-to-event
     /// estimates.
     pub campaigns: Vec<CampaignTimes>,

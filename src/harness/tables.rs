@@ -39,6 +39,7 @@ pub fn schema(table: &str) -> SchemaRef {
                 f("seed", UInt64, false),
                 f("horizon_ms", UInt64, false),
                 f("start", Utf8, false),
+                f("first_strategy_error", Utf8, true),
             ]);
             for (name, int) in metric_columns() {
                 fields.push(if int {
@@ -85,6 +86,11 @@ pub fn batch(table: &str, results: &[RunResult]) -> Result<RecordBatch> {
                 u64s(results.iter().map(|r| r.cell.seed)),
                 u64s(results.iter().map(|r| r.header.horizon_ms)),
                 strs(results.iter().map(|r| Some(r.header.start.as_str()))),
+                strs(
+                    results
+                        .iter()
+                        .map(|r| r.records.first_strategy_error.as_deref()),
+                ),
             ];
             let values: Vec<serde_json::Value> = results
                 .iter()
@@ -260,6 +266,10 @@ fn read_run_rows(path: &Path) -> Result<Vec<super::RunRecord>> {
                 _ => String::new(),
             };
             let (scenario, strategy, params) = (text("scenario"), text("strategy"), text("params"));
+            let first_strategy_error = match row.remove("first_strategy_error") {
+                Some(serde_json::Value::String(s)) => Some(s),
+                _ => None,
+            };
             let num = |k: &str| row.get(k).and_then(|v| v.as_u64()).unwrap_or_default();
             let (run, seed, horizon_ms) = (num("run"), num("seed"), num("horizon_ms"));
             let values = metrics
@@ -273,6 +283,7 @@ fn read_run_rows(path: &Path) -> Result<Vec<super::RunRecord>> {
                 params,
                 seed,
                 horizon_ms,
+                first_strategy_error,
                 campaigns: Vec::new(),
                 metrics: serde_json::from_value(serde_json::Value::Object(values))
                     .map_err(|e| Error::log(path, format!("row {i}: {e}")))?,

@@ -49,6 +49,8 @@ pub struct RunRecords {
     /// Worker-hours the provider had on shift: analysts, experts (from the header: its
     /// pools' schedules over the horizon, busy or not).
     pub staffed_hours: [f64; 2],
+    /// The first strategy error's message, so a broken strategy is visible.
+    pub first_strategy_error: Option<String>,
 }
 
 /// Folds a run's events into its [`RunRecords`] one event at a time, so a run can be
@@ -75,6 +77,7 @@ pub struct RecordsFold<'h> {
     closed: Vec<(usize, u32, u64, u64)>,
     /// Every containment execution: seq → (alert, ms), for the credit of a stop.
     executions: std::collections::BTreeMap<u64, (crate::ids::AlertId, u64)>,
+    first_error: Option<String>,
 }
 
 impl<'h> RecordsFold<'h> {
@@ -102,6 +105,7 @@ impl<'h> RecordsFold<'h> {
             open: Vec::new(),
             closed: Vec::new(),
             executions: Default::default(),
+            first_error: None,
         }
     }
 
@@ -189,7 +193,10 @@ impl<'h> RecordsFold<'h> {
                     r.first_pickup_ms.get_or_insert(at);
                 }
             }
-            (Payload::StrategyFailed { .. }, Some(r)) => r.strategy_errors += 1,
+            (Payload::StrategyFailed { message, .. }, Some(r)) => {
+                r.strategy_errors += 1;
+                self.first_error.get_or_insert_with(|| message.clone());
+            }
             (Payload::AlertExpired { .. }, Some(r)) => {
                 r.stop_waiting(at);
                 r.expired = true;
@@ -332,6 +339,7 @@ impl<'h> RecordsFold<'h> {
             prevented,
             open,
             mut closed,
+            first_error,
             ..
         } = self;
         for ((c, t), held) in campaigns.iter_mut().zip(&targets).zip(prevented) {
@@ -373,6 +381,7 @@ impl<'h> RecordsFold<'h> {
             alerts,
             campaigns,
             staffed_hours: [staffed(PoolKind::Analyst), staffed(PoolKind::Expert)],
+            first_strategy_error: first_error,
         }
     }
 }

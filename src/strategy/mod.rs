@@ -40,6 +40,22 @@ pub trait Strategy: Send {
     fn reply_times(&self) -> &[external::ReplyTime] {
         &[]
     }
+    /// Called once before the run's first event: which run this is, its seed, and the
+    /// engagement (a stable id of the customer's scenario), so an external program can
+    /// key its transcripts and seed its own randomness.
+    fn begin(&mut self, _run: &RunIdentity) {}
+}
+
+/// What a strategy may know of the run it is in (see [`Strategy::begin`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunIdentity {
+    /// The run's id (its place in an eval's grid; 0 for `mdrsim run`).
+    pub run: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// A stable, opaque id of the scenario's content: the same for every seed of one
+    /// scenario, different for another scenario. Never its name.
+    pub engagement: String,
 }
 
 /// Whoever decides: an honest strategy or the oracle.

@@ -195,6 +195,7 @@ mod tests {
                 campaign(Objective::DataBreach, false, None),
             ],
             staffed_hours: [0.0, 0.0],
+            first_strategy_error: None,
         };
         let mut m = Metrics::empty(3);
         (m.disruption_hours_low, m.disruption_hours_medium) = (1.0, 2.0);

@@ -111,6 +111,13 @@ impl<'s> Simulation<'s> {
         capture: bool,
     ) -> (RunHeader, Vec<Captured>, Vec<AlertSource>) {
         let header = self.header(decider);
+        if let crate::strategy::Policy::Honest(s) = &mut decider.policy {
+            s.begin(&crate::strategy::RunIdentity {
+                run: self.run,
+                seed: self.seed,
+                engagement: format!("e-{}", header.scenario_hash),
+            });
+        }
         let mut engine = Engine::new(self.scenario, self.seed, self.run, decider, sink);
         engine.retention = self.retention;
         engine.capture = capture.then(Vec::new);

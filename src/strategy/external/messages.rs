@@ -199,10 +199,20 @@ fn targets(contain: Vec<ContainReply>, case: &CaseView<'_>) -> Result<Vec<Contai
         .collect()
 }
 
+/// A reply as an error quotes it: enough to see a misspelt field, never a whole
+/// megabyte.
+fn quoted(line: &str) -> String {
+    const MAX: usize = 200;
+    match line.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}…", &line[..end]),
+        None => format!("{line:?}"),
+    }
+}
+
 /// Parses a reply to `triage`.
 pub fn triage_reply(line: &str) -> Result<Triage, String> {
-    let r: TriageReply =
-        serde_json::from_str(line).map_err(|e| format!("bad triage reply: {e}"))?;
+    let r: TriageReply = serde_json::from_str(line)
+        .map_err(|e| format!("bad triage reply {}: {e}", quoted(line)))?;
     Ok(match r {
         TriageReply::Investigate => Triage::Investigate,
         TriageReply::Escalate { reason } => Triage::Escalate { reason },
@@ -212,8 +222,8 @@ pub fn triage_reply(line: &str) -> Result<Triage, String> {
 
 /// Parses a reply to `decide`, resolving containment targets by entity name.
 pub fn decide_reply(line: &str, case: &CaseView<'_>) -> Result<Decision, String> {
-    let r: DecideReply =
-        serde_json::from_str(line).map_err(|e| format!("bad decide reply: {e}"))?;
+    let r: DecideReply = serde_json::from_str(line)
+        .map_err(|e| format!("bad decide reply {}: {e}", quoted(line)))?;
     Ok(match r {
         DecideReply::Query { kind } => Decision::Query(kind),
         DecideReply::Verdict {

@@ -317,6 +317,12 @@ impl Strategy for External {
         &self.times
     }
 
+    fn begin(&mut self, run: &super::RunIdentity) {
+        self.hello["run"] = run.run.into();
+        self.hello["seed"] = run.seed.into();
+        self.hello["engagement"] = run.engagement.as_str().into();
+    }
+
     fn triage(&mut self, case: &CaseView<'_>) -> Triage {
         let reply = self
             .ask("triage", case)
