@@ -507,4 +507,32 @@ fn hello_tells_what_a_provider_knows_and_not_the_scenarios_name() {
     let it = engagement("scenarios/identity-takeover.toml", "7");
     assert_eq!(it, hello["engagement"].as_str().unwrap());
     assert_ne!(it, engagement("scenarios/quiet-period.toml", "7"));
+    // A program's parameters are its own: any key may be set, and reaches it as given
+    // (a built-in's parameters are checked; threshold has no `temperature`).
+    let o = mdrsim(&[
+        "run",
+        "--scenario",
+        repo("scenarios/identity-takeover.toml").to_str().unwrap(),
+        "--strategy",
+        &file,
+        "--set",
+        "params.temperature=0.5",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        read_hello()["params"],
+        serde_json::json!({ "temperature": 0.5 })
+    );
+    let o = mdrsim(&[
+        "run",
+        "--scenario",
+        repo("scenarios/identity-takeover.toml").to_str().unwrap(),
+        "--strategy",
+        "threshold",
+        "--set",
+        "params.temperature=0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

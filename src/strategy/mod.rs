@@ -112,7 +112,14 @@ impl StrategyDef {
     /// Whether this strategy has a parameter at `path`.
     pub fn has(&self, path: &str) -> bool {
         let whole = serde_json::json!({ "provider": &self.provider, "params": &self.params });
-        crate::params::has_path(&whole, path)
+        crate::params::has_path(&whole, path) || self.program_param(path).is_some()
+    }
+
+    /// For a program's policy, the key `params.KEY` names: its `[params]` are whatever the
+    /// program accepts, passed through in `hello`, so any top-level key may be set.
+    fn program_param<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let key = path.strip_prefix("params.")?;
+        (self.exec.is_some() && !key.is_empty() && !key.contains('.')).then_some(key)
     }
 
     /// Overrides one parameter by path (`provider.pools.agents.size`, `params.autonomy`),
@@ -120,7 +127,12 @@ impl StrategyDef {
     /// add the flag it came from (see [`crate::Error::in_flag`]).
     pub fn set(&mut self, path: &str, value: serde_json::Value) -> Result<()> {
         let mut whole = serde_json::json!({ "provider": &self.provider, "params": &self.params });
-        crate::params::set_path(&mut whole, path, value)?;
+        match (self.program_param(path), whole["params"].as_object_mut()) {
+            (Some(key), Some(params)) if !params.contains_key(key) => {
+                params.insert(key.to_string(), value);
+            }
+            _ => crate::params::set_path(&mut whole, path, value)?,
+        }
         let bad = |e: String| Error::Usage(format!("{path}: {e}"));
         // Checked whole before anything changes: a refused value leaves the definition
         // as it was.
